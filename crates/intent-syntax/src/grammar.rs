@@ -1,0 +1,90 @@
+//! The pest parser generated from `grammar/intent.pest`. Private to this crate: pest pairs are
+//! lowered into the typed tree in [`crate::lower`] and never leave it.
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../../grammar/intent.pest"]
+pub(crate) struct IntentParser;
+
+/// Keyword rules carry no information beyond their presence, so lowering skips them.
+pub(crate) fn is_keyword(rule: Rule) -> bool {
+    use Rule::*;
+    matches!(
+        rule,
+        kw_use
+            | kw_spec
+            | kw_target
+            | kw_let
+            | kw_secret
+            | kw_type
+            | kw_step
+            | kw_intent
+            | kw_dataset
+            | kw_evaluate
+            | kw_load
+            | kw_policy
+            | kw_monitor
+            | kw_because
+            | kw_given
+            | kw_when
+            | kw_then
+            | kw_and
+            | kw_expect
+            | kw_examples
+            | kw_yield
+            | kw_score
+            | kw_classify
+            | kw_against
+            | kw_arrive
+            | kw_users
+            | kw_for
+            | kw_over
+            | kw_as
+            | kw_at
+            | kw_confidence
+            | kw_level
+            | kw_applies
+            | kw_to
+            | kw_response
+            | kw_from
+            | kw_intents
+            | kw_tagged
+            | kw_without
+            | kw_run
+            | kw_alert
+            | kw_after
+            | kw_failures
+            | kw_exact
+            | kw_matching
+            | kw_nonempty
+            | kw_all
+            | kw_header
+            | kw_query
+            | kw_json
+            | kw_form
+            | kw_body
+            | kw_auth
+            | kw_bearer
+            | kw_basic
+            | kw_timeout
+            | kw_retry
+            | kw_times
+            | kw_until
+            | kw_or
+            | kw_not
+            | kw_in
+            | kw_is
+            | kw_matches
+            | kw_contains
+            | kw_has
+            | kw_every
+            | kw_some
+            | kw_exists
+            | kw_absent
+            | kw_starts
+            | kw_ends
+            | kw_with
+            | kw_true
+            | kw_false
+            | kw_null
+    )
+}

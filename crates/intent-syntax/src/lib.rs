@@ -1,0 +1,16 @@
+//! The syntax of Intent: the pest grammar, the typed syntax tree and syntax diagnostics.
+//!
+//! [`parse`] turns the text of one file into a [`SpecFile`] and a list of diagnostics. It
+//! never panics and never fails as a whole: a file with errors still yields the items that
+//! parsed, so later stages and editors can work with the rest.
+
+pub mod ast;
+mod errors;
+mod grammar;
+mod lower;
+mod parse;
+mod scan;
+
+pub use ast::SpecFile;
+pub use parse::{MAX_FILE_BYTES, Parsed, parse, parse_tag_expr};
+pub use scan::MAX_NESTING;
