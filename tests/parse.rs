@@ -1,0 +1,50 @@
+//! Parse fixtures: every valid fixture and example parses without diagnostics (AST
+//! snapshotted); every invalid fixture reports the code in its name on the promised line.
+
+use intent_syntax::parse;
+use intent_tests::{expectation, intent_files, relative, render_all, single_file};
+
+#[test]
+fn valid_fixtures_and_examples_parse_cleanly() {
+    let mut files = intent_files("tests/fixtures/parse/ok");
+    files.extend(intent_files("examples"));
+    assert!(files.len() >= 10, "expected the parse fixtures and examples, found {}", files.len());
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("fixture is readable");
+        let (sources, file) = single_file(&path, &text);
+        let parsed = parse(file, &text);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{} should parse cleanly:\n{}",
+            relative(&path),
+            render_all(&parsed.diagnostics, &sources)
+        );
+        let name = relative(&path).replace('/', "__");
+        insta::assert_yaml_snapshot!(format!("ast__{name}"), parsed.file);
+    }
+}
+
+#[test]
+fn invalid_fixtures_report_their_code_on_their_line() {
+    let files = intent_files("tests/fixtures/parse/err");
+    assert!(files.len() >= 25, "expected at least 25 syntax error fixtures, found {}", files.len());
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("fixture is readable");
+        let want = expectation(&path, &text);
+        let (sources, file) = single_file(&path, &text);
+        let parsed = parse(file, &text);
+        let rendered = render_all(&parsed.diagnostics, &sources);
+        let hit = parsed.diagnostics.iter().any(|d| {
+            d.code.as_str() == want.code && sources.get(file).line_col(d.primary().span.start).line == want.line
+        });
+        assert!(
+            hit,
+            "{} should report {} on line {}, got:\n{rendered}",
+            relative(&path),
+            want.code,
+            want.line
+        );
+        let name = relative(&path).replace('/', "__");
+        insta::assert_snapshot!(format!("diagnostics__{name}"), format!("{text}\n----- diagnostics -----\n{rendered}"));
+    }
+}
