@@ -8,7 +8,11 @@ use intent_tests::{expectation, intent_files, relative, render_all, single_file}
 fn valid_fixtures_and_examples_parse_cleanly() {
     let mut files = intent_files("tests/fixtures/parse/ok");
     files.extend(intent_files("examples"));
-    assert!(files.len() >= 10, "expected the parse fixtures and examples, found {}", files.len());
+    assert!(
+        files.len() >= 10,
+        "expected the parse fixtures and examples, found {}",
+        files.len()
+    );
     for path in files {
         let text = std::fs::read_to_string(&path).expect("fixture is readable");
         let (sources, file) = single_file(&path, &text);
@@ -27,7 +31,11 @@ fn valid_fixtures_and_examples_parse_cleanly() {
 #[test]
 fn invalid_fixtures_report_their_code_on_their_line() {
     let files = intent_files("tests/fixtures/parse/err");
-    assert!(files.len() >= 25, "expected at least 25 syntax error fixtures, found {}", files.len());
+    assert!(
+        files.len() >= 25,
+        "expected at least 25 syntax error fixtures, found {}",
+        files.len()
+    );
     for path in files {
         let text = std::fs::read_to_string(&path).expect("fixture is readable");
         let want = expectation(&path, &text);
@@ -35,7 +43,8 @@ fn invalid_fixtures_report_their_code_on_their_line() {
         let parsed = parse(file, &text);
         let rendered = render_all(&parsed.diagnostics, &sources);
         let hit = parsed.diagnostics.iter().any(|d| {
-            d.code.as_str() == want.code && sources.get(file).line_col(d.primary().span.start).line == want.line
+            d.code.as_str() == want.code
+                && sources.get(file).line_col(d.primary().span.start).line == want.line
         });
         assert!(
             hit,
@@ -45,6 +54,9 @@ fn invalid_fixtures_report_their_code_on_their_line() {
             want.line
         );
         let name = relative(&path).replace('/', "__");
-        insta::assert_snapshot!(format!("diagnostics__{name}"), format!("{text}\n----- diagnostics -----\n{rendered}"));
+        insta::assert_snapshot!(
+            format!("diagnostics__{name}"),
+            format!("{text}\n----- diagnostics -----\n{rendered}")
+        );
     }
 }

@@ -29,5 +29,8 @@ fn no_snapshot_is_unreferenced() {
             stale.push(name);
         }
     }
-    assert!(stale.is_empty(), "unreferenced snapshots (delete them): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "unreferenced snapshots (delete them): {stale:?}"
+    );
 }

@@ -50,13 +50,17 @@ pub fn single_file(path: &Path, text: &str) -> (SourceMap, FileId) {
 
 /// What an error fixture promises: the code (from its file name) and the line (from its
 /// `# expect-line: N` first line).
+#[derive(Debug)]
 pub struct Expectation {
     pub code: String,
     pub line: u32,
 }
 
 pub fn expectation(path: &Path, text: &str) -> Expectation {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let code = name.split('_').next().unwrap_or_default().to_string();
     let line = text
         .lines()

@@ -33,10 +33,15 @@ struct Expected {
 }
 
 impl Expected {
-    fn of(error: &Error<Rule>) -> Self {
+    /// What was expected at `at`, the furthest position the parser reached (see [`furthest`]).
+    fn of(error: &Error<Rule>, at: usize) -> Self {
         let mut rules = BTreeSet::new();
         let mut tokens = BTreeSet::new();
-        if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        // The rules pest lists failed where they started; when a literal token failed further
+        // on (the `=` after `let NAME`), they describe an earlier place and would mislead.
+        if let ErrorVariant::ParsingError { positives, .. } = &error.variant
+            && at == location(error)
+        {
             rules.extend(positives.iter().copied());
         }
         if let Some(attempts) = error.parse_attempts() {
@@ -59,13 +64,28 @@ impl Expected {
     }
 }
 
+/// Where pest says the parse failed: the start of the furthest rule that failed.
+fn location(error: &Error<Rule>) -> usize {
+    match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    }
+}
+
+/// The furthest position the parser reached. A failed literal token (`=`, `{`, `:`) is not a
+/// rule, so pest's location stops at the start of the enclosing rule (`let` for
+/// `let page_size 50`); the recorded parse attempts know where the token was expected.
+fn furthest(error: &Error<Rule>) -> usize {
+    let at = location(error);
+    error
+        .parse_attempts()
+        .map_or(at, |attempts| attempts.max_position.max(at))
+}
+
 /// The diagnostic for a failed parse of the item that starts at `base` in `text`.
 pub(crate) fn diagnose(file: FileId, text: &str, base: usize, error: &Error<Rule>) -> Diagnostic {
-    let at = base
-        + match error.location {
-            InputLocation::Pos(p) => p,
-            InputLocation::Span((s, _)) => s,
-        };
+    let relative = furthest(error);
+    let at = base + relative;
     if let ErrorVariant::CustomError { message } = &error.variant {
         return Diagnostic::new(
             code::TOO_COMPLEX,
@@ -76,7 +96,18 @@ pub(crate) fn diagnose(file: FileId, text: &str, base: usize, error: &Error<Rule
         .with_label("in this item")
         .with_help("split it into smaller items or named `let` values");
     }
-    let expected = Expected::of(error);
+    let expected = Expected::of(error, relative);
+    if std::env::var_os("INTENT_DEBUG_EXPECTED").is_some() {
+        eprintln!(
+            "DEBUG at={} rules={:?} tokens={:?} attempts={:?}",
+            at - base,
+            expected.rules,
+            expected.tokens,
+            error
+                .parse_attempts()
+                .map(|a| (a.max_position, a.expected_tokens(), a.call_stacks()))
+        );
+    }
     let word = word_at(text, at);
     let found_span = Span::new(at, at + word.len().max(if at < text.len() { 1 } else { 0 }));
     let found = describe_found(text, at, word);

@@ -90,6 +90,10 @@ impl Scanner<'_> {
                 if self.item_starts_here() {
                     self.close_all_at_item(self.pos);
                     self.out.item_starts.push(self.pos);
+                } else if self.stack.is_empty() && self.bytes[self.pos].is_ascii_alphabetic() {
+                    // Outside every bracket, a word at column 0 can only start an item, even a
+                    // misspelt one: recover there too.
+                    self.out.item_starts.push(self.pos);
                 }
             }
             match b {
@@ -163,7 +167,18 @@ impl Scanner<'_> {
                     return None;
                 }
                 b'\n' => {
-                    self.unterminated_string(start);
+                    match self.stack.last() {
+                        // A string that starts inside the `{...}` of another string and runs to
+                        // the end of the line: the `{` was never closed, and this quote was
+                        // meant to end the outer string (`"Hello, {name!"`).
+                        Some(&Frame::Interpolation(open, _))
+                            if !self.text[open..start].contains('\n') =>
+                        {
+                            self.stack.pop();
+                            self.unclosed_interpolation(open, start);
+                        }
+                        _ => self.unterminated_string(start),
+                    }
                     return None;
                 }
                 _ => self.pos += 1,
@@ -188,6 +203,25 @@ impl Scanner<'_> {
         );
     }
 
+    fn unclosed_interpolation(&mut self, open: usize, quote: usize) {
+        self.problem(
+            open,
+            Diagnostic::new(
+                code::UNCLOSED_DELIMITER,
+                "this `{` in a string is never closed",
+                self.file,
+                Span::new(open, open + 1),
+            )
+            .with_label("the value inserted into the string starts here")
+            .with_secondary(
+                self.file,
+                Span::new(quote, quote + 1),
+                "the string ends here",
+            )
+            .with_help("close the inserted value with `}`, or write a literal brace as `\\{`"),
+        );
+    }
+
     fn raw_string(&mut self) {
         let start = self.pos;
         match self.text[start + 3..].find("\"\"\"") {
@@ -205,6 +239,9 @@ impl Scanner<'_> {
                     .with_help("close it with `\"\"\"`"),
                 );
                 self.pos = self.bytes.len();
+                // The raw string swallowed the rest of the file, closing brackets included:
+                // reporting them as unclosed would only repeat this error.
+                self.stack.clear();
             }
         }
     }
@@ -338,7 +375,10 @@ impl Scanner<'_> {
 
     fn close_all_at_end(&mut self) {
         if let Some(&innermost) = self.stack.last() {
-            self.unclosed(innermost, Span::at(self.bytes.len()), "the file ends here");
+            // Point at the end of the last line with text: a label after the final newline
+            // would sit on an empty line that is not shown.
+            let end = self.text.trim_end().len().max(innermost.offset() + 1);
+            self.unclosed(innermost, Span::at(end), "the file ends here");
         }
         self.stack.clear();
     }

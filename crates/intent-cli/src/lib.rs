@@ -1,0 +1,67 @@
+//! The `intent` command line: argument parsing, files on disk, output and exit codes.
+//!
+//! Every command writes to the writers it is given and returns a [`Status`], so the end-to-end
+//! tests run the real commands in-process.
+
+mod check;
+mod cli;
+mod explain;
+mod output;
+
+use clap::Parser;
+use std::ffi::OsString;
+use std::io::Write;
+
+pub use cli::Cli;
+
+/// How a command ended, as the process exit code CI reads.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Status {
+    /// 0: everything passed.
+    Success,
+    /// 1: a check, threshold or policy failed.
+    Failed,
+    /// 2: the spec or the command is invalid.
+    Invalid,
+    /// 3: the run could not be carried out.
+    CouldNotRun,
+}
+
+impl Status {
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Success => 0,
+            Status::Failed => 1,
+            Status::Invalid => 2,
+            Status::CouldNotRun => 3,
+        }
+    }
+}
+
+/// Runs the command line `args` (including the program name).
+pub fn run(
+    args: impl IntoIterator<Item = OsString>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let is_help = matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            );
+            let target: &mut dyn Write = if is_help { out } else { err };
+            let _ = write!(target, "{}", e.render());
+            return if is_help {
+                Status::Success
+            } else {
+                Status::Invalid
+            };
+        }
+    };
+    match cli.command {
+        cli::Command::Check(args) => check::run(&args, out, err),
+        cli::Command::Explain(args) => explain::run(&args, out, err),
+    }
+}

@@ -1,0 +1,302 @@
+//! The `intent` command line, driven in-process: exit codes, diagnostics for bad input, and
+//! `intent explain`.
+
+use intent_cli::{Status, run};
+use std::path::Path;
+
+/// Runs `intent ARGS...` and returns its status, stdout and stderr.
+fn intent(args: &[&str]) -> (Status, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let argv = std::iter::once("intent")
+        .chain(args.iter().copied())
+        .map(Into::into);
+    let status = run(argv, &mut out, &mut err);
+    (
+        status,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+/// Writes `bytes` to `name` in a fresh folder and runs `intent check --format json` on it,
+/// returning the status and the codes reported.
+fn check_bytes(name: &str, bytes: &[u8]) -> (Status, Vec<String>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write spec");
+    check_json(&path)
+}
+
+fn check_json(path: &Path) -> (Status, Vec<String>) {
+    let (status, out, _) = intent(&[
+        "check",
+        "--format",
+        "json",
+        path.to_str().expect("utf-8 path"),
+    ]);
+    let codes = out
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("one JSON object per line");
+            v["code"].as_str().expect("code").to_string()
+        })
+        .collect();
+    (status, codes)
+}
+
+#[test]
+fn examples_check_cleanly() {
+    let root = intent_tests::repo_root();
+    let (status, _, err) = intent(&["check", root.join("examples").to_str().expect("path")]);
+    assert_eq!(status, Status::Success, "{err}");
+    assert!(err.contains("0 errors"), "{err}");
+}
+
+#[test]
+fn syntax_errors_exit_2_with_located_json_diagnostics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bad.intent");
+    std::fs::write(
+        &path,
+        "intent \"a\" {\n  thne status == 200\n}\n\nintnet \"b\" {\n}\n",
+    )
+    .expect("write");
+    let (status, out, _) = intent(&["check", "--format", "json", path.to_str().expect("path")]);
+    assert_eq!(status, Status::Invalid);
+    let diagnostics: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(diagnostics.len(), 2, "both items report: {out}");
+    assert_eq!(diagnostics[0]["code"], "E0011");
+    assert_eq!(diagnostics[0]["line"], 2);
+    assert_eq!(diagnostics[0]["column"], 3);
+    assert_eq!(diagnostics[0]["help"], "did you mean `then`?");
+    assert_eq!(diagnostics[0]["span"]["start"], 15);
+    assert_eq!(diagnostics[1]["code"], "E0010");
+    assert_eq!(diagnostics[1]["line"], 5);
+    assert_eq!(diagnostics[1]["help"], "did you mean `intent`?");
+}
+
+#[test]
+fn human_output_renders_file_line_and_help() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bad.intent");
+    std::fs::write(&path, "intent \"a\" {\n  thne status == 200\n}\n").expect("write");
+    let (status, _, err) = intent(&["check", path.to_str().expect("path")]);
+    assert_eq!(status, Status::Invalid);
+    assert!(err.contains("E0011"), "{err}");
+    assert!(err.contains("bad.intent:2:3"), "{err}");
+    assert!(err.contains("did you mean `then`?"), "{err}");
+    assert!(err.contains("1 error"), "{err}");
+}
+
+#[test]
+fn invalid_utf8_is_a_diagnostic() {
+    assert_eq!(
+        check_bytes("latin1.intent", b"intent \"caf\xe9\" {\n}\n"),
+        (Status::Invalid, vec!["E0001".to_string()])
+    );
+}
+
+#[test]
+fn random_bytes_are_a_diagnostic() {
+    // A deterministic pseudo-random byte soup, including NULs and invalid UTF-8.
+    let mut state: u32 = 0x9e37_79b9;
+    let bytes: Vec<u8> = (0..4096)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state >> 24) as u8
+        })
+        .collect();
+    let (status, codes) = check_bytes("noise.intent", &bytes);
+    assert_eq!(status, Status::Invalid);
+    assert!(!codes.is_empty());
+}
+
+#[test]
+fn nul_byte_is_a_diagnostic() {
+    assert_eq!(
+        check_bytes("nul.intent", b"intent \"a\" {\n  then 1 == \0\n}\n"),
+        (Status::Invalid, vec!["E0002".to_string()])
+    );
+}
+
+#[test]
+fn twenty_thousand_unclosed_brackets_do_not_crash() {
+    let text = format!("let a = {}\n", "[".repeat(20_000));
+    let (status, codes) = check_bytes("brackets.intent", text.as_bytes());
+    assert_eq!(status, Status::Invalid);
+    assert!(codes.contains(&"E0008".to_string()), "{codes:?}");
+    assert!(codes.contains(&"E0003".to_string()), "{codes:?}");
+}
+
+#[test]
+fn ten_thousand_nested_brackets_are_too_deep() {
+    let text = format!("let a = {}1{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(
+        check_bytes("deep.intent", text.as_bytes()),
+        (Status::Invalid, vec!["E0008".to_string()])
+    );
+}
+
+#[test]
+fn nesting_at_the_limit_parses() {
+    let depth = intent_syntax::MAX_NESTING;
+    let text = format!("let a = {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+    assert_eq!(
+        check_bytes("limit.intent", text.as_bytes()),
+        (Status::Success, vec![])
+    );
+}
+
+#[test]
+fn long_operator_chains_and_prefix_runs_are_refused_not_overflowed() {
+    let chain = format!("let a = 1{}\n", " + 1".repeat(100_000));
+    assert_eq!(
+        check_bytes("chain.intent", chain.as_bytes()),
+        (Status::Invalid, vec!["E0008".to_string()])
+    );
+    let nots = format!("let a = {}true\n", "not ".repeat(100_000));
+    assert_eq!(
+        check_bytes("nots.intent", nots.as_bytes()),
+        (Status::Invalid, vec!["E0008".to_string()])
+    );
+}
+
+#[test]
+fn a_one_megabyte_line_is_a_diagnostic() {
+    let text = format!("intent \"a\" {{\n  then {}\n}}\n", "x-".repeat(500_000));
+    let (status, codes) = check_bytes("long.intent", text.as_bytes());
+    assert_eq!(status, Status::Invalid);
+    assert!(!codes.is_empty());
+}
+
+#[test]
+fn unterminated_literals_and_blocks_are_diagnostics() {
+    let cases: [(&str, &str); 4] = [
+        ("intent \"a\" {\n  then body.x == \"abc\n}\n", "E0005"),
+        ("let a = \"\"\"never closed\n", "E0006"),
+        ("type A = string matching /abc\n", "E0007"),
+        ("intent \"a\" {\n  then status == 200\n", "E0003"),
+    ];
+    for (text, code) in cases {
+        assert_eq!(
+            check_bytes("unterminated.intent", text.as_bytes()),
+            (Status::Invalid, vec![code.to_string()]),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_file_is_a_diagnostic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (status, codes) = check_json(&dir.path().join("missing.intent"));
+    assert_eq!(
+        (status, codes),
+        (Status::Invalid, vec!["E0031".to_string()])
+    );
+}
+
+#[test]
+fn an_empty_file_is_valid_with_a_warning() {
+    assert_eq!(
+        check_bytes("empty.intent", b""),
+        (Status::Success, vec!["W0001".to_string()])
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("empty.intent");
+    std::fs::write(&path, "# only a comment\n").expect("write");
+    let (status, _, _) = intent(&["check", "--deny-warnings", path.to_str().expect("path")]);
+    assert_eq!(
+        status,
+        Status::Invalid,
+        "--deny-warnings turns the warning into an error"
+    );
+}
+
+#[test]
+fn a_folder_named_like_a_spec_is_walked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("specs.intent");
+    std::fs::create_dir_all(folder.join("nested")).expect("mkdir");
+    std::fs::write(folder.join("nested/a.intent"), "let a = 1\n").expect("write");
+    std::fs::write(folder.join("b.intent"), "intent \"x\" {\n  thne 1\n}\n").expect("write");
+    let (status, codes) = check_json(&folder);
+    assert_eq!(
+        (status, codes),
+        (Status::Invalid, vec!["E0011".to_string()])
+    );
+}
+
+#[test]
+fn imports_are_followed_and_missing_or_cyclic_imports_are_reported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(
+        root.join("a.intent"),
+        "use \"b.intent\"\nuse \"missing.intent\"\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("b.intent"), "use \"a.intent\"\nlet x = [\n").expect("write");
+    let (status, out, _) = intent(&[
+        "check",
+        "--format",
+        "json",
+        root.join("a.intent").to_str().expect("path"),
+    ]);
+    assert_eq!(status, Status::Invalid);
+    let found: Vec<(String, String, u64)> = out
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            let file = v["file"].as_str().expect("file");
+            let name = Path::new(file)
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            (
+                v["code"].as_str().expect("code").to_string(),
+                name,
+                v["line"].as_u64().expect("line"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("E1001".to_string(), "a.intent".to_string(), 2),
+            ("E1002".to_string(), "b.intent".to_string(), 1),
+            ("E0003".to_string(), "b.intent".to_string(), 2),
+        ]
+    );
+}
+
+#[test]
+fn explain_prints_every_code_and_rejects_unknown_ones() {
+    for info in intent_source::CODES {
+        let (status, out, _) = intent(&["explain", info.code.as_str()]);
+        assert_eq!(status, Status::Success);
+        assert!(out.contains(info.code.as_str()), "{out}");
+    }
+    let (status, out, _) = intent(&["explain", "e0011"]);
+    assert_eq!(status, Status::Success, "codes are case-insensitive");
+    assert!(out.contains("E0011"));
+    let (status, _, err) = intent(&["explain", "E0O11"]);
+    assert_eq!(status, Status::Invalid);
+    assert!(err.contains("did you mean `E0011`?"), "{err}");
+}
+
+#[test]
+fn bad_command_lines_exit_2_and_help_exits_0() {
+    assert_eq!(intent(&["check"]).0, Status::Invalid);
+    assert_eq!(intent(&["frobnicate"]).0, Status::Invalid);
+    let (status, out, _) = intent(&["--help"]);
+    assert_eq!(status, Status::Success);
+    assert!(out.contains("check"));
+}
