@@ -1,6 +1,55 @@
-//! Semantic analysis of Intent specs: loading a spec set with its imports, then (in later
-//! modules) resolving names, types, units, steps and datasets, and lowering to the plan.
+//! Semantic analysis of Intent specs and lowering to the plan.
+//!
+//! A spec set that [`check`] accepts cannot fail at run time because of a typo, an unbound
+//! step, a wrong field, a unit mix-up or a dataset column that does not exist: every name,
+//! type, unit, step and dataset is resolved here, and the result is the typed, versioned
+//! [`intent_ir::Plan`] the runner executes.
 
+mod context;
+mod datasets;
+mod exprs;
+mod globals;
+mod items;
 mod load;
+mod scope;
+mod steps;
+mod types;
 
 pub use load::{Loaded, LoadedFile, load, spec_files_in};
+
+use intent_source::Diagnostic;
+use std::path::PathBuf;
+
+/// How to check.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Datasets must stay inside this folder. `None`: the folder holding `intent.toml` above
+    /// each spec, or else the current folder.
+    pub project_root: Option<PathBuf>,
+    /// Allow dataset paths outside the project root.
+    pub allow_outside_root: bool,
+}
+
+/// The result of checking: the plan (also when there were errors, for tools that want what
+/// could be compiled) and every diagnostic, sorted.
+#[derive(Debug)]
+pub struct Checked {
+    pub plan: intent_ir::Plan,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Checks a loaded spec set and lowers it to a plan. The diagnostics of loading are included.
+pub fn check(loaded: &Loaded, options: &CheckOptions) -> Checked {
+    let mut cx = context::Context::new(loaded, options);
+    let plan = items::lower_all(&mut cx);
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(cx.finish());
+    Diagnostic::sort(&mut diagnostics);
+    Checked { plan, diagnostics }
+}

@@ -230,7 +230,7 @@ fn read_text(path: &Path) -> (String, Option<ReadProblem>) {
 }
 
 /// Removes `.` and resolves `..` lexically, so imported paths read naturally in diagnostics.
-fn normalise(path: &Path) -> PathBuf {
+pub(crate) fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {

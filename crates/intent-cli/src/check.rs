@@ -1,19 +1,39 @@
 //! `intent check`: compile without sending anything.
 
 use crate::Status;
-use crate::cli::{CheckArgs, Format};
+use crate::cli::{CheckArgs, CompileOptions, Format};
 use crate::output::report;
+use intent_check::{CheckOptions, Checked};
 use std::io::Write;
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    let options = &args.compile;
-    let mut loaded = intent_check::load(&options.paths);
+    match compile(&args.compile, out, err) {
+        Some(_) => Status::Success,
+        None => Status::Invalid,
+    }
+}
+
+/// Loads and checks the specs, prints the diagnostics, and returns the plan when there were
+/// no errors (warnings count as errors with `--deny-warnings`).
+pub fn compile(
+    options: &CompileOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Option<Checked> {
+    let loaded = intent_check::load(&options.paths);
     if loaded.files.is_empty() {
         let _ = writeln!(err, "error: no `.intent` files found in the given paths");
-        return Status::Invalid;
+        return None;
     }
+    let mut checked = intent_check::check(
+        &loaded,
+        &CheckOptions {
+            project_root: None,
+            allow_outside_root: options.allow_outside_root,
+        },
+    );
     let counts = report(
-        &mut loaded.diagnostics,
+        &mut checked.diagnostics,
         &loaded.sources,
         options.format,
         options.deny_warnings,
@@ -23,9 +43,5 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status
     if options.format == Format::Human {
         let _ = writeln!(err, "{}", counts.summary(loaded.files.len()));
     }
-    if counts.errors > 0 {
-        Status::Invalid
-    } else {
-        Status::Success
-    }
+    (counts.errors == 0).then_some(checked)
 }

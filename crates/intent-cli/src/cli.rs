@@ -15,6 +15,8 @@ pub struct Cli {
 pub enum Command {
     /// Check specs without sending anything: syntax, imports, names, types and datasets.
     Check(CheckArgs),
+    /// Compile specs to a plan (versioned JSON) for the runner or other tools.
+    Compile(CompileArgs),
     /// Explain a diagnostic code, with a wrong and a right example.
     Explain(ExplainArgs),
 }
@@ -31,6 +33,27 @@ pub struct CompileOptions {
     /// Treat warnings as errors (for CI).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Allow dataset paths outside the project root (the folder with intent.toml).
+    #[arg(long)]
+    pub allow_outside_root: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CompileArgs {
+    #[command(flatten)]
+    pub compile: CompileOptions,
+    /// What to produce.
+    #[arg(long, value_enum, default_value_t = Emit::Plan)]
+    pub emit: Emit,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Emit {
+    /// The plan: versioned JSON with every check typed, with its stable id and source.
+    Plan,
 }
 
 #[derive(Args, Debug)]

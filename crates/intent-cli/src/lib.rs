@@ -5,6 +5,7 @@
 
 mod check;
 mod cli;
+mod compile;
 mod explain;
 mod output;
 
@@ -62,6 +63,7 @@ pub fn run(
     };
     match cli.command {
         cli::Command::Check(args) => check::run(&args, out, err),
+        cli::Command::Compile(args) => compile::run(&args, out, err),
         cli::Command::Explain(args) => explain::run(&args, out, err),
     }
 }

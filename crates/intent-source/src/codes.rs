@@ -158,3 +158,64 @@ codes! {
     W1002 UNUSED_NAME "a definition or capture is never used",
     W3001 EMPTY_DATASET "a dataset file has no rows",
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_explanation_has_its_title_and_a_wrong_and_right_example() {
+        for info in CODES {
+            let heading = format!("# {}: {}", info.code, info.title);
+            assert!(
+                info.explanation.starts_with(&heading),
+                "explain/{}.md must start with `{heading}`",
+                info.code
+            );
+            for section in ["## Wrong", "## Right"] {
+                assert!(
+                    info.explanation.contains(section),
+                    "explain/{}.md has no `{section}` section",
+                    info.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_and_sorted_within_their_letter() {
+        let mut seen = HashSet::new();
+        for info in CODES {
+            let text = info.code.as_str();
+            assert!(seen.insert(text), "{text} is registered twice");
+            assert!(
+                text.len() == 5
+                    && text.starts_with(['E', 'W'])
+                    && text[1..].bytes().all(|b| b.is_ascii_digit()),
+                "{text} is not a letter followed by four digits"
+            );
+        }
+        for letter in ['E', 'W'] {
+            let group: Vec<&str> = CODES
+                .iter()
+                .map(|c| c.code.as_str())
+                .filter(|c| c.starts_with(letter))
+                .collect();
+            for pair in group.windows(2) {
+                assert!(
+                    pair[0] < pair[1],
+                    "{} is listed before {}",
+                    pair[0],
+                    pair[1]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parse_finds_codes_case_insensitively() {
+        assert_eq!(Code::parse(" e0011 "), Some(code::UNKNOWN_STATEMENT));
+        assert_eq!(Code::parse("E9999"), None);
+    }
+}

@@ -138,6 +138,9 @@ fn parse_region(file: FileId, text: &str, start: usize, end: usize, out: &mut Pa
 /// Skips blank lines, whitespace and comments.
 fn skip_trivia(text: &str, mut pos: usize, end: usize) -> usize {
     let bytes = text.as_bytes();
+    if pos == 0 && text.starts_with('\u{feff}') {
+        pos = '\u{feff}'.len_utf8();
+    }
     while pos < end {
         match bytes[pos] {
             b' ' | b'\t' | b'\r' | b'\n' => pos += 1,

@@ -79,6 +79,10 @@ impl Scanner<'_> {
     fn run(mut self) -> Scan {
         let mut string_start: Option<usize> = None;
         let mut line_start = true;
+        // A byte-order mark some editors write is not part of the spec.
+        if self.text.starts_with('\u{feff}') {
+            self.pos = '\u{feff}'.len_utf8();
+        }
         while self.pos < self.bytes.len() {
             if let Some(start) = string_start {
                 string_start = self.string_body(start);
@@ -301,22 +305,14 @@ impl Scanner<'_> {
             b']' => b'[',
             _ => b'{',
         };
-        while let Some(&top) = self.stack.last() {
-            match top {
-                Frame::Interpolation(_, string) if b == b'}' => {
-                    self.stack.pop();
-                    return Some(string);
-                }
-                Frame::Open(open, _) if open == wanted => {
-                    self.stack.pop();
-                    if self.stack.len() <= MAX_NESTING {
-                        self.too_deep_reported = false;
-                    }
-                    return None;
-                }
-                _ => {
-                    // A different bracket is open: it is the one never closed.
-                    self.stack.pop();
+        let opener = self.stack.iter().rposition(|frame| match frame {
+            Frame::Interpolation(..) => b == b'}',
+            Frame::Open(open, _) => *open == wanted,
+        });
+        if let Some(index) = opener {
+            // Brackets opened after the matching one were never closed.
+            while self.stack.len() > index + 1 {
+                if let Some(top) = self.stack.pop() {
                     self.unclosed(
                         top,
                         Span::new(self.pos, self.pos + 1),
@@ -324,6 +320,14 @@ impl Scanner<'_> {
                     );
                 }
             }
+            let top = self.stack.pop();
+            if self.stack.len() <= MAX_NESTING {
+                self.too_deep_reported = false;
+            }
+            return match top {
+                Some(Frame::Interpolation(_, string)) => Some(string),
+                _ => None,
+            };
         }
         self.problem(
             self.pos,
@@ -333,7 +337,7 @@ impl Scanner<'_> {
                 self.file,
                 Span::new(self.pos, self.pos + 1),
             )
-            .with_label("no bracket is open here")
+            .with_label(format!("no `{}` is open here", wanted as char))
             .with_help("remove it, or add the opening bracket it belongs to"),
         );
         None
@@ -470,10 +474,43 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_interpolation_is_reported_at_its_brace() {
+        let text = "intent \"a\" {\n  then body.text == \"Hi {name!\"\n}\n";
+        assert_eq!(codes(text), vec!["E0003"]);
+        let brace = text.find("{name").unwrap_or(0);
+        let s = scan(FileId(0), text);
+        assert_eq!(s.problems[0].1.primary().span.start as usize, brace);
+    }
+
+    #[test]
+    fn an_unterminated_raw_string_hides_the_brackets_it_swallowed() {
+        assert_eq!(
+            codes("intent \"a\" {\n  when POST s /x\n    body \"\"\"abc\n}\n"),
+            vec!["E0006"]
+        );
+    }
+
+    #[test]
     fn deep_nesting_is_reported_once() {
         let text = format!("let a = {}{}", "[".repeat(20_000), "]".repeat(20_000));
         assert_eq!(codes(&text), vec!["E0008"]);
         let unclosed = format!("let a = {}", "[".repeat(20_000));
         assert_eq!(codes(&unclosed), vec!["E0008", "E0003"]);
+    }
+
+    #[test]
+    fn a_stray_closer_does_not_close_the_enclosing_block() {
+        assert_eq!(
+            codes("intent \"a\" {\n  then len(x)) == 2\n}\n"),
+            vec!["E0004"]
+        );
+        assert_eq!(codes("let a = [1, (2]\n"), vec!["E0003"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let s = scan(FileId(0), "\u{feff}intent \"a\" {\n}\n");
+        assert!(s.problems.is_empty());
+        assert_eq!(s.item_starts, vec![3]);
     }
 }

@@ -1,0 +1,220 @@
+//! Datasets: the file exists, stays inside the project, is CSV or JSON Lines, has every
+//! declared column, and its first rows fit the declared types.
+
+use crate::context::Context;
+use crate::load::normalise;
+use intent_ir::{DataError, Dataset, conform, format_of, read_rows};
+use intent_source::{FileId, code};
+use intent_syntax::ast;
+use std::path::{Path, PathBuf};
+
+/// How many rows `intent check` verifies; the runner reads them all.
+pub const ROWS_CHECKED: usize = 100;
+
+/// At most this many bad values are reported per dataset; the rest are usually the same
+/// mistake.
+const MAX_VALUE_ERRORS: usize = 5;
+
+impl Context<'_> {
+    pub fn lower_dataset(&mut self, file: FileId, dataset: &ast::Dataset) -> Option<Dataset> {
+        let columns = self.lower_fields(file, &dataset.columns);
+        let span = dataset.path.span;
+        let Some(written) = dataset.path.as_plain() else {
+            let d = self
+                .error(
+                    code::TYPE_MISMATCH,
+                    "a dataset path cannot interpolate values",
+                    file,
+                    span,
+                )
+                .with_label("interpolated path")
+                .with_help("write the path as plain text, relative to this spec file");
+            self.report(d);
+            return None;
+        };
+        let spec_dir = self
+            .loaded
+            .file(file)
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let resolved = normalise(&spec_dir.join(&written));
+        let shown = resolved.to_string_lossy().replace('\\', "/");
+        if !self.options.allow_outside_root {
+            let root = self.project_root(&spec_dir);
+            let absolute = absolute(&resolved);
+            if !absolute.starts_with(&root) {
+                let d = self
+                    .error(code::DATASET_OUTSIDE_ROOT, format!("`{written}` is outside the project root"), file, span)
+                    .with_label(format!("resolves to {}", absolute.display()))
+                    .with_help(format!(
+                        "keep datasets inside {} (the folder with intent.toml), or pass --allow-outside-root",
+                        root.display()
+                    ));
+                self.report(d);
+                return None;
+            }
+        }
+        let Some(format) = format_of(&written) else {
+            let d = self
+                .error(code::DATASET_FORMAT, format!("`{written}` is neither CSV nor JSON Lines"), file, span)
+                .with_label("unknown extension")
+                .with_help("name the file `.csv` (with a header row) or `.jsonl` (one JSON object per line)");
+            self.report(d);
+            return None;
+        };
+        let text = match std::fs::read(&resolved) {
+            Err(e) => {
+                let d = self
+                    .error(
+                        code::DATASET_NOT_FOUND,
+                        format!("cannot open the dataset `{written}`: {e}"),
+                        file,
+                        span,
+                    )
+                    .with_label(format!("looked for {shown}"))
+                    .with_help("dataset paths are relative to the spec file that declares them");
+                self.report(d);
+                return None;
+            }
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => {
+                    let d = self
+                        .error(
+                            code::DATASET_MALFORMED,
+                            format!("`{written}` is not UTF-8 text"),
+                            file,
+                            span,
+                        )
+                        .with_label("not text")
+                        .with_help("save the dataset as UTF-8");
+                    self.report(d);
+                    return None;
+                }
+            },
+        };
+        let table = self.type_table();
+        match read_rows(&text, format, &columns, &table, ROWS_CHECKED) {
+            Err(DataError::MissingColumn { column }) => {
+                let col_span = dataset
+                    .columns
+                    .iter()
+                    .find(|c| c.name.name == column)
+                    .map(|c| c.name.span);
+                let mut d = self
+                    .error(
+                        code::DATASET_MISSING_COLUMN,
+                        format!("`{written}` has no column `{column}`"),
+                        file,
+                        span,
+                    )
+                    .with_label(format!("{shown} lacks `{column}`"))
+                    .with_help("add the column to the file, or mark it optional with `?` if rows may omit it");
+                if let Some(s) = col_span {
+                    d = d.with_secondary(file, s, "declared here");
+                }
+                self.report(d);
+            }
+            Err(DataError::Malformed { row, message }) => {
+                let d = self
+                    .error(
+                        code::DATASET_MALFORMED,
+                        format!("`{written}` cannot be read at row {row}: {message}"),
+                        file,
+                        span,
+                    )
+                    .with_label(format!("in {shown}"))
+                    .with_help("CSV files need a header row and the same number of cells per row; JSON Lines files one object per line");
+                self.report(d);
+            }
+            Ok(rows) if rows.is_empty() => {
+                let d = self
+                    .error(
+                        code::EMPTY_DATASET,
+                        format!("`{written}` has no rows"),
+                        file,
+                        span,
+                    )
+                    .with_label("empty dataset")
+                    .with_help("an evaluation over it would have nothing to measure");
+                self.report(d);
+            }
+            Ok(rows) => {
+                let mut bad_values = Vec::new();
+                'rows: for row in &rows {
+                    for column in &columns {
+                        let problem = match row.values.get(&column.name) {
+                            None if column.optional => continue,
+                            None => Some(format!("the value of `{}` is missing", column.name)),
+                            Some(value) => conform(value, &column.ty, &table)
+                                .into_iter()
+                                .next()
+                                .map(|v| v.message),
+                        };
+                        if let Some(problem) = problem {
+                            let d = self
+                                .error(
+                                    code::DATASET_BAD_VALUE,
+                                    format!(
+                                        "row {}, column `{}` of `{written}`: {problem}",
+                                        row.number, column.name
+                                    ),
+                                    file,
+                                    span,
+                                )
+                                .with_label(format!("in {shown}"))
+                                .with_help(format!(
+                                    "the column is declared as {}",
+                                    column.ty.describe()
+                                ));
+                            bad_values.push(d);
+                            if bad_values.len() == MAX_VALUE_ERRORS {
+                                break 'rows;
+                            }
+                        }
+                    }
+                }
+                for d in bad_values {
+                    self.report(d);
+                }
+            }
+        }
+        Some(Dataset {
+            name: dataset.name.name.clone(),
+            path: written,
+            resolved_path: shown,
+            format,
+            columns,
+            source: self.source(file, dataset.span),
+        })
+    }
+
+    /// The folder datasets must stay in.
+    fn project_root(&self, spec_dir: &Path) -> PathBuf {
+        if let Some(root) = &self.options.project_root {
+            return absolute(root);
+        }
+        let start = absolute(spec_dir);
+        let mut dir: Option<&Path> = Some(&start);
+        while let Some(d) = dir {
+            if d.join("intent.toml").is_file() {
+                return d.to_path_buf();
+            }
+            dir = d.parent();
+        }
+        absolute(Path::new("."))
+    }
+}
+
+/// An absolute, lexically normalised path (without touching the file system, so a missing
+/// file still has a place).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    normalise(&joined)
+}

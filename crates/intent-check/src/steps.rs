@@ -1,0 +1,291 @@
+//! Steps: binding prose calls to step patterns at compile time, and refusing recursion.
+
+use crate::context::Context;
+use crate::exprs::error_expr;
+use crate::scope::Scope;
+use intent_ir::{Expr, Param, StableId, Type};
+use intent_source::{FileId, Span, code};
+use intent_syntax::ast::{self, CallPart, PatternPart};
+
+/// One token of a step pattern or call.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) enum Token {
+    /// A literal word, compared without case.
+    Word(String),
+    /// A parameter (in a pattern) or an argument (in a call).
+    Slot,
+}
+
+/// A step as callers see it.
+pub(crate) struct StepSig<'a> {
+    pub id: StableId,
+    pub file: FileId,
+    pub def: &'a ast::StepDef,
+    pub tokens: Vec<Token>,
+    pub params: Vec<Param>,
+    pub returns: Option<Type>,
+    /// The pattern as shown in messages: `a shopper {name} is logged in`.
+    pub display: String,
+}
+
+fn words(text: &str) -> impl Iterator<Item = Token> + '_ {
+    text.split_whitespace()
+        .map(|w| Token::Word(w.to_lowercase()))
+}
+
+fn shape(tokens: &[Token]) -> String {
+    tokens
+        .iter()
+        .map(|t| match t {
+            Token::Word(w) => w.as_str(),
+            Token::Slot => "{…}",
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl<'a> Context<'a> {
+    /// Collects the signature of every step (after named types are lowered).
+    pub fn collect_steps(&mut self) {
+        let order = self.globals.order.clone();
+        for file in order {
+            for item in &self.loaded.file(file).syntax.items {
+                let ast::Item::Step(def) = item else { continue };
+                let mut tokens = Vec::new();
+                let mut params = Vec::new();
+                let mut display = Vec::new();
+                for part in &def.pattern.parts {
+                    match part {
+                        PatternPart::Text { text, .. } => {
+                            tokens.extend(words(text));
+                            display.push(text.trim().to_string());
+                        }
+                        PatternPart::Param { name, ty, .. } => {
+                            tokens.push(Token::Slot);
+                            params.push(Param {
+                                name: name.name.clone(),
+                                ty: self.lower_type(file, ty),
+                            });
+                            display.push(format!("{{{}}}", name.name));
+                        }
+                    }
+                }
+                let display = display
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if let Some(first) = self.steps.iter().find(|s| s.tokens == tokens) {
+                    let d = self
+                        .error(code::DUPLICATE_DEFINITION, format!("the step `{display}` is defined twice"), file, def.pattern.span)
+                        .with_label("same pattern again")
+                        .with_secondary(first.file, first.def.pattern.span, "first defined here")
+                        .with_help("two steps with the same words and parameters cannot be told apart; rename one");
+                    self.report(d);
+                    continue;
+                }
+                let returns = def.returns.as_ref().map(|r| self.lower_type(file, r));
+                let id = StableId::item(&self.file_stem(file), &display);
+                self.steps.push(StepSig {
+                    id,
+                    file,
+                    def,
+                    tokens,
+                    params,
+                    returns,
+                    display,
+                });
+            }
+        }
+    }
+
+    /// Binds a prose call to the one step it matches and checks its arguments.
+    /// Returns the step's index and the typed arguments.
+    pub fn bind_call(
+        &mut self,
+        file: FileId,
+        scope: &mut Scope,
+        call: &ast::StepCall,
+    ) -> Option<(usize, Vec<Expr>)> {
+        let mut tokens = Vec::new();
+        let mut args = Vec::new();
+        for part in &call.parts {
+            match part {
+                CallPart::Word { text, .. } => tokens.extend(words(text)),
+                CallPart::Arg(e) => {
+                    tokens.push(Token::Slot);
+                    args.push(e);
+                }
+            }
+        }
+        let matching: Vec<usize> = (0..self.steps.len())
+            .filter(|&i| {
+                self.steps[i].tokens == tokens && self.globals.sees(file, self.steps[i].file)
+            })
+            .collect();
+        match matching.as_slice() {
+            [] => {
+                self.unbound(file, call.span, &tokens);
+                for a in args {
+                    self.expr(file, scope, a);
+                }
+                None
+            }
+            [index] => {
+                let index = *index;
+                let typed: Vec<Expr> = args
+                    .iter()
+                    .zip(self.steps[index].params.clone())
+                    .map(|(arg, param)| {
+                        let value = self.expr(file, scope, arg);
+                        if !self.type_table().assignable(&value.ty, &param.ty) {
+                            let d = self
+                                .error(
+                                    code::STEP_ARGUMENT_TYPE,
+                                    format!(
+                                        "the step parameter `{}` is {}, but this argument is {}",
+                                        param.name,
+                                        param.ty.describe(),
+                                        value.ty.describe()
+                                    ),
+                                    file,
+                                    value.span,
+                                )
+                                .with_label(format!("{} given", value.ty.describe()))
+                                .with_secondary(
+                                    self.steps[index].file,
+                                    self.steps[index].def.pattern.span,
+                                    "the step is declared here",
+                                )
+                                .with_help(format!("pass a value of type {}", param.ty.describe()));
+                            self.report(d);
+                            return error_expr(value.span);
+                        }
+                        value
+                    })
+                    .collect();
+                Some((index, typed))
+            }
+            many => {
+                let mut d = self
+                    .error(
+                        code::AMBIGUOUS_STEP,
+                        format!("this call matches {} steps", many.len()),
+                        file,
+                        call.span,
+                    )
+                    .with_label("ambiguous call");
+                for &i in many {
+                    d = d.with_secondary(
+                        self.steps[i].file,
+                        self.steps[i].def.pattern.span,
+                        "matches this step",
+                    );
+                }
+                let list: Vec<String> = many
+                    .iter()
+                    .map(|&i| format!("`{}`", self.steps[i].display))
+                    .collect();
+                d = d.with_help(format!(
+                    "rename one of the steps so each call matches one: {}",
+                    list.join(", ")
+                ));
+                self.report(d);
+                for a in args {
+                    self.expr(file, scope, a);
+                }
+                None
+            }
+        }
+    }
+
+    fn unbound(&mut self, file: FileId, span: Span, tokens: &[Token]) {
+        let call_words: Vec<String> = tokens
+            .iter()
+            .map(|t| match t {
+                Token::Word(w) => w.clone(),
+                Token::Slot => "{…}".to_string(),
+            })
+            .collect();
+        let mut ranked: Vec<(usize, &str)> = self
+            .steps
+            .iter()
+            .filter(|s| self.globals.sees(file, s.file))
+            .map(|s| {
+                let words: Vec<String> = s
+                    .tokens
+                    .iter()
+                    .map(|t| match t {
+                        Token::Word(w) => w.clone(),
+                        Token::Slot => "{…}".to_string(),
+                    })
+                    .collect();
+                (
+                    strsim::generic_levenshtein(&call_words, &words),
+                    s.display.as_str(),
+                )
+            })
+            .collect();
+        ranked.sort();
+        let closest: Vec<String> = ranked
+            .iter()
+            .take(3)
+            .map(|(_, d)| format!("`{d}`"))
+            .collect();
+        let help = if closest.is_empty() {
+            "define it with `step \"...\" { ... }`, or import the file that defines it".to_string()
+        } else {
+            format!(
+                "the closest steps are {}; arguments are quoted literals or `(expressions)`",
+                closest.join(", ")
+            )
+        };
+        let d = self
+            .error(
+                code::UNKNOWN_STEP,
+                format!("no step matches `{}`", shape(tokens)),
+                file,
+                span,
+            )
+            .with_label("unbound step call")
+            .with_help(help);
+        self.report(d);
+    }
+
+    /// Reports steps that call each other in a cycle, once per cycle.
+    pub fn check_step_recursion(&mut self, calls: &[(usize, usize, FileId, Span)]) {
+        let n = self.steps.len();
+        let mut reported = vec![false; n];
+        for start in 0..n {
+            // Depth-first search for a path from `start` back to itself.
+            let mut stack: Vec<(usize, Vec<usize>)> = vec![(start, vec![start])];
+            let mut seen = vec![false; n];
+            while let Some((at, path)) = stack.pop() {
+                for &(caller, callee, file, span) in calls.iter().filter(|c| c.0 == at) {
+                    if callee == start {
+                        if path.iter().any(|&p| reported[p]) {
+                            continue;
+                        }
+                        for &p in &path {
+                            reported[p] = true;
+                        }
+                        let names: Vec<String> = path
+                            .iter()
+                            .map(|&p| format!("`{}`", self.steps[p].display))
+                            .collect();
+                        let d = self
+                            .error(code::RECURSIVE_STEP, format!("steps call each other in a cycle: {}", names.join(" → ")), file, span)
+                            .with_label(format!("this call in `{}` closes the cycle", self.steps[caller].display))
+                            .with_help("steps cannot call themselves, directly or through others; flatten the repeated part into one step");
+                        self.report(d);
+                    } else if !seen[callee] {
+                        seen[callee] = true;
+                        let mut next = path.clone();
+                        next.push(callee);
+                        stack.push((callee, next));
+                    }
+                }
+            }
+        }
+    }
+}

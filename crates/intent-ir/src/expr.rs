@@ -1,0 +1,308 @@
+//! Typed expressions of the plan.
+
+use crate::Type;
+use intent_source::Span;
+use serde::{Deserialize, Serialize};
+
+/// A typed expression. `secret` marks values derived from a secret: every output redacts them.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Expr {
+    #[serde(flatten)]
+    pub kind: ExprKind,
+    #[serde(rename = "type")]
+    pub ty: Type,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "expr", rename_all = "snake_case")]
+pub enum ExprKind {
+    Literal {
+        value: Literal,
+    },
+    Regex {
+        pattern: String,
+        flags: String,
+    },
+    /// A built-in detector of personal data: `pii.email`.
+    Detector {
+        detector: Detector,
+    },
+    /// A string with `{expr}` parts.
+    Template {
+        parts: Vec<TemplatePart>,
+    },
+    List {
+        items: Vec<Expr>,
+    },
+    Object {
+        entries: Vec<ObjectEntry>,
+    },
+    /// A name bound at run time: a let, a secret, a capture, an example column, an evaluation
+    /// row, a step parameter, a quantifier variable or a named response.
+    Var {
+        name: String,
+    },
+    /// A field of the latest response (`name: null`) or of a named one.
+    Response {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        field: ResponseField,
+    },
+    /// `header "Name"` of the latest or a named response; absent when not sent.
+    Header {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        header: String,
+    },
+    Field {
+        base: Box<Expr>,
+        field: String,
+    },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Call {
+        function: Function,
+        args: Vec<Expr>,
+    },
+    /// An aggregate over the cases of an evaluation or the requests of a load block.
+    Aggregate {
+        aggregate: Aggregate,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        series: Option<Series>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Exists {
+        operand: Box<Expr>,
+    },
+    Absent {
+        operand: Box<Expr>,
+    },
+    Quantifier {
+        quantifier: Quantifier,
+        var: String,
+        collection: Box<Expr>,
+        predicate: Box<Expr>,
+    },
+    /// `value is Type`: conformance, listing violations when false.
+    Conforms {
+        value: Box<Expr>,
+        #[serde(rename = "conforms_to")]
+        target: Type,
+    },
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct ObjectEntry {
+    pub key: String,
+    pub value: Expr,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TemplatePart {
+    Text(String),
+    Expr(Expr),
+}
+
+/// A literal value with its unit folded into a canonical quantity.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Literal {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Decimal(f64),
+    String(String),
+    /// Milliseconds.
+    Duration(f64),
+    /// Percent points: `95%` is 95.
+    Percent(f64),
+    /// Bytes.
+    Size(f64),
+    /// Per second.
+    Rate(f64),
+}
+
+impl Literal {
+    pub fn describe(&self) -> String {
+        match self {
+            Literal::Null => "null".into(),
+            Literal::Bool(b) => b.to_string(),
+            Literal::Int(i) => i.to_string(),
+            Literal::Decimal(d) => d.to_string(),
+            Literal::String(s) => format!("{s:?}"),
+            Literal::Duration(ms) => format!("{ms}ms"),
+            Literal::Percent(p) => format!("{p}%"),
+            Literal::Size(b) => format!("{b}B"),
+            Literal::Rate(r) => format!("{r}/s"),
+        }
+    }
+
+    /// The type of this literal, without its exact value.
+    pub fn base_type(&self) -> Type {
+        match self {
+            Literal::Null => Type::Null,
+            Literal::Bool(_) => Type::Bool,
+            Literal::Int(_) => Type::Int,
+            Literal::Decimal(_) => Type::Decimal,
+            Literal::String(_) => Type::String,
+            Literal::Duration(_) => Type::Duration,
+            Literal::Percent(_) => Type::Percent,
+            Literal::Size(_) => Type::Size,
+            Literal::Rate(_) => Type::Rate,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseField {
+    Status,
+    Body,
+    Headers,
+    Duration,
+    Size,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detector {
+    /// An e-mail address.
+    Email,
+    /// 13 to 19 digits (spaces or dashes allowed) that pass the Luhn check.
+    CardNumber,
+    /// A phone number in international format.
+    Phone,
+}
+
+impl Detector {
+    pub const ALL: [(&'static str, Detector); 3] = [
+        ("email", Detector::Email),
+        ("card_number", Detector::CardNumber),
+        ("phone", Detector::Phone),
+    ];
+}
+
+/// The built-in functions. Every one is typed by the checker.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Function {
+    Len,
+    Lower,
+    Upper,
+    Trim,
+    Now,
+    Uuid,
+    RandomInt,
+    RandomString,
+    RandomEmail,
+    Env,
+    Exact,
+    Similarity,
+    RougeL,
+    Bleu,
+    Within,
+}
+
+/// Aggregates over cases (evaluations) or requests (load blocks).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregate {
+    Mean,
+    Min,
+    Max,
+    Sum,
+    Count,
+    /// The share of cases where a boolean series is true.
+    Rate,
+    /// A percentile, 1 to 99.
+    Percentile(u8),
+    Accuracy,
+    Precision,
+    Recall,
+    F1,
+    ErrorRate,
+    Throughput,
+}
+
+impl Aggregate {
+    /// Whether the aggregate is a share of cases, so `at N% confidence` applies to it.
+    pub fn is_rate(self) -> bool {
+        matches!(
+            self,
+            Aggregate::Rate
+                | Aggregate::Accuracy
+                | Aggregate::Precision
+                | Aggregate::Recall
+                | Aggregate::F1
+                | Aggregate::ErrorRate
+        )
+    }
+}
+
+/// The per-case values an aggregate reads.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "series", rename_all = "snake_case")]
+pub enum Series {
+    /// The duration of each case's (or request's) last response.
+    Duration,
+    /// A `score NAME = ...` of each case.
+    Score { name: String },
+    /// A boolean expression per case, for `rate(...)`.
+    Predicate { expr: Box<Expr> },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnaryOp {
+    Not,
+    Neg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BinaryOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Matches,
+    NotMatches,
+    Contains,
+    NotContains,
+    StartsWith,
+    EndsWith,
+    Range,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quantifier {
+    Every,
+    Some,
+}

@@ -1,0 +1,101 @@
+//! Check fixtures: valid programs check with zero diagnostics (plan snapshotted, plan
+//! round-trips and is deterministic); invalid programs report the code in their file name on
+//! the promised line, with help.
+
+use intent_check::{CheckOptions, Checked, check, load};
+use intent_tests::{expectation, intent_files, relative, render_all, repo_root};
+use std::path::Path;
+
+fn check_file(path: &Path) -> (intent_check::Loaded, Checked) {
+    let loaded = load(&[path.to_path_buf()]);
+    let options = CheckOptions {
+        project_root: Some(repo_root()),
+        allow_outside_root: false,
+    };
+    let checked = check(&loaded, &options);
+    (loaded, checked)
+}
+
+#[test]
+fn valid_programs_check_cleanly_and_their_plans_round_trip() {
+    let mut files = intent_files("tests/fixtures/check/ok");
+    files.extend(intent_files("examples"));
+    assert!(
+        files.len() >= 10,
+        "expected check fixtures and examples, found {}",
+        files.len()
+    );
+    for path in files {
+        let (loaded, checked) = check_file(&path);
+        assert!(
+            checked.diagnostics.is_empty(),
+            "{} should check cleanly:\n{}",
+            relative(&path),
+            render_all(&checked.diagnostics, &loaded.sources)
+        );
+        let json = serde_json::to_string_pretty(&checked.plan).expect("the plan serialises");
+        let back: intent_ir::Plan = serde_json::from_str(&json).expect("the plan deserialises");
+        assert_eq!(
+            back,
+            checked.plan,
+            "{}: the plan round-trips",
+            relative(&path)
+        );
+        let (_, again) = check_file(&path);
+        let again = serde_json::to_string_pretty(&again.plan).expect("the plan serialises");
+        assert_eq!(
+            json,
+            again,
+            "{}: compiling twice gives the same bytes",
+            relative(&path)
+        );
+        let name = relative(&path).replace('/', "__");
+        insta::assert_snapshot!(format!("plan__{name}"), json);
+    }
+}
+
+#[test]
+fn invalid_programs_report_their_code_on_their_line_with_help() {
+    let files = intent_files("tests/fixtures/check/err");
+    assert!(
+        files.len() >= 40,
+        "expected at least 40 check error fixtures, found {}",
+        files.len()
+    );
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("fixture is readable");
+        let want = expectation(&path, &text);
+        let (loaded, checked) = check_file(&path);
+        let rendered = render_all(&checked.diagnostics, &loaded.sources);
+        let hit = checked.diagnostics.iter().find(|d| {
+            let primary = d.primary();
+            d.code.as_str() == want.code
+                && loaded.sources.get(primary.file).path() == path.as_path()
+                && loaded
+                    .sources
+                    .get(primary.file)
+                    .line_col(primary.span.start)
+                    .line
+                    == want.line
+        });
+        let Some(hit) = hit else {
+            panic!(
+                "{} should report {} on line {}, got:\n{rendered}",
+                relative(&path),
+                want.code,
+                want.line
+            );
+        };
+        assert!(
+            hit.help.is_some(),
+            "{}: {} should come with help",
+            relative(&path),
+            want.code
+        );
+        let name = relative(&path).replace('/', "__");
+        insta::assert_snapshot!(
+            format!("diagnostics__{name}"),
+            format!("{text}\n----- diagnostics -----\n{rendered}")
+        );
+    }
+}
