@@ -3,4 +3,4 @@
 # messages and the sizes of the generated inputs go to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo bench -p intent-syntax --bench parse "$@" | grep -E '^parse/|time:|thrpt:'
+cargo bench -p intent-syntax --bench parse "$@" | grep -E '^parse/|thrpt: +\[[0-9]'

@@ -232,7 +232,11 @@ impl<'a> Context<'a> {
             .take(3)
             .map(|(_, d)| format!("`{d}`"))
             .collect();
-        let help = if closest.is_empty() {
+        let methods = ["get", "post", "put", "patch", "delete", "head", "options"];
+        let help = if matches!(tokens.first(), Some(Token::Word(w)) if methods.contains(&w.as_str()))
+        {
+            "a request needs a target and a path: `when GET target /path`".to_string()
+        } else if closest.is_empty() {
             "define it with `step \"...\" { ... }`, or import the file that defines it".to_string()
         } else {
             format!(

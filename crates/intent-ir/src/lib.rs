@@ -12,6 +12,7 @@ mod data;
 mod expr;
 mod ids;
 mod items;
+mod results;
 mod types;
 
 pub use conform::{TypeLookup, Violation, compile_regex, conform, describe, literal_number};
@@ -19,6 +20,7 @@ pub use data::{DataError, Row, format_of, read_rows};
 pub use expr::*;
 pub use ids::{StableId, slug};
 pub use items::*;
+pub use results::*;
 pub use types::*;
 
 /// The format of plans this crate writes and reads. A runner refuses other formats.

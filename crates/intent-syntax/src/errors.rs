@@ -296,7 +296,7 @@ pub(crate) fn diagnose(file: FileId, text: &str, base: usize, error: &Error<Rule
     }
 
     if expected.rule(&[Rule::ident, Rule::named_type, Rule::field_name])
-        && !expected.rule(&[Rule::expr, Rule::number, Rule::string])
+        && !expected.rule(&[Rule::expr, Rule::inner_expr, Rule::number, Rule::string])
         && (RESERVED.contains(&word) || ITEM_KEYWORDS.contains(&word))
     {
         return d(
@@ -329,7 +329,7 @@ pub(crate) fn diagnose(file: FileId, text: &str, base: usize, error: &Error<Rule
         .with_help(format!("write `{previous} \"...\"`"));
     }
 
-    if expected.token("=") && !expected.rule(&[Rule::expr]) {
+    if expected.token("=") && !expected.rule(&[Rule::expr, Rule::inner_expr]) {
         return d(
             code::EXPECTED_EQUALS,
             format!("expected `=`, found {found}"),
@@ -425,7 +425,7 @@ pub(crate) fn diagnose(file: FileId, text: &str, base: usize, error: &Error<Rule
     }
 
     if expected.rule(&[Rule::step_call, Rule::step_word])
-        && !expected.rule(&[Rule::expr])
+        && !expected.rule(&[Rule::expr, Rule::inner_expr])
         && at < text.len()
     {
         // `given every = 20`: a binding whose name is a keyword reads as a prose step call,
@@ -484,6 +484,7 @@ pub(crate) fn diagnose(file: FileId, text: &str, base: usize, error: &Error<Rule
     if expected.rule(&[Rule::ident])
         && !expected.rule(&[
             Rule::expr,
+            Rule::inner_expr,
             Rule::number,
             Rule::string,
             Rule::list,
@@ -500,6 +501,7 @@ pub(crate) fn diagnose(file: FileId, text: &str, base: usize, error: &Error<Rule
 
     if expected.rule(&[
         Rule::expr,
+        Rule::inner_expr,
         Rule::number,
         Rule::ident,
         Rule::list,

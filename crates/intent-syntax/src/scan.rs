@@ -417,7 +417,10 @@ impl Scanner<'_> {
         let word_is_last =
             self.last_word.1 == self.pos || self.text[self.last_word.1..self.pos].trim().is_empty();
         if word_is_last {
-            return matches!(word, "matches" | "matching");
+            return matches!(
+                word,
+                "matches" | "matching" | "contains" | "in" | "is" | "and" | "or" | "not" | "then" | "expect"
+            );
         }
         matches!(self.last_significant, b'(' | b'[' | b',' | b'=' | b':')
     }

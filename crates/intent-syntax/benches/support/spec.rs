@@ -13,9 +13,11 @@
 //! units, raw strings, escapes), datasets, evaluations, load blocks, policies of every scope
 //! and monitors. Every title and name carries the area number, so each item is unique and the
 //! spec stays meaningful for the later stages (names resolve within their area, each step
-//! pattern is distinct), which is what a whole-pipeline benchmark needs from it. It has no
-//! `use` item, so it stands alone; its datasets name files that do not exist, so a pipeline
-//! benchmark that checks datasets must create them or skip that check.
+//! pattern is distinct, every name is used): `intent check` and `intent compile` accept it
+//! without a diagnostic, which is what a whole-pipeline benchmark needs from it. It has no
+//! `use` item, so it stands alone; area N reads the dataset `data/faq_N.jsonl` (one JSON Lines
+//! row such as `{"question":"q","answer":"a","team":"billing"}` fits its columns), which a
+//! pipeline benchmark must create next to the spec.
 //!
 //! The generator depends only on `std`, so another benchmark can include this file with
 //! `#[path = "…/intent-syntax/benches/support/spec.rs"] mod spec;`.
@@ -49,7 +51,6 @@ target shop_$i = env("SHOP_URL_$i", "http://127.0.0.1:8080") {
   query "lang" = "en"
   auth bearer api_key_$i
   timeout 5s
-  retry 2 times every 100ms until status < 500
 }
 
 type Sku_$i = string matching /^[A-Z]{2}-\d{4}$/
@@ -124,6 +125,7 @@ intent "Shoppers of area $i can place an order" @smoke @checkout @area-$i {
   given started = now()
   when POST shop_$i /orders -> Order_$i as created
     header "Idempotency-Key" = "order-{uuid()}"
+    header "X-Started" = "{started}"
     query page = 1
     auth bearer token
     json {
@@ -146,6 +148,8 @@ intent "Shoppers of area $i can place an order" @smoke @checkout @area-$i {
   and not (status >= 500)
   and body.customer.email ends with ".example"
   and len(body.items) in 1..10
+  and len(body.items) <= limits_$i.max_items
+  and 10 in page_sizes_$i
   and body.items[0].sku not in ["XX-0000", "YY-0000"]
   and body.id != ""
   and (body.total * 100) / 100 == body.total - 0
@@ -203,13 +207,13 @@ AB-0001,x
   and body.error.message contains "qty"
 }
 
-intent "Area $i greets shoppers by name" @i18n {
+intent "Area $i greets shoppers by name" @i18n @wip {
   given area a$i has 3 units of "AB-0002" in stock
   when a shopper "zoë" of area a$i is logged in
   when GET shop_$i /greeting?name=zo%C3%AB&area=$i
   then status == 200
   and body.text == "Bonjour, zo\u{eb} \{not interpolated\} \"quoted\"\n"
-  and body.items is [Item_$i]
+  and body.cart is Page_$i
   and body.count + 1 > 1 or body.count == 0
   and status is not 500
   and body.greeting == greeting_$i
@@ -232,15 +236,16 @@ evaluate "The support bot of area $i routes questions to the right team" @ai @ar
   classify body.team against case.team
   score overlap = rouge_l(body.answer, case.answer)
   score close = similarity(lower(body.answer), lower(case.answer))
-  score right = exact(body.team, case.team)
+  score same = exact(body.team, case.team)
   expect accuracy >= 90% at 95% confidence
   expect recall("billing") >= 85%
   expect precision("shipping") >= 80%
-  expect f1("returns") >= 0.8
+  expect f1("returns") >= 80%
   expect p10(overlap) >= 0.35
   expect mean(close) > 0.5
   expect p95(duration) < 2s
-  expect rate(right) >= 75% at 90% confidence
+  expect mean(same) >= 0.7
+  expect rate(same == 1) >= 75% at 90% confidence
 }
 
 load "The catalog of area $i holds peak traffic" @slo {
@@ -258,7 +263,7 @@ load "The cart of area $i holds fifty users" @slo {
   when GET shop_$i /cart -> Page_$i
     auth bearer token
   expect p50(duration) <= 100ms
-  expect max(size) < 1MB
+  expect max(duration) < 1s
 }
 
 policy "Area $i leaks no personal data" level fail applies to every response {
@@ -288,12 +293,12 @@ monitor "Production smoke of area $i" @ops every 5m {
 
 monitor "Nightly run of area $i" every 24h {
   run all
-  alert email "ops-$i@example.com"
+  alert webhook "https://hooks.example.com/nightly/area-$i"
 }
 
 monitor "Checkout watch of area $i" every 1h {
   run "Shoppers of area $i can place an order"
-  alert slack "#area-$i" after 1 failure
+  alert webhook "https://hooks.example.com/checkout#area-$i" after 1 failure
 }
 "##;
 

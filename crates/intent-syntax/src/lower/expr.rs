@@ -48,7 +48,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 
 impl Lower {
     pub(crate) fn expr(&self, pair: Pair<'_, Rule>) -> Expr {
-        debug_assert_eq!(pair.as_rule(), Rule::expr);
+        debug_assert!(matches!(pair.as_rule(), Rule::expr | Rule::inner_expr));
         let span = self.span(&pair);
         if pair.clone().into_inner().count() > MAX_EXPRESSION_PARTS {
             self.error(
@@ -138,15 +138,7 @@ impl Lower {
                     .map(|entry| {
                         let mut nodes = Nodes::of(entry);
                         let key = nodes.next();
-                        let key = if key.as_rule() == Rule::string {
-                            let lit = self.string(key);
-                            Ident {
-                                name: lit.display(),
-                                span: lit.span,
-                            }
-                        } else {
-                            self.ident(key)
-                        };
+                        let key = self.key(key);
                         ObjectEntry {
                             key,
                             value: self.expr(nodes.next()),
@@ -171,6 +163,23 @@ impl Lower {
             other => unreachable!("primary rule {other:?} is not in the grammar's primary"),
         };
         Expr { kind, span }
+    }
+
+    /// An object key or query name: a word, or a string without interpolation.
+    pub(crate) fn key(&self, pair: Pair<'_, Rule>) -> Ident {
+        if pair.as_rule() != Rule::string {
+            return self.ident(pair);
+        }
+        let lit = self.string(pair);
+        if lit.as_plain().is_none() {
+            self.error(code::UNEXPECTED_INPUT, "a key cannot interpolate values", lit.span)
+                .label("interpolated key")
+                .help("write the key as plain text; put computed values on the right of `:` or `=`");
+        }
+        Ident {
+            name: lit.display(),
+            span: lit.span,
+        }
     }
 
     pub(crate) fn ident(&self, pair: Pair<'_, Rule>) -> Ident {

@@ -309,10 +309,10 @@ impl Lower {
     /// A request has at most one body, one auth, one timeout and one retry.
     fn check_clauses(&self, clauses: &[RequestClause]) {
         let single = |c: &ClauseKind| match c {
-            ClauseKind::Json(_) | ClauseKind::Form(_) | ClauseKind::Body(_) => Some("a body"),
-            ClauseKind::Auth(_) => Some("auth"),
-            ClauseKind::Timeout(_) => Some("a timeout"),
-            ClauseKind::Retry { .. } => Some("a retry"),
+            ClauseKind::Json(_) | ClauseKind::Form(_) | ClauseKind::Body(_) => Some("body"),
+            ClauseKind::Auth(_) => Some("auth clause"),
+            ClauseKind::Timeout(_) => Some("timeout"),
+            ClauseKind::Retry { .. } => Some("retry"),
             ClauseKind::Header { .. } | ClauseKind::Query { .. } => None,
         };
         for (i, clause) in clauses.iter().enumerate() {
@@ -345,16 +345,7 @@ impl Lower {
                 value: self.expr(nodes.next()),
             },
             Rule::query_clause => {
-                let key = nodes.next();
-                let name = if key.as_rule() == Rule::string {
-                    let lit = self.string(key);
-                    Ident {
-                        name: lit.display(),
-                        span: lit.span,
-                    }
-                } else {
-                    self.ident(key)
-                };
+                let name = self.key(nodes.next());
                 ClauseKind::Query {
                     name,
                     value: self.expr(nodes.next()),
