@@ -13,7 +13,7 @@ mod suggest;
 
 pub use codes::{CODES, Code, CodeInfo, code};
 pub use diagnostic::{Diagnostic, Label, Severity};
-pub use render::{JsonDiagnostic, RenderOptions, render, to_json};
+pub use render::{JsonDiagnostic, RenderOptions, render, render_snippet, to_json};
 pub use source::{FileId, LineCol, SourceFile, SourceMap};
 pub use span::Span;
 pub use suggest::did_you_mean;

@@ -25,6 +25,32 @@ impl RenderOptions {
 /// Renders one diagnostic with its source context. Labels in other files than the primary one
 /// are drawn as related reports, each with its own file name.
 pub fn render(diagnostic: &Diagnostic, sources: &SourceMap, options: RenderOptions) -> String {
+    draw(&Report::new(diagnostic, sources), diagnostic, options)
+}
+
+/// Renders something that is not a compile diagnostic but should look like one, such as a
+/// failed check pointing at its expectation: a title, labelled places and optional help.
+pub fn render_snippet(
+    title: &str,
+    severity: Severity,
+    labels: &[Label],
+    help: Option<&str>,
+    sources: &SourceMap,
+    options: RenderOptions,
+) -> String {
+    let stand_in = Diagnostic {
+        code: crate::code::UNEXPECTED_INPUT,
+        severity,
+        message: title.to_string(),
+        labels: labels.to_vec(),
+        help: help.map(str::to_string),
+    };
+    let mut report = Report::new(&stand_in, sources);
+    report.code.clear();
+    draw(&report, &stand_in, options)
+}
+
+fn draw(report: &Report, diagnostic: &Diagnostic, options: RenderOptions) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -33,9 +59,8 @@ pub fn render(diagnostic: &Diagnostic, sources: &SourceMap, options: RenderOptio
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false);
-    let report = Report::new(diagnostic, sources);
     let mut out = String::new();
-    if handler.render_report(&mut out, &report).is_err() {
+    if handler.render_report(&mut out, report).is_err() {
         // miette only fails on a broken fmt::Write; a String never is one.
         out = format!("{}: {}", diagnostic.code, diagnostic.message);
     }
