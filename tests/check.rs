@@ -4,10 +4,16 @@
 
 use intent_check::{CheckOptions, Checked, check, load};
 use intent_tests::{expectation, intent_files, relative, render_all, repo_root};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The path as the tests' working folder (`tests/`) sees it, so diagnostics and snapshots
+/// never contain the absolute location of the checkout.
+fn from_tests(path: &Path) -> PathBuf {
+    Path::new("..").join(path.strip_prefix(repo_root()).unwrap_or(path))
+}
 
 fn check_file(path: &Path) -> (intent_check::Loaded, Checked) {
-    let loaded = load(&[path.to_path_buf()]);
+    let loaded = load(&[from_tests(path)]);
     let options = CheckOptions {
         project_root: Some(repo_root()),
         allow_outside_root: false,
@@ -70,7 +76,7 @@ fn invalid_programs_report_their_code_on_their_line_with_help() {
         let hit = checked.diagnostics.iter().find(|d| {
             let primary = d.primary();
             d.code.as_str() == want.code
-                && loaded.sources.get(primary.file).path() == path.as_path()
+                && loaded.sources.get(primary.file).path() == from_tests(&path)
                 && loaded
                     .sources
                     .get(primary.file)

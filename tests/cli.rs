@@ -146,7 +146,7 @@ fn ten_thousand_nested_brackets_are_too_deep() {
 #[test]
 fn nesting_at_the_limit_parses() {
     let depth = intent_syntax::MAX_NESTING;
-    let text = format!("let a = {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+    let text = format!("let _a = {}1{}\n", "[".repeat(depth), "]".repeat(depth));
     assert_eq!(
         check_bytes("limit.intent", text.as_bytes()),
         (Status::Success, vec![])
@@ -155,12 +155,12 @@ fn nesting_at_the_limit_parses() {
 
 #[test]
 fn long_operator_chains_and_prefix_runs_are_refused_not_overflowed() {
-    let chain = format!("let a = 1{}\n", " + 1".repeat(100_000));
+    let chain = format!("let _a = 1{}\n", " + 1".repeat(100_000));
     assert_eq!(
         check_bytes("chain.intent", chain.as_bytes()),
         (Status::Invalid, vec!["E0008".to_string()])
     );
-    let nots = format!("let a = {}true\n", "not ".repeat(100_000));
+    let nots = format!("let _a = {}true\n", "not ".repeat(100_000));
     assert_eq!(
         check_bytes("nots.intent", nots.as_bytes()),
         (Status::Invalid, vec!["E0008".to_string()])
@@ -224,7 +224,7 @@ fn a_folder_named_like_a_spec_is_walked() {
     let dir = tempfile::tempdir().expect("temp dir");
     let folder = dir.path().join("specs.intent");
     std::fs::create_dir_all(folder.join("nested")).expect("mkdir");
-    std::fs::write(folder.join("nested/a.intent"), "let a = 1\n").expect("write");
+    std::fs::write(folder.join("nested/a.intent"), "let _a = 1\n").expect("write");
     std::fs::write(folder.join("b.intent"), "intent \"x\" {\n  thne 1\n}\n").expect("write");
     let (status, codes) = check_json(&folder);
     assert_eq!(

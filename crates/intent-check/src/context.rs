@@ -20,6 +20,8 @@ pub(crate) struct Context<'a> {
     pub used_globals: BTreeSet<String>,
     /// Steps, with their signatures.
     pub steps: Vec<StepSig<'a>>,
+    /// The project root: paths in the plan and ids are relative to it.
+    pub root: std::path::PathBuf,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -35,6 +37,10 @@ impl<'a> Context<'a> {
             values: BTreeMap::new(),
             used_globals: BTreeSet::new(),
             steps: Vec::new(),
+            root: crate::load::project_root(
+                options.project_root.as_deref(),
+                loaded.files.first().map(|f| f.path.as_path()),
+            ),
             diagnostics,
         }
     }
@@ -74,9 +80,20 @@ impl<'a> Context<'a> {
         self.loaded.sources.get(file).slice(span)
     }
 
-    /// The file's path without its extension, the first half of every stable id.
+    /// The file's path relative to the project root, with `/` separators: how the plan and
+    /// every stable id name it, whatever folder `intent` was started from.
+    pub fn project_path(&self, file: FileId) -> String {
+        let path = self.loaded.sources.get(file).path();
+        let absolute = crate::load::absolute(path);
+        match absolute.strip_prefix(&self.root) {
+            Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+            Err(_) => self.loaded.sources.get(file).display_path(),
+        }
+    }
+
+    /// The file's project path without its extension, the first half of every stable id.
     pub fn file_stem(&self, file: FileId) -> String {
-        let path = self.loaded.sources.get(file).display_path();
+        let path = self.project_path(file);
         path.strip_suffix(".intent").unwrap_or(&path).to_string()
     }
 }

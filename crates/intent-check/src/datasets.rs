@@ -2,11 +2,11 @@
 //! declared column, and its first rows fit the declared types.
 
 use crate::context::Context;
-use crate::load::normalise;
+use crate::load::{absolute, normalise, project_root};
 use intent_ir::{DataError, Dataset, conform, format_of, read_rows};
 use intent_source::{FileId, code};
 use intent_syntax::ast;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// How many rows `intent check` verifies; the runner reads them all.
 pub const ROWS_CHECKED: usize = 100;
@@ -42,16 +42,18 @@ impl Context<'_> {
         let resolved = normalise(&spec_dir.join(&written));
         let shown = resolved.to_string_lossy().replace('\\', "/");
         if !self.options.allow_outside_root {
-            let root = self.project_root(&spec_dir);
+            let root = project_root(
+                self.options.project_root.as_deref(),
+                Some(&self.loaded.file(file).path),
+            );
             let absolute = absolute(&resolved);
             if !absolute.starts_with(&root) {
                 let d = self
                     .error(code::DATASET_OUTSIDE_ROOT, format!("`{written}` is outside the project root"), file, span)
                     .with_label(format!("resolves to {}", absolute.display()))
-                    .with_help(format!(
-                        "keep datasets inside {} (the folder with intent.toml), or pass --allow-outside-root",
-                        root.display()
-                    ));
+                    .with_help(
+                        "keep datasets inside the project root (the folder with intent.toml, else the current folder), or pass --allow-outside-root",
+                    );
                 self.report(d);
                 return None;
             }
@@ -190,31 +192,4 @@ impl Context<'_> {
             source: self.source(file, dataset.span),
         })
     }
-
-    /// The folder datasets must stay in.
-    fn project_root(&self, spec_dir: &Path) -> PathBuf {
-        if let Some(root) = &self.options.project_root {
-            return absolute(root);
-        }
-        let start = absolute(spec_dir);
-        let mut dir: Option<&Path> = Some(&start);
-        while let Some(d) = dir {
-            if d.join("intent.toml").is_file() {
-                return d.to_path_buf();
-            }
-            dir = d.parent();
-        }
-        absolute(Path::new("."))
-    }
-}
-
-/// An absolute, lexically normalised path (without touching the file system, so a missing
-/// file still has a place).
-fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    normalise(&joined)
 }

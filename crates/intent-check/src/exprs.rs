@@ -108,8 +108,15 @@ fn make(kind: ExprKind, ty: Type, secret: bool, span: Span) -> Expr {
     }
 }
 
+/// A literal's type: strings keep their value (so `"delivered"` can be refused where only
+/// `"pending" | "paid"` fit); other literals have their base type.
 fn literal(value: Literal, span: Span) -> Expr {
-    let ty = value.base_type();
+    let ty = match &value {
+        Literal::String(_) => Type::Literal {
+            value: value.clone(),
+        },
+        other => other.base_type(),
+    };
     make(ExprKind::Literal { value }, ty, false, span)
 }
 
@@ -591,6 +598,7 @@ impl Context<'_> {
             return self.aggregate(file, scope, *aggregate, None, None, span);
         }
         if let Some((_, later)) = scope.later.iter().find(|(n, _)| n == name).cloned() {
+            scope.early_uses.push(name.to_string());
             let d = self
                 .error(
                     code::USED_BEFORE_DEFINITION,
@@ -727,7 +735,7 @@ impl Context<'_> {
                         span,
                     );
                 }
-                LocalKind::Row => {
+                LocalKind::Row if matches!(local.ty, Type::Record { .. }) => {
                     let columns = match &local.ty {
                         Type::Record { fields, .. } => fields.clone(),
                         _ => Vec::new(),
@@ -768,11 +776,18 @@ impl Context<'_> {
                     Some(f) => Some(f.ty.clone()),
                     None => {
                         let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
-                        let type_name = base.ty.describe();
+                        // A named type reads best by its name; an inline one by what holds it.
+                        let (subject, type_name) = match &base.ty {
+                            Type::Named { name } => (format!("the type `{name}`"), name.clone()),
+                            _ => {
+                                let held_by = self.text(file, base.span).to_string();
+                                (format!("`{held_by}`"), held_by)
+                            }
+                        };
                         let mut d = self
                             .error(
                                 code::UNKNOWN_FIELD,
-                                format!("the type `{type_name}` has no field `{}`", field.name),
+                                format!("{subject} has no field `{}`", field.name),
                                 file,
                                 field.span,
                             )
@@ -921,6 +936,29 @@ impl Context<'_> {
                 ));
             self.report(d);
         }
+        if signature.function == Function::Len
+            && let Some(arg) = args.first()
+        {
+            let family = self.type_table().family(&arg.ty);
+            if !matches!(
+                family,
+                Family::Text | Family::List | Family::Record | Family::Dynamic
+            ) {
+                let d = self
+                    .error(
+                        code::TYPE_MISMATCH,
+                        format!(
+                            "`len` measures strings, lists and objects, not {}",
+                            family.noun()
+                        ),
+                        file,
+                        arg.span,
+                    )
+                    .with_label(format!("{} of type {}", family.noun(), arg.ty.describe()))
+                    .with_help("pass a string, a list or an object");
+                self.report(d);
+            }
+        }
         for (arg, want) in args.iter().zip(signature.params) {
             let got = self.type_table().family(&arg.ty);
             let fits = *want == Family::Dynamic || got == Family::Dynamic || got == *want;
@@ -1033,12 +1071,18 @@ impl Context<'_> {
                         let d = self
                             .error(
                                 code::UNKNOWN_NAME,
-                                format!("`{name}` reads `duration` or a score name"),
+                                format!("`{name}` reads `duration` or a score name, not `{}`", self.text(file, series.span)),
                                 file,
                                 series.span,
                             )
                             .with_label("not a series")
-                            .with_help(if scores.is_empty() {
+                            .with_help(if let Some(s) = scope
+                                .aggregates
+                                .as_ref()
+                                .and_then(|a| did_you_mean(self.text(file, series.span), a.scores.iter().map(String::as_str)))
+                            {
+                                format!("did you mean `{s}`?")
+                            } else if scores.is_empty() {
                                 "define a per-case value with `score NAME = ...`, or use `duration`"
                                     .to_string()
                             } else {
@@ -1486,13 +1530,29 @@ impl Context<'_> {
                     rhs.span,
                 )
                 .with_label(format!("this is {}", rf.noun()));
-            if other == Family::Number && lf.is_quantity() {
-                let written = self.text(file, rhs.span);
-                if let Some(unit) = quantity.example_unit() {
+            let written = self.text(file, rhs.span);
+            let fraction = written
+                .parse::<f64>()
+                .ok()
+                .filter(|v| *v > 0.0 && *v <= 1.0);
+            if matches!(op, "*" | "/") && lf.is_quantity() && rf.is_quantity() {
+                d = d.with_help(format!(
+                    "{} can only be multiplied or divided by a plain number",
+                    quantity.noun()
+                ));
+            } else if other == Family::Number && lf.is_quantity() {
+                if let (Family::Percent, Some(v)) = (quantity, fraction) {
+                    d = d.with_help(format!(
+                        "percentages are written with `%`: `{}%`",
+                        v * 100.0
+                    ));
+                } else if let Some(unit) = quantity.example_unit() {
                     d = d.with_help(format!("give the number a unit: `{written}{unit}`"));
                 }
             } else {
-                d = d.with_help("both sides need the same unit family: durations with durations, percentages with percentages");
+                d = d.with_help(
+                    "both sides need the same unit family: durations with durations, percentages with percentages",
+                );
             }
             d
         } else {
@@ -1511,6 +1571,9 @@ impl Context<'_> {
                     "`contains` looks for a substring, a regex, a detector or a list element"
                 }
                 "in" | "not in" => "`in` takes a list `[a, b]`, a range `a..b` or a string",
+                "+" | "-" | "*" | "/" => {
+                    "arithmetic works on numbers and quantities; `+` also joins two strings"
+                }
                 _ => "compare values of the same kind",
             })
         }

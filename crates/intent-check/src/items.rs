@@ -152,7 +152,7 @@ fn spec_file(cx: &Context<'_>, file: FileId) -> ir::SpecFile {
             _ => None,
         });
     ir::SpecFile {
-        path: cx.loaded.sources.get(file).display_path(),
+        path: cx.project_path(file),
         title: meta.map(|m| m.title.display()),
         metadata: meta
             .map(|m| {
@@ -441,6 +441,11 @@ fn step(
                     value.span,
                 )
                 .with_label("yielded here")
+                .with_secondary(
+                    file,
+                    def.returns.as_ref().map_or(def.pattern.span, |r| r.span),
+                    "declared here",
+                )
                 .with_help("yield a value of the declared type, or change `-> Type`");
             cx.report(d);
         }
@@ -752,6 +757,19 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
         if let Some(caller) = self.caller {
             self.calls.push((caller, index, file, call.span));
         }
+        // A step that sends requests leaves its last response as the latest one.
+        let sends = self.cx.steps[index].def.body.statements.iter().any(|s| {
+            matches!(
+                s,
+                Statement::When(ast::When {
+                    action: WhenAction::Request(_),
+                    ..
+                })
+            )
+        });
+        if sends {
+            self.scope.latest_body = Some(Type::Json);
+        }
         let returns = self.cx.steps[index].returns.clone();
         let step_id = self.cx.steps[index].id.clone();
         if let Some(name) = bind {
@@ -891,10 +909,12 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
                 expect_duration(self.cx, file, &value, "the pause between retries");
                 value
             });
+            let until_text = format!("retry until {}", self.cx.text(file, until.span));
             let until = self.cx.expr(file, &mut self.scope, until);
             self.cx
                 .expect_bool(file, &until, "a retry's `until` condition");
             Retry {
+                id: self.child_id(&until_text),
                 times,
                 every,
                 until,
@@ -917,7 +937,15 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
                 false,
             );
         }
+        let request_text = format!(
+            "{} {} {}",
+            r.method.value.as_str(),
+            r.target.name,
+            self.cx.text(file, r.path.span)
+        );
+        let id = self.child_id(&request_text);
         self.actions.push(Action::Request(Box::new(Request {
+            id,
             method: r.method.value.as_str().to_string(),
             target: r.target.name.clone(),
             path,
@@ -1064,16 +1092,22 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
         if dataset.is_some() {
             self.cx.used_globals.insert(e.dataset.name.clone());
         }
+        let row_type = if dataset.is_some() {
+            Type::Record {
+                fields: columns,
+                exact: false,
+            }
+        } else {
+            // An unknown dataset is already reported; its columns are not checked again.
+            Type::Any
+        };
         self.cx.declare(
             file,
             &mut self.scope,
             &e.row.name,
             e.row.span,
             LocalKind::Row,
-            Type::Record {
-                fields: columns,
-                exact: false,
-            },
+            row_type,
             false,
         );
         if let Some(row) = self.scope.lookup(&e.row.name) {
@@ -1385,7 +1419,8 @@ fn expect_rate(cx: &mut Context<'_>, file: FileId, value: &Expr) {
     cx.report(d);
 }
 
-fn tag_expr(t: &ast::TagExpr) -> TagExpr {
+/// A tag expression of the syntax tree as the plan holds it.
+pub fn tag_expr(t: &ast::TagExpr) -> TagExpr {
     match t {
         ast::TagExpr::Tag(tag) => TagExpr::Tag(tag.name.clone()),
         ast::TagExpr::Not(e) => TagExpr::Not(Box::new(tag_expr(e))),

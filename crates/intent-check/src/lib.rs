@@ -15,6 +15,7 @@ mod scope;
 mod steps;
 mod types;
 
+pub use items::tag_expr;
 pub use load::{Loaded, LoadedFile, load, spec_files_in};
 
 use intent_source::Diagnostic;

@@ -243,3 +243,31 @@ pub(crate) fn normalise(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// An absolute, lexically normalised path (without touching the file system, so a missing
+/// file still has a place).
+pub(crate) fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    normalise(&joined)
+}
+
+/// The project root: the given folder, else the nearest folder holding `intent.toml` above
+/// `near`, else the current folder.
+pub(crate) fn project_root(given: Option<&Path>, near: Option<&Path>) -> PathBuf {
+    if let Some(root) = given {
+        return absolute(root);
+    }
+    let start = absolute(near.and_then(Path::parent).unwrap_or(Path::new(".")));
+    let mut dir: Option<&Path> = Some(&start);
+    while let Some(d) = dir {
+        if d.join("intent.toml").is_file() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    absolute(Path::new("."))
+}

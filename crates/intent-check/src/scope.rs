@@ -67,6 +67,8 @@ pub(crate) struct Scope {
     /// Names defined later in the current block, for "used before its definition".
     pub later: Vec<(String, Span)>,
     pub aggregates: Option<AggregateContext>,
+    /// Names read before the line that defines them (already reported).
+    pub early_uses: Vec<String>,
 }
 
 impl Scope {
@@ -81,6 +83,7 @@ impl Scope {
             },
             later: Vec::new(),
             aggregates: None,
+            early_uses: Vec::new(),
         }
     }
 
@@ -92,7 +95,12 @@ impl Scope {
         self.locals.iter().rev().find(|l| l.name == name)
     }
 
-    pub fn push(&mut self, local: Local) {
+    pub fn push(&mut self, mut local: Local) {
+        // A name read before its definition was reported there; it counts as used.
+        if self.later.iter().any(|(n, _)| n == &local.name) && self.early_uses.contains(&local.name)
+        {
+            local.used = true;
+        }
         self.later.retain(|(n, _)| n != &local.name);
         self.locals.push(local);
     }

@@ -12,8 +12,31 @@ use intent_syntax::ast::{self, CallPart, PatternPart};
 pub(crate) enum Token {
     /// A literal word, compared without case.
     Word(String),
-    /// A parameter (in a pattern) or an argument (in a call).
-    Slot,
+    /// A parameter (in a pattern) or an argument (in a call). In a call, a number argument
+    /// keeps its text, so it can also match a pattern word such as the `2` of
+    /// `the cart holds 2 items`.
+    Slot(Option<String>),
+}
+
+/// Whether a call's tokens fit a pattern's.
+fn fits(pattern: &[Token], call: &[Token]) -> bool {
+    pattern.len() == call.len()
+        && pattern.iter().zip(call).all(|(p, c)| match (p, c) {
+            (Token::Word(a), Token::Word(b)) => a == b,
+            (Token::Word(a), Token::Slot(Some(text))) => a == text,
+            (Token::Slot(_), Token::Slot(_)) => true,
+            _ => false,
+        })
+}
+
+/// Two patterns that accept exactly the same calls.
+fn same_shape(a: &[Token], b: &[Token]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| match (x, y) {
+            (Token::Word(x), Token::Word(y)) => x == y,
+            (Token::Slot(_), Token::Slot(_)) => true,
+            _ => false,
+        })
 }
 
 /// A step as callers see it.
@@ -38,7 +61,7 @@ fn shape(tokens: &[Token]) -> String {
         .iter()
         .map(|t| match t {
             Token::Word(w) => w.as_str(),
-            Token::Slot => "{…}",
+            Token::Slot(_) => "{…}",
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -61,7 +84,7 @@ impl<'a> Context<'a> {
                             display.push(text.trim().to_string());
                         }
                         PatternPart::Param { name, ty, .. } => {
-                            tokens.push(Token::Slot);
+                            tokens.push(Token::Slot(None));
                             params.push(Param {
                                 name: name.name.clone(),
                                 ty: self.lower_type(file, ty),
@@ -75,7 +98,7 @@ impl<'a> Context<'a> {
                     .filter(|s| !s.is_empty())
                     .collect::<Vec<_>>()
                     .join(" ");
-                if let Some(first) = self.steps.iter().find(|s| s.tokens == tokens) {
+                if let Some(first) = self.steps.iter().find(|s| same_shape(&s.tokens, &tokens)) {
                     let d = self
                         .error(code::DUPLICATE_DEFINITION, format!("the step `{display}` is defined twice"), file, def.pattern.span)
                         .with_label("same pattern again")
@@ -113,14 +136,18 @@ impl<'a> Context<'a> {
             match part {
                 CallPart::Word { text, .. } => tokens.extend(words(text)),
                 CallPart::Arg(e) => {
-                    tokens.push(Token::Slot);
+                    let text = match &e.kind {
+                        ast::ExprKind::Number(n) if n.unit.is_none() => Some(n.digits.clone()),
+                        _ => None,
+                    };
+                    tokens.push(Token::Slot(text));
                     args.push(e);
                 }
             }
         }
         let matching: Vec<usize> = (0..self.steps.len())
             .filter(|&i| {
-                self.steps[i].tokens == tokens && self.globals.sees(file, self.steps[i].file)
+                fits(&self.steps[i].tokens, &tokens) && self.globals.sees(file, self.steps[i].file)
             })
             .collect();
         match matching.as_slice() {
@@ -133,6 +160,16 @@ impl<'a> Context<'a> {
             }
             [index] => {
                 let index = *index;
+                // Arguments that matched a word of the pattern are not parameters.
+                let args: Vec<&ast::Expr> = self.steps[index]
+                    .tokens
+                    .iter()
+                    .zip(&tokens)
+                    .filter(|(_, c)| matches!(c, Token::Slot(_)))
+                    .zip(&args)
+                    .filter(|((p, _), _)| matches!(p, Token::Slot(_)))
+                    .map(|(_, a)| *a)
+                    .collect();
                 let typed: Vec<Expr> = args
                     .iter()
                     .zip(self.steps[index].params.clone())
@@ -204,7 +241,7 @@ impl<'a> Context<'a> {
             .iter()
             .map(|t| match t {
                 Token::Word(w) => w.clone(),
-                Token::Slot => "{…}".to_string(),
+                Token::Slot(_) => "{…}".to_string(),
             })
             .collect();
         let mut ranked: Vec<(usize, &str)> = self
@@ -217,7 +254,7 @@ impl<'a> Context<'a> {
                     .iter()
                     .map(|t| match t {
                         Token::Word(w) => w.clone(),
-                        Token::Slot => "{…}".to_string(),
+                        Token::Slot(_) => "{…}".to_string(),
                     })
                     .collect();
                 (
@@ -278,7 +315,16 @@ impl<'a> Context<'a> {
                             .map(|&p| format!("`{}`", self.steps[p].display))
                             .collect();
                         let d = self
-                            .error(code::RECURSIVE_STEP, format!("steps call each other in a cycle: {}", names.join(" → ")), file, span)
+                            .error(
+                                code::RECURSIVE_STEP,
+                                if path.len() == 1 {
+                                    format!("the step {} calls itself", names[0])
+                                } else {
+                                    format!("steps call each other in a cycle: {}", names.join(" → "))
+                                },
+                                file,
+                                span,
+                            )
                             .with_label(format!("this call in `{}` closes the cycle", self.steps[caller].display))
                             .with_help("steps cannot call themselves, directly or through others; flatten the repeated part into one step");
                         self.report(d);

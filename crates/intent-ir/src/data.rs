@@ -135,7 +135,16 @@ fn coerce_cell(cell: &str, ty: Option<&Type>, types: &dyn TypeLookup) -> Value {
     let Some(ty) = ty else {
         return Value::String(cell.to_string());
     };
-    if cell.is_empty() && accepts(ty, types, &|t| matches!(t, Type::Null)) {
+    let null_like = |t: &Type| {
+        matches!(
+            t,
+            Type::Null
+                | Type::Literal {
+                    value: crate::Literal::Null
+                }
+        )
+    };
+    if cell.is_empty() && accepts(ty, types, &null_like) {
         return Value::Null;
     }
     let text_like = accepts(ty, types, &|t| {

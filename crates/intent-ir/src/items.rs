@@ -198,6 +198,8 @@ pub enum Action {
 
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Request {
+    /// The id of the request's own check: that a response came back at all.
+    pub id: StableId,
     pub method: String,
     pub target: String,
     pub path: Vec<TemplatePart>,
@@ -255,6 +257,8 @@ pub enum Auth {
 /// `retry N times every D until EXPR`: the request is repeated until EXPR holds.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Retry {
+    /// The id of the check that the condition held before the retries ran out.
+    pub id: StableId,
     pub times: Expr,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub every: Option<Expr>,

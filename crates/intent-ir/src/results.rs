@@ -173,6 +173,8 @@ pub struct CheckResult {
 /// A request as sent and what came back, with secrets redacted.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct RequestRecord {
+    /// The request's id in the plan.
+    pub id: StableId,
     pub method: String,
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

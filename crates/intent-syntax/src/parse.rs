@@ -7,7 +7,7 @@ use crate::{errors, scan};
 use intent_source::{Diagnostic, FileId, Span, code};
 use pest::Parser;
 use std::num::NonZeroUsize;
-use std::sync::Once;
+use std::sync::{Mutex, Once};
 
 /// The largest spec file the parser accepts. Spans are `u32`, and no hand-written spec comes
 /// near this; a larger file is almost certainly not a spec.
@@ -34,9 +34,29 @@ fn configure_pest() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         pest::set_call_limit(NonZeroUsize::new(CALL_LIMIT));
-        // Records the literal tokens expected at a failure, so errors can say "expected `=`".
-        pest::set_error_detail(true);
     });
+}
+
+/// Serialises the detailed re-parses of failed items, so one re-parse never switches the
+/// detail off under another.
+static DETAIL: Mutex<()> = Mutex::new(());
+
+/// Parses one item. pest's error detail (the literal tokens expected at a failure, so errors
+/// can say "expected `=`") more than doubles the cost of every parse, so it is switched on
+/// only to re-parse an item that already failed.
+fn parse_item(text: &str) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    match IntentParser::parse(Rule::item_entry, text) {
+        Ok(pairs) => Ok(pairs),
+        Err(_) => {
+            let _guard = DETAIL
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            pest::set_error_detail(true);
+            let detailed = IntentParser::parse(Rule::item_entry, text);
+            pest::set_error_detail(false);
+            detailed
+        }
+    }
 }
 
 /// Parses the text of one spec file.
@@ -117,7 +137,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
 fn parse_region(file: FileId, text: &str, start: usize, end: usize, out: &mut Parsed) {
     let mut pos = skip_trivia(text, start, end);
     while pos < end {
-        match IntentParser::parse(Rule::item_entry, &text[pos..end]) {
+        match parse_item(&text[pos..end]) {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { return };
                 let consumed = pair.as_span().end();

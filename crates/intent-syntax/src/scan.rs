@@ -419,7 +419,16 @@ impl Scanner<'_> {
         if word_is_last {
             return matches!(
                 word,
-                "matches" | "matching" | "contains" | "in" | "is" | "and" | "or" | "not" | "then" | "expect"
+                "matches"
+                    | "matching"
+                    | "contains"
+                    | "in"
+                    | "is"
+                    | "and"
+                    | "or"
+                    | "not"
+                    | "then"
+                    | "expect"
             );
         }
         matches!(self.last_significant, b'(' | b'[' | b',' | b'=' | b':')

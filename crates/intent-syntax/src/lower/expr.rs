@@ -172,9 +172,13 @@ impl Lower {
         }
         let lit = self.string(pair);
         if lit.as_plain().is_none() {
-            self.error(code::UNEXPECTED_INPUT, "a key cannot interpolate values", lit.span)
-                .label("interpolated key")
-                .help("write the key as plain text; put computed values on the right of `:` or `=`");
+            self.error(
+                code::UNEXPECTED_INPUT,
+                "a key cannot interpolate values",
+                lit.span,
+            )
+            .label("interpolated key")
+            .help("write the key as plain text; put computed values on the right of `:` or `=`");
         }
         Ident {
             name: lit.display(),
