@@ -294,7 +294,7 @@ fn explain_prints_every_code_and_rejects_unknown_ones() {
 
 #[test]
 fn bad_command_lines_exit_2_and_help_exits_0() {
-    assert_eq!(intent(&["check"]).0, Status::Invalid);
+    assert_eq!(intent(&["check", "--no-such-flag"]).0, Status::Invalid);
     assert_eq!(intent(&["frobnicate"]).0, Status::Invalid);
     let (status, out, _) = intent(&["--help"]);
     assert_eq!(status, Status::Success);

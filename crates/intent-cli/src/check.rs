@@ -3,8 +3,10 @@
 use crate::Status;
 use crate::cli::{CheckArgs, CompileOptions, Format};
 use crate::output::report;
-use intent_check::{CheckOptions, Checked};
+use crate::project;
+use intent_check::{CheckOptions, Checked, Loaded};
 use std::io::Write;
+use std::path::PathBuf;
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
     match compile(&args.compile, out, err) {
@@ -13,14 +15,46 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status
     }
 }
 
-/// Loads and checks the specs, prints the diagnostics, and returns the plan when there were
-/// no errors (warnings count as errors with `--deny-warnings`).
+/// The spec paths to compile: those on the command line, else the `specs` of the nearest
+/// intent.toml.
+fn spec_paths(options: &CompileOptions, err: &mut dyn Write) -> Option<Vec<PathBuf>> {
+    if !options.paths.is_empty() {
+        return Some(options.paths.clone());
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let Some(path) = project::find(&cwd) else {
+        let _ = writeln!(
+            err,
+            "error: name spec files or folders, or run from a project with an intent.toml"
+        );
+        return None;
+    };
+    match project::load(&path) {
+        Ok(project) if !project.specs.is_empty() => Some(project.specs),
+        Ok(_) => {
+            let _ = writeln!(
+                err,
+                "error: {} lists no `specs`; name spec files or folders",
+                path.display()
+            );
+            None
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            None
+        }
+    }
+}
+
+/// Loads and checks the specs, prints the diagnostics, and returns the loaded files with the
+/// plan when there were no errors (warnings count as errors with `--deny-warnings`).
 pub fn compile(
     options: &CompileOptions,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Option<Checked> {
-    let loaded = intent_check::load(&options.paths);
+) -> Option<(Loaded, Checked)> {
+    let paths = spec_paths(options, err)?;
+    let loaded = intent_check::load(&paths);
     if loaded.files.is_empty() {
         let _ = writeln!(err, "error: no `.intent` files found in the given paths");
         return None;
@@ -43,5 +77,5 @@ pub fn compile(
     if options.format == Format::Human {
         let _ = writeln!(err, "{}", counts.summary(loaded.files.len()));
     }
-    (counts.errors == 0).then_some(checked)
+    (counts.errors == 0).then_some((loaded, checked))
 }

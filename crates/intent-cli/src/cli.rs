@@ -17,6 +17,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Compile specs to a plan (versioned JSON) for the runner or other tools.
     Compile(CompileArgs),
+    /// Compile specs and run them against the real system; exit 0 when everything passed.
+    Run(RunArgs),
     /// Explain a diagnostic code, with a wrong and a right example.
     Explain(ExplainArgs),
 }
@@ -24,8 +26,9 @@ pub enum Command {
 /// Options shared by every command that compiles specs.
 #[derive(Args, Debug, Clone)]
 pub struct CompileOptions {
-    /// Spec files or folders (searched recursively for `*.intent`).
-    #[arg(required = true, value_name = "PATH")]
+    /// Spec files or folders (searched recursively for `*.intent`); default: the `specs` of
+    /// the nearest intent.toml.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -74,4 +77,43 @@ pub enum Format {
     Human,
     /// One JSON object per diagnostic, one per line.
     Json,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub compile: CompileOptions,
+    /// Run a plan written by `intent compile` instead of compiling specs.
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    pub plan: Option<PathBuf>,
+    /// Select by tag expression, e.g. "@smoke and not (@slow or @wip)".
+    #[arg(long, value_name = "EXPR")]
+    pub tags: Option<String>,
+    /// Select items whose title contains this text (case-insensitive); repeatable.
+    #[arg(long, value_name = "TEXT")]
+    pub name: Vec<String>,
+    /// Run only shard K of N (a deterministic partition for CI matrices), e.g. 2/4.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// How many intents run at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Override a target's URL: NAME=URL; repeatable. Wins over intent.toml.
+    #[arg(long = "target", value_name = "NAME=URL")]
+    pub targets: Vec<String>,
+    /// Use the URLs of this environment from intent.toml.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Write a report: junit=PATH, json=PATH or markdown=PATH; repeatable.
+    #[arg(long = "report", value_name = "KIND=PATH")]
+    pub reports: Vec<String>,
+    /// Print every request and response (secrets redacted).
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Do not start systems under test, even if intent.toml says how.
+    #[arg(long)]
+    pub no_start: bool,
+    /// The largest response body accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = intent_runner::DEFAULT_BODY_LIMIT)]
+    pub max_body: usize,
 }

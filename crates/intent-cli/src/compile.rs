@@ -6,7 +6,7 @@ use crate::cli::CompileArgs;
 use std::io::Write;
 
 pub fn run(args: &CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    let Some(checked) = compile(&args.compile, out, err) else {
+    let Some((_, checked)) = compile(&args.compile, out, err) else {
         return Status::Invalid;
     };
     let json = match serde_json::to_string_pretty(&checked.plan) {

@@ -8,6 +8,9 @@ mod cli;
 mod compile;
 mod explain;
 mod output;
+pub mod project;
+mod run;
+pub mod system;
 
 use clap::Parser;
 use std::ffi::OsString;
@@ -64,6 +67,7 @@ pub fn run(
     match cli.command {
         cli::Command::Check(args) => check::run(&args, out, err),
         cli::Command::Compile(args) => compile::run(&args, out, err),
+        cli::Command::Run(args) => run::run(&args, out, err),
         cli::Command::Explain(args) => explain::run(&args, out, err),
     }
 }

@@ -1,1 +1,359 @@
-//! placeholder
+//! The runner: executes a plan against real systems and returns results every report can
+//! read.
+//!
+//! Intents and example rows run concurrently (bounded by `jobs`); the actions of one case
+//! run in order. Nothing here panics or hangs on a bad target: a refused connection, a reset,
+//! a stall past the timeout, invalid JSON or a body over the cap each become a failed check
+//! whose message names the URL and the cause, and the other cases still run.
+
+mod case;
+mod eval;
+mod http;
+mod redact;
+mod scores;
+mod select;
+mod value;
+
+pub use redact::{REDACTED, Redactor};
+pub use select::{Selection, Shard};
+
+use case::{Case, Shared};
+use intent_ir::{ItemKind, ItemResult, Plan, RESULTS_FORMAT, RunResult, Source, StableId, Status};
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use value::Value;
+
+/// The default cap on a response body: 10 MB.
+pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
+
+/// The default timeout of a request when neither the request nor its target sets one.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How to run.
+#[derive(Clone)]
+pub struct RunOptions {
+    /// How many cases run at once.
+    pub jobs: usize,
+    /// Target URLs that replace the spec's own (`--target NAME=URL`, `intent.toml`).
+    pub targets: BTreeMap<String, String>,
+    pub selection: Selection,
+    pub body_limit: usize,
+    pub default_timeout: Duration,
+    /// Receives every request and response, redacted, for `--verbose`.
+    pub exchanges: Option<Arc<dyn Fn(String) + Send + Sync>>,
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("jobs", &self.jobs)
+            .field("targets", &self.targets)
+            .field("selection", &self.selection)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            jobs: std::thread::available_parallelism().map_or(2, usize::from),
+            targets: BTreeMap::new(),
+            selection: Selection::default(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            default_timeout: DEFAULT_TIMEOUT,
+            exchanges: None,
+        }
+    }
+}
+
+/// Why a run could not be carried out at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunError(pub String);
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// One unit of work: an intent or one row of its examples, or a block this runner lists as
+/// not run.
+struct Work {
+    result: ItemResult,
+    intent: Option<usize>,
+    row: Option<usize>,
+}
+
+/// Runs the selected items of `plan`. `on_item` is called as each item finishes (for the
+/// terminal's line per item). When `interrupt` completes (Ctrl-C), the cases still running
+/// are stopped and reported as not run, and the result says it was interrupted.
+pub async fn run(
+    plan: Arc<Plan>,
+    options: RunOptions,
+    on_item: Arc<dyn Fn(&ItemResult) + Send + Sync>,
+    interrupt: impl Future<Output = ()>,
+) -> Result<RunResult, RunError> {
+    let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let started = Instant::now();
+    let shared = Arc::new(prepare(&plan, &options)?);
+    let work = plan_work(&plan, &options.selection);
+    let mut results: Vec<Option<ItemResult>> = vec![None; work.len()];
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    // What to report for a case that never finishes (an interrupt).
+    let mut unfinished: Vec<Option<ItemResult>> = vec![None; results.len()];
+    for (index, item) in work.into_iter().enumerate() {
+        let Some(intent_index) = item.intent else {
+            on_item(&item.result);
+            results[index] = Some(item.result);
+            continue;
+        };
+        unfinished[index] = Some(item.result.clone());
+        let shared = Arc::clone(&shared);
+        let semaphore = Arc::clone(&semaphore);
+        let on_item = Arc::clone(&on_item);
+        tasks.spawn(async move {
+            let _permit = semaphore.acquire_owned().await;
+            let intent = &shared.plan.intents[intent_index];
+            let mut case = Case::new(&shared, item.result);
+            if let (Some(row), Some(examples)) = (item.row, &intent.examples) {
+                for (column, value) in examples.columns.iter().zip(&examples.rows[row].values) {
+                    let value = eval::Env::new(&shared.plan, &shared.globals)
+                        .eval(value)
+                        .unwrap_or(Value::Absent);
+                    case.bind(&column.name, value);
+                }
+            }
+            let result = case.run(&intent.actions).await;
+            on_item(&result);
+            (index, result)
+        });
+    }
+    let mut interrupted = false;
+    tokio::pin!(interrupt);
+    loop {
+        tokio::select! {
+            next = tasks.join_next() => match next {
+                None => break,
+                Some(Ok((index, result))) => results[index] = Some(result),
+                // A task that panicked is a bug in the runner; its item is reported, not lost.
+                Some(Err(_)) => {}
+            },
+            () = &mut interrupt, if !interrupted => {
+                interrupted = true;
+                tasks.abort_all();
+            }
+        }
+    }
+    let items = results
+        .into_iter()
+        .zip(unfinished)
+        .map(|(done, fallback)| {
+            done.unwrap_or_else(|| {
+                let mut r = fallback.unwrap_or_else(placeholder);
+                r.status = Status::NotRun;
+                r.reason = Some(if interrupted {
+                    "interrupted before it finished".into()
+                } else {
+                    "the runner stopped unexpectedly while running it".into()
+                });
+                r
+            })
+        })
+        .collect();
+    Ok(RunResult {
+        format: RESULTS_FORMAT.to_string(),
+        files: plan.files.clone(),
+        started_at,
+        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        interrupted,
+        items,
+    })
+}
+
+fn placeholder() -> ItemResult {
+    ItemResult {
+        id: StableId(String::new()),
+        kind: ItemKind::Intent,
+        title: String::new(),
+        file: 0,
+        tags: Vec::new(),
+        source: Source {
+            file: 0,
+            line: 0,
+            column: 0,
+            span: intent_source::Span::default(),
+        },
+        status: Status::NotRun,
+        reason: None,
+        duration_ms: 0.0,
+        example: Vec::new(),
+        checks: Vec::new(),
+        metrics: Vec::new(),
+        requests: Vec::new(),
+    }
+}
+
+/// Evaluates what every case shares: secrets, lets and target URLs.
+fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
+    let mut globals: HashMap<String, Value> = HashMap::new();
+    let mut secret_values = Vec::new();
+    for (bindings, secret) in [(&plan.secrets, true), (&plan.lets, false)] {
+        for binding in bindings {
+            let value = eval::Env::new(plan, &globals)
+                .eval(&binding.value)
+                .map_err(|e| {
+                    let kind = if secret { "secret" } else { "let" };
+                    RunError(format!(
+                        "the {kind} `{}` has no value: {}",
+                        binding.name, e.0
+                    ))
+                })?;
+            if secret || binding.value.secret {
+                secret_values.push(value.to_text());
+            }
+            globals.insert(binding.name.clone(), value);
+        }
+    }
+    let mut targets = HashMap::new();
+    for target in &plan.targets {
+        let url = match options.targets.get(&target.name) {
+            Some(url) => url.clone(),
+            None => eval::Env::new(plan, &globals)
+                .eval(&target.url)
+                .map_err(|e| RunError(format!("the target `{}` has no URL: {}", target.name, e.0)))?
+                .to_text(),
+        };
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(RunError(format!(
+                "the target `{}` has the URL `{url}`, which is not an http:// or https:// URL",
+                target.name
+            )));
+        }
+        targets.insert(target.name.clone(), url.trim_end_matches('/').to_string());
+    }
+    Ok(Shared {
+        plan: Arc::clone(plan),
+        globals,
+        targets,
+        http: http::Http::new(options.body_limit).map_err(RunError)?,
+        redactor: Redactor::new(secret_values),
+        default_timeout: options.default_timeout,
+        exchanges: options.exchanges.clone(),
+    })
+}
+
+/// The work list in plan order: each selected intent (one entry per example row), then the
+/// blocks this runner does not execute yet, listed as not run with the reason.
+fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
+    let mut work = Vec::new();
+    for (i, intent) in plan.intents.iter().enumerate() {
+        if !selection.selects(&intent.id, &intent.title, &intent.tags) {
+            continue;
+        }
+        let base = ItemResult {
+            id: intent.id.clone(),
+            kind: ItemKind::Intent,
+            title: intent.title.clone(),
+            file: intent.file,
+            tags: intent.tags.clone(),
+            source: intent.source.clone(),
+            ..placeholder()
+        };
+        match &intent.examples {
+            None => work.push(Work {
+                result: base,
+                intent: Some(i),
+                row: None,
+            }),
+            Some(examples) => {
+                for (r, row) in examples.rows.iter().enumerate() {
+                    let example = examples
+                        .columns
+                        .iter()
+                        .zip(&row.values)
+                        .map(|(c, v)| (c.name.clone(), example_text(plan, v)))
+                        .collect();
+                    work.push(Work {
+                        result: ItemResult {
+                            id: row.id.clone(),
+                            source: row.source.clone(),
+                            example,
+                            ..base.clone()
+                        },
+                        intent: Some(i),
+                        row: Some(r),
+                    });
+                }
+            }
+        }
+    }
+    let not_run = |kind: ItemKind,
+                   id: &StableId,
+                   title: &str,
+                   file: u32,
+                   tags: &[String],
+                   source: &Source| ItemResult {
+        id: id.clone(),
+        kind,
+        title: title.to_string(),
+        file,
+        tags: tags.to_vec(),
+        source: source.clone(),
+        reason: Some(format!(
+            "`{}` blocks are not executed by this version of the runner",
+            kind.as_str()
+        )),
+        ..placeholder()
+    };
+    for e in &plan.evaluations {
+        if selection.selects(&e.id, &e.title, &e.tags) {
+            work.push(Work {
+                result: not_run(
+                    ItemKind::Evaluation,
+                    &e.id,
+                    &e.title,
+                    e.file,
+                    &e.tags,
+                    &e.source,
+                ),
+                intent: None,
+                row: None,
+            });
+        }
+    }
+    for l in &plan.loads {
+        if selection.selects(&l.id, &l.title, &l.tags) {
+            work.push(Work {
+                result: not_run(ItemKind::Load, &l.id, &l.title, l.file, &l.tags, &l.source),
+                intent: None,
+                row: None,
+            });
+        }
+    }
+    for p in &plan.policies {
+        if selection.tags.is_none() && selection.names.is_empty() && selection.shard.is_none() {
+            work.push(Work {
+                result: not_run(ItemKind::Policy, &p.id, &p.title, p.file, &[], &p.source),
+                intent: None,
+                row: None,
+            });
+        }
+    }
+    work
+}
+
+/// An example cell as text for reports (`"SAVE10"`, `17.98`).
+fn example_text(plan: &Plan, value: &intent_ir::Expr) -> String {
+    if value.secret {
+        return REDACTED.to_string();
+    }
+    let globals = HashMap::new();
+    eval::Env::new(plan, &globals)
+        .eval(value)
+        .map_or_else(|_| "?".to_string(), |v| v.to_string())
+}

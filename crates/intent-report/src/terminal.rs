@@ -1,0 +1,394 @@
+//! The terminal report: a line per item as it finishes, each failure drawn like a compiler
+//! error, and a closing summary.
+
+use crate::text::{
+    MAX_VALUE, MAX_VIOLATIONS, bad_checks, check_request, errored_request, expectation,
+    extra_message, format_duration, item_title, kind_noun, location, one_line, quoted_title,
+    reason, request_line, violation_line,
+};
+use intent_ir::{CheckResult, ItemResult, RunResult, Source, Status};
+use intent_source::{FileId, Label, RenderOptions, Severity, SourceMap, Span, render_snippet};
+
+/// How to draw for a person.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct TerminalOptions {
+    /// Use ANSI colours. The caller decides (a terminal, and `NO_COLOR` unset).
+    pub color: bool,
+    /// The width failure reports wrap at.
+    pub width: usize,
+    /// Also list each check under its item, and every request of a failed item.
+    pub verbose: bool,
+}
+
+impl TerminalOptions {
+    /// The fixed, colourless form used by snapshot tests and non-terminal output.
+    pub fn plain() -> Self {
+        Self {
+            color: false,
+            width: 100,
+            verbose: false,
+        }
+    }
+}
+
+const GREEN: &str = "\x1b[32m";
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
+
+/// `text` in `colour` when colours are on.
+fn paint(text: &str, colour: &str, options: &TerminalOptions) -> String {
+    if options.color {
+        format!("{colour}{text}{RESET}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn mark(status: Status) -> (&'static str, &'static str) {
+    match status {
+        Status::Passed => ("✓", GREEN),
+        Status::Failed => ("✗", RED),
+        Status::Errored => ("!", RED),
+        Status::NotRun => ("-", YELLOW),
+        Status::Skipped => ("-", DIM),
+    }
+}
+
+/// One line per item as it finishes: status mark, kind, title (with the values of an example
+/// row) and duration, such as `  ✓ intent  A shopper can place an order (12 ms)`. Failed items
+/// are marked `✗`, errored ones `!`, and items not run or skipped `-` with their reason instead of
+/// a duration. With `verbose`, a line per check and per metric follows, indented. No trailing
+/// newline.
+pub fn item_line(item: &ItemResult, options: &TerminalOptions) -> String {
+    let (symbol, colour) = mark(item.status);
+    let tail = match item.status {
+        Status::NotRun => format!("(not run: {})", one_line(&reason(item), MAX_VALUE)),
+        Status::Skipped => format!("(skipped: {})", one_line(&reason(item), MAX_VALUE)),
+        _ => format!("({})", format_duration(item.duration_ms)),
+    };
+    let mut line = format!(
+        "  {} {}  {} {}",
+        paint(symbol, colour, options),
+        item.kind.as_str(),
+        one_line(&item_title(item), 500),
+        paint(&tail, DIM, options)
+    );
+    if options.verbose {
+        for check in &item.checks {
+            let (symbol, colour) = mark(check.status);
+            line.push_str(&format!(
+                "\n      {} {}",
+                paint(symbol, colour, options),
+                one_line(&check.text, MAX_VALUE)
+            ));
+            if matches!(check.status, Status::Failed | Status::Errored) {
+                line.push_str(&format!(
+                    ": {}",
+                    paint(&one_line(&expectation(check), MAX_VALUE), colour, options)
+                ));
+            }
+        }
+        for metric in &item.metrics {
+            let unit = if metric.unit.is_empty() || metric.unit == "%" {
+                metric.unit.clone()
+            } else {
+                format!(" {}", metric.unit)
+            };
+            line.push_str(&format!(
+                "\n      {} = {}{unit}",
+                one_line(&metric.name, MAX_VALUE),
+                metric.value
+            ));
+        }
+    }
+    line
+}
+
+/// Every check that did not hold, and every errored item, drawn like a compiler error: the spec
+/// file and line with the expectation underlined and labelled `expected 201, found 500`, the
+/// request that produced the response (`help: POST http://… → 500`), the check's message and up
+/// to ten type violations. Failed checks of an item that did not fail (a policy at level `warn`)
+/// are drawn as warnings. When the text of a spec file is not in `sources`, a plain
+/// `path:line:column` line stands in for the snippet. Empty when nothing failed.
+pub fn failures(result: &RunResult, sources: &SourceMap, options: &TerminalOptions) -> String {
+    let mut blocks = Vec::new();
+    for item in &result.items {
+        let severity = match item.status {
+            Status::Failed | Status::Errored => Severity::Error,
+            _ => Severity::Warning,
+        };
+        let mut drawn = false;
+        for check in bad_checks(item) {
+            blocks.push(check_failure(
+                result, sources, options, item, check, severity,
+            ));
+            drawn = true;
+        }
+        if item.status == Status::Errored || (item.status == Status::Failed && !drawn) {
+            blocks.push(item_failure(result, sources, options, item));
+        }
+    }
+    blocks.join("\n")
+}
+
+/// A check that failed or could not be evaluated.
+fn check_failure(
+    result: &RunResult,
+    sources: &SourceMap,
+    options: &TerminalOptions,
+    item: &ItemResult,
+    check: &CheckResult,
+    severity: Severity,
+) -> String {
+    let what = if check.status == Status::Errored {
+        "check could not be evaluated"
+    } else {
+        "check failed"
+    };
+    let title = format!(
+        "{what} in {} {}",
+        kind_noun(item.kind),
+        one_line(&quoted_title(item), 500)
+    );
+    let mut labels = vec![(&check.source, one_line(&expectation(check), MAX_VALUE))];
+    let mut help = Vec::new();
+    let request = check_request(item, check);
+    if let Some(request) = request {
+        let said = match (&request.error, request.status) {
+            (Some(error), _) => format!("this request failed: {}", one_line(error, MAX_VALUE)),
+            (None, Some(status)) => format!("this request returned {status}"),
+            (None, None) => "this request got no response".to_string(),
+        };
+        labels.push((&request.source, said));
+        help.push(one_line(&request_line(request), 2 * MAX_VALUE));
+    }
+    if !item.example.is_empty() {
+        labels.push((&item.source, "in this example row".to_string()));
+    }
+    if let Some(message) = extra_message(check) {
+        help.push(one_line(message, 2 * MAX_VALUE));
+    }
+    for violation in check.violations.iter().take(MAX_VIOLATIONS) {
+        help.push(one_line(&violation_line(violation), 2 * MAX_VALUE));
+    }
+    if check.violations.len() > MAX_VIOLATIONS {
+        help.push(format!(
+            "… and {} more violations",
+            check.violations.len() - MAX_VIOLATIONS
+        ));
+    }
+    if options.verbose {
+        push_all_requests(item, &mut help);
+    }
+    snippet(
+        result,
+        sources,
+        options,
+        (&title, &check.text),
+        severity,
+        &labels,
+        &help,
+    )
+}
+
+/// An item that errored, or failed without a failed check to point at.
+fn item_failure(
+    result: &RunResult,
+    sources: &SourceMap,
+    options: &TerminalOptions,
+    item: &ItemResult,
+) -> String {
+    let why = one_line(&reason(item), 2 * MAX_VALUE);
+    let what = if item.status == Status::Errored {
+        "could not be carried out"
+    } else {
+        "failed"
+    };
+    let title = format!(
+        "{} {} {what}",
+        kind_noun(item.kind),
+        one_line(&quoted_title(item), 500)
+    );
+    let mut help = Vec::new();
+    let request = errored_request(item).filter(|_| item.status == Status::Errored);
+    let place = match request {
+        Some(request) => {
+            help.push(one_line(&request_line(request), 2 * MAX_VALUE));
+            &request.source
+        }
+        None => &item.source,
+    };
+    let labels = [(place, why)];
+    if options.verbose {
+        push_all_requests(item, &mut help);
+    }
+    snippet(
+        result,
+        sources,
+        options,
+        (&title, ""),
+        Severity::Error,
+        &labels,
+        &help,
+    )
+}
+
+fn push_all_requests(item: &ItemResult, help: &mut Vec<String>) {
+    if item.requests.is_empty() {
+        return;
+    }
+    help.push("requests made:".to_string());
+    for request in &item.requests {
+        help.push(format!(
+            "  {} ({})",
+            one_line(&request_line(request), 2 * MAX_VALUE),
+            format_duration(request.duration_ms)
+        ));
+    }
+}
+
+/// Draws with miette when the primary place's file text is known, else as plain lines that
+/// name the place and repeat `subject` (the check as written), which the snippet would show.
+fn snippet(
+    result: &RunResult,
+    sources: &SourceMap,
+    options: &TerminalOptions,
+    (title, subject): (&str, &str),
+    severity: Severity,
+    labels: &[(&Source, String)],
+    help: &[String],
+) -> String {
+    let help_text = (!help.is_empty()).then(|| help.join("\n"));
+    let Some((primary, primary_text)) = labels.first() else {
+        return String::new();
+    };
+    if file_text(sources, primary).is_some() {
+        let mut drawn: Vec<Label> = Vec::new();
+        for (source, message) in labels {
+            let Some(text) = file_text(sources, source) else {
+                continue;
+            };
+            // A place that overlaps one already labelled (a conformance check is part of its
+            // request) would only crowd the drawing.
+            let overlaps = |l: &Label| {
+                l.file.0 == source.file
+                    && l.span.start < source.span.end.max(source.span.start + 1)
+                    && source.span.start < l.span.end.max(l.span.start + 1)
+            };
+            if drawn.iter().any(overlaps) {
+                continue;
+            }
+            drawn.push(Label {
+                file: FileId(source.file),
+                span: on_char_boundaries(text, source.span),
+                message: message.clone(),
+            });
+        }
+        let render_options = RenderOptions {
+            width: options.width,
+            color: options.color,
+        };
+        return render_snippet(
+            title,
+            severity,
+            &drawn,
+            help_text.as_deref(),
+            sources,
+            render_options,
+        );
+    }
+    let (symbol, colour) = match severity {
+        Severity::Error => ("×", RED),
+        Severity::Warning => ("⚠", YELLOW),
+    };
+    let mut out = format!("  {} {title}\n", paint(symbol, colour, options));
+    out.push_str(&format!("    at {}", location(result, primary)));
+    if !subject.is_empty() {
+        out.push_str(&format!(": {}", one_line(subject, MAX_VALUE)));
+    }
+    out.push('\n');
+    if !primary_text.is_empty() {
+        out.push_str(&format!("    {primary_text}\n"));
+    }
+    for (i, line) in help.iter().enumerate() {
+        let lead = if i == 0 { "  help: " } else { "        " };
+        out.push_str(&format!("{lead}{line}\n"));
+    }
+    out
+}
+
+/// The text of the file of `place`, when the caller gave a non-empty one that the place fits
+/// in (a span past the end means the text is not the one the results were made from).
+fn file_text<'a>(sources: &'a SourceMap, place: &Source) -> Option<&'a str> {
+    let (_, file) = sources.iter().nth(place.file as usize)?;
+    let text = file.text();
+    (!text.is_empty() && place.span.end as usize <= text.len()).then_some(text)
+}
+
+/// `span` inside `text` and on character boundaries, so a stale span cannot upset the drawing.
+fn on_char_boundaries(text: &str, span: Span) -> Span {
+    let mut start = (span.start as usize).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (span.end as usize).clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
+}
+
+/// The closing summary: the items not run or skipped with their reasons, then one line of
+/// counts (passed, failed, errored, not run, skipped; checks and failed checks) and the total
+/// time, and a note when the run was interrupted. Ends with a newline.
+pub fn summary(result: &RunResult, options: &TerminalOptions) -> String {
+    let mut out = String::new();
+    let not_run: Vec<&ItemResult> = result
+        .items
+        .iter()
+        .filter(|i| matches!(i.status, Status::NotRun | Status::Skipped))
+        .collect();
+    if !not_run.is_empty() {
+        out.push_str("not run:\n");
+        for item in not_run {
+            let how = if item.status == Status::Skipped {
+                "skipped: "
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "  - {}  {}: {how}{}\n",
+                item.kind.as_str(),
+                one_line(&item_title(item), 500),
+                one_line(&reason(item), MAX_VALUE)
+            ));
+        }
+        out.push('\n');
+    }
+    let counts = result.summary();
+    let (headline, colour) = if result.interrupted {
+        ("! run interrupted", YELLOW)
+    } else if result.passed() {
+        ("✓ run passed", GREEN)
+    } else {
+        ("✗ run failed", RED)
+    };
+    out.push_str(&format!(
+        "{} · {} passed, {} failed, {} errored, {} not run, {} skipped · {} checks, {} failed · {}\n",
+        paint(headline, colour, options),
+        counts.passed,
+        counts.failed,
+        counts.errored,
+        counts.not_run,
+        counts.skipped,
+        counts.checks,
+        counts.failed_checks,
+        format_duration(result.duration_ms)
+    ));
+    if result.interrupted {
+        out.push_str("the run was stopped before every item finished\n");
+    }
+    out
+}

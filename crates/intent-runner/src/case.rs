@@ -1,0 +1,659 @@
+//! One case: an intent, or one row of its examples. Actions run in order; a request that gets
+//! no response stops the case, and the checks after it are reported as skipped.
+
+use crate::eval::{Env, EvalError, Explanation};
+use crate::http::{Http, Prepared, PreparedBody, Response};
+use crate::redact::{REDACTED, Redactor};
+use crate::value::Value;
+use intent_ir::{
+    Action, Auth, Body, Check, CheckResult, ItemResult, Plan, Request, RequestOptions,
+    RequestRecord, Source, StableId, Status, TemplatePart,
+};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Characters kept as they are when a value is interpolated into a path.
+const PATH_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// The pause between retries when `every` is not given.
+const DEFAULT_RETRY_PAUSE: Duration = Duration::from_millis(200);
+
+/// What every case of a run shares.
+pub struct Shared {
+    pub plan: Arc<Plan>,
+    pub globals: HashMap<String, Value>,
+    /// Base URL of each target, without a trailing `/`.
+    pub targets: HashMap<String, String>,
+    pub http: Http,
+    pub redactor: Redactor,
+    pub default_timeout: Duration,
+    /// Receives a readable dump of each exchange when `--verbose` is on.
+    pub exchanges: Option<Arc<dyn Fn(String) + Send + Sync>>,
+}
+
+/// Why a case stopped early.
+struct Stop;
+
+pub struct Case<'s> {
+    shared: &'s Shared,
+    env: Env<'s>,
+    pub result: ItemResult,
+    cookies: Vec<(String, String)>,
+}
+
+type Step<'a> = Pin<Box<dyn Future<Output = Result<(), Stop>> + Send + 'a>>;
+
+impl<'s> Case<'s> {
+    pub fn new(shared: &'s Shared, result: ItemResult) -> Self {
+        Self {
+            shared,
+            env: Env::new(&shared.plan, &shared.globals),
+            result,
+            cookies: Vec::new(),
+        }
+    }
+
+    pub fn bind(&mut self, name: &str, value: Value) {
+        self.env.bind(name, value);
+    }
+
+    /// Runs the actions and settles the item's status.
+    pub async fn run(mut self, actions: &[Action]) -> ItemResult {
+        let started = Instant::now();
+        let stopped = self.actions(actions).await.is_err();
+        self.result.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let failed = self
+            .result
+            .checks
+            .iter()
+            .any(|c| c.status == Status::Failed);
+        self.result.status = if failed || stopped {
+            Status::Failed
+        } else {
+            Status::Passed
+        };
+        self.result
+    }
+
+    fn actions<'a>(&'a mut self, actions: &'a [Action]) -> Step<'a> {
+        Box::pin(async move {
+            for (i, action) in actions.iter().enumerate() {
+                if let Err(stop) = self.action(action).await {
+                    self.skip(&actions[i + 1..]);
+                    return Err(stop);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    async fn action(&mut self, action: &Action) -> Result<(), Stop> {
+        match action {
+            Action::Bind {
+                name,
+                value,
+                source,
+            } => {
+                let started = Instant::now();
+                match self.env.eval(value) {
+                    Ok(v) => {
+                        self.env.bind(name, v);
+                        Ok(())
+                    }
+                    Err(e) => {
+                        let id = self.result.id.child(&format!("given {name}"), 0);
+                        self.failed(id, format!("given {name}"), source, started, e.0, None);
+                        Err(Stop)
+                    }
+                }
+            }
+            Action::CallStep {
+                step,
+                args,
+                bind,
+                source,
+            } => self.call_step(step, args, bind.as_deref(), source).await,
+            Action::Request(request) => self.request(request).await,
+            Action::Check(check) => {
+                self.check(check);
+                Ok(())
+            }
+            // Scores and classifications belong to evaluations.
+            Action::Score { .. } | Action::Classify { .. } => Ok(()),
+        }
+    }
+
+    async fn call_step(
+        &mut self,
+        step: &StableId,
+        args: &[intent_ir::Expr],
+        bind: Option<&str>,
+        source: &Source,
+    ) -> Result<(), Stop> {
+        let started = Instant::now();
+        let plan = Arc::clone(&self.shared.plan);
+        let Some(definition) = plan.step(step) else {
+            self.failed(
+                step.clone(),
+                format!("step {step}"),
+                source,
+                started,
+                "the plan has no such step".into(),
+                None,
+            );
+            return Err(Stop);
+        };
+        let values: Result<Vec<Value>, EvalError> = args.iter().map(|a| self.env.eval(a)).collect();
+        let values = match values {
+            Ok(v) => v,
+            Err(e) => {
+                self.failed(
+                    step.clone(),
+                    definition.pattern.clone(),
+                    source,
+                    started,
+                    e.0,
+                    None,
+                );
+                return Err(Stop);
+            }
+        };
+        // A step runs in its own scope: its parameters and the globals, and its own responses.
+        let saved = std::mem::replace(
+            &mut self.env,
+            Env::new(&self.shared.plan, &self.shared.globals),
+        );
+        for (param, value) in definition.params.iter().zip(values) {
+            self.env.bind(&param.name, value);
+        }
+        let outcome = self.actions(&definition.actions).await;
+        let result = match (&outcome, &definition.result) {
+            (Ok(()), Some(expr)) => Some(self.env.eval(expr)),
+            _ => None,
+        };
+        // The step's last response becomes the caller's latest, as the checker assumes.
+        let step_latest = self.env.latest.take();
+        self.env = saved;
+        if step_latest.is_some() {
+            self.env.latest = step_latest;
+        }
+        outcome?;
+        match (bind, result) {
+            (Some(name), Some(Ok(value))) => self.env.bind(name, value),
+            (_, Some(Err(e))) => {
+                self.failed(
+                    step.clone(),
+                    definition.pattern.clone(),
+                    source,
+                    started,
+                    format!("the step's result: {}", e.0),
+                    None,
+                );
+                return Err(Stop);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn check(&mut self, check: &Check) {
+        let started = Instant::now();
+        let outcome = self.env.check(&check.expr);
+        let request = self.last_request();
+        let (status, explanation) = match outcome {
+            Ok(None) => (Status::Passed, Explanation::default()),
+            Ok(Some(e)) => (Status::Failed, e),
+            Err(e) => (
+                Status::Failed,
+                Explanation {
+                    message: Some(e.0),
+                    ..Explanation::default()
+                },
+            ),
+        };
+        self.push_check(
+            check.id.clone(),
+            check.text.clone(),
+            &check.source,
+            started,
+            status,
+            explanation,
+            request,
+        );
+    }
+
+    fn last_request(&self) -> Option<usize> {
+        self.result.requests.len().checked_sub(1)
+    }
+
+    async fn request(&mut self, request: &Request) -> Result<(), Stop> {
+        let started = Instant::now();
+        let text = format!("{} {}", request.method, request.target);
+        let prepared = match self.prepare(request) {
+            Ok(p) => p,
+            Err(e) => {
+                self.failed(
+                    request.id.clone(),
+                    text,
+                    &request.source,
+                    started,
+                    e.0,
+                    None,
+                );
+                return Err(Stop);
+            }
+        };
+        let attempts = match &request.options.retry {
+            Some(retry) => {
+                1 + self
+                    .env
+                    .eval(&retry.times)
+                    .ok()
+                    .and_then(|v| v.as_f64())
+                    .unwrap_or(0.0)
+                    .clamp(0.0, 1000.0) as usize
+            }
+            None => 1,
+        };
+        let pause = request
+            .options
+            .retry
+            .as_ref()
+            .and_then(|r| r.every.as_ref())
+            .and_then(|e| self.env.eval(e).ok())
+            .and_then(|v| v.as_f64())
+            .map_or(DEFAULT_RETRY_PAUSE, |ms| {
+                Duration::from_secs_f64(ms.max(0.0) / 1000.0)
+            });
+        let mut until_held = request.options.retry.is_none();
+        let mut last_until: Option<String> = None;
+        for attempt in 1..=attempts {
+            let mut prepared = prepared.clone();
+            if let Some(cookie) = self.cookie_header() {
+                prepared.headers.push(("cookie".into(), cookie));
+            }
+            let sent = Instant::now();
+            let outcome = self.shared.http.send(&prepared).await;
+            let redacted_url = self.shared.redactor.redact(&prepared.url);
+            match outcome {
+                Err(error) => {
+                    let error = self.shared.redactor.redact(&error);
+                    self.exchange(&prepared, None, Some(&error));
+                    if attempt < attempts {
+                        tokio::time::sleep(pause).await;
+                        continue;
+                    }
+                    self.result.requests.push(RequestRecord {
+                        id: request.id.clone(),
+                        method: prepared.method.clone(),
+                        url: redacted_url,
+                        status: None,
+                        duration_ms: sent.elapsed().as_secs_f64() * 1000.0,
+                        error: Some(error.clone()),
+                        source: request.source.clone(),
+                    });
+                    let request_index = self.last_request();
+                    self.failed(
+                        request.id.clone(),
+                        text,
+                        &request.source,
+                        started,
+                        error,
+                        request_index,
+                    );
+                    return Err(Stop);
+                }
+                Ok(response) => {
+                    self.exchange(&prepared, Some(&response), None);
+                    self.keep_cookies(&response);
+                    self.result.requests.push(RequestRecord {
+                        id: request.id.clone(),
+                        method: prepared.method.clone(),
+                        url: self.shared.redactor.redact(&response.url),
+                        status: Some(response.status),
+                        duration_ms: response.duration_ms,
+                        error: None,
+                        source: request.source.clone(),
+                    });
+                    let response = Arc::new(response);
+                    self.env.latest = Some(Arc::clone(&response));
+                    if let Some(name) = &request.name {
+                        self.env.bind(name, Value::Response(Arc::clone(&response)));
+                    }
+                    if let Some(retry) = &request.options.retry {
+                        match self
+                            .env
+                            .eval(&retry.until)
+                            .and_then(|v| crate::eval::truth(&v))
+                        {
+                            Ok(true) => {
+                                until_held = true;
+                                break;
+                            }
+                            Ok(false) => last_until = None,
+                            Err(e) => last_until = Some(e.0),
+                        }
+                        if attempt < attempts {
+                            tokio::time::sleep(pause).await;
+                        }
+                    }
+                }
+            }
+        }
+        let request_index = self.last_request();
+        if let Some(retry) = &request.options.retry {
+            let status = if until_held {
+                Status::Passed
+            } else {
+                Status::Failed
+            };
+            let explanation = if until_held {
+                Explanation::default()
+            } else {
+                Explanation {
+                    expected: Some("the `until` condition to hold".into()),
+                    actual: Some(format!("it did not hold in {attempts} attempts")),
+                    message: last_until
+                        .or_else(|| Some(format!("retry exhausted after {attempts} attempts"))),
+                    violations: Vec::new(),
+                }
+            };
+            self.push_check(
+                retry.id.clone(),
+                "retry until".into(),
+                &request.source,
+                started,
+                status,
+                explanation,
+                request_index,
+            );
+        }
+        if let (Some(ty), Some(id)) = (&request.returns, &request.conformance) {
+            let explanation = self.env.conformance(ty);
+            let status = if explanation.is_some() {
+                Status::Failed
+            } else {
+                Status::Passed
+            };
+            self.push_check(
+                id.clone(),
+                format!("-> {}", ty.describe()),
+                &request.source,
+                started,
+                status,
+                explanation.unwrap_or_default(),
+                request_index,
+            );
+        }
+        Ok(())
+    }
+
+    /// Evaluates everything a request needs: URL, headers, auth, body and timeout, with the
+    /// target's defaults under the request's own clauses.
+    fn prepare(&mut self, request: &Request) -> Result<Prepared, EvalError> {
+        let base = self
+            .shared
+            .targets
+            .get(&request.target)
+            .cloned()
+            .ok_or_else(|| EvalError(format!("the target `{}` has no URL", request.target)))?;
+        let mut path = String::new();
+        for part in &request.path {
+            match part {
+                TemplatePart::Text(t) => path.push_str(t),
+                TemplatePart::Expr(e) => {
+                    let value = self.env.eval(e)?.to_text();
+                    path.extend(utf8_percent_encode(&value, PATH_VALUE).map(|s| s.to_string()));
+                }
+            }
+        }
+        let plan = Arc::clone(&self.shared.plan);
+        let defaults = plan.target(&request.target).map(|t| &t.defaults);
+        let empty = RequestOptions::default();
+        let layers = [defaults.unwrap_or(&empty), &request.options];
+        let mut headers: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, String)> = Vec::new();
+        let mut basic = None;
+        let mut timeout = self.shared.default_timeout;
+        for options in layers {
+            for h in &options.headers {
+                let value = self.env.eval(&h.value)?.to_text();
+                headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&h.name));
+                headers.push((h.name.clone(), value));
+            }
+            for q in &options.query {
+                query.push((q.name.clone(), self.env.eval(&q.value)?.to_text()));
+            }
+            match &options.auth {
+                Some(Auth::Bearer { token }) => {
+                    let token = self.env.eval(token)?.to_text();
+                    headers.retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
+                    headers.push(("authorization".into(), format!("Bearer {token}")));
+                    basic = None;
+                }
+                Some(Auth::Basic { user, password }) => {
+                    basic = Some((
+                        self.env.eval(user)?.to_text(),
+                        self.env.eval(password)?.to_text(),
+                    ));
+                }
+                None => {}
+            }
+            if let Some(t) = &options.timeout
+                && let Some(ms) = self.env.eval(t)?.as_f64()
+            {
+                timeout = Duration::from_secs_f64(ms.max(1.0) / 1000.0);
+            }
+        }
+        let mut url = format!("{base}{path}");
+        if !query.is_empty() {
+            let encoded: Vec<String> = query
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{}={}",
+                        utf8_percent_encode(k, PATH_VALUE),
+                        utf8_percent_encode(v, PATH_VALUE)
+                    )
+                })
+                .collect();
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&encoded.join("&"));
+        }
+        let body = match &request.body {
+            None => None,
+            Some(Body::Json { value }) => Some(PreparedBody::Json(self.env.eval(value)?.to_json())),
+            Some(Body::Text { value }) => Some(PreparedBody::Text(self.env.eval(value)?.to_text())),
+            Some(Body::Form { value }) => {
+                let fields = match self.env.eval(value)?.to_json() {
+                    serde_json::Value::Object(map) => map
+                        .into_iter()
+                        .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                        .collect(),
+                    other => {
+                        return Err(EvalError(format!(
+                            "a form body must be an object, found {other}"
+                        )));
+                    }
+                };
+                Some(PreparedBody::Form(fields))
+            }
+        };
+        Ok(Prepared {
+            method: request.method.clone(),
+            url,
+            headers,
+            body,
+            basic,
+            timeout,
+        })
+    }
+
+    fn cookie_header(&self) -> Option<String> {
+        (!self.cookies.is_empty()).then(|| {
+            self.cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+
+    /// Keeps cookies for the rest of the case (an intent is one session).
+    fn keep_cookies(&mut self, response: &Response) {
+        for (name, value) in &response.headers {
+            if name != "set-cookie" {
+                continue;
+            }
+            let mut parts = value.split(';');
+            let Some((cookie, content)) = parts.next().and_then(|p| p.split_once('=')) else {
+                continue;
+            };
+            let (cookie, content) = (cookie.trim().to_string(), content.trim().to_string());
+            let expired = parts.any(|a| a.trim().eq_ignore_ascii_case("max-age=0"));
+            self.cookies.retain(|(n, _)| *n != cookie);
+            if !expired && !content.is_empty() {
+                self.cookies.push((cookie, content));
+            }
+        }
+    }
+
+    fn exchange(&self, request: &Prepared, response: Option<&Response>, error: Option<&str>) {
+        let Some(sink) = &self.shared.exchanges else {
+            return;
+        };
+        let r = &self.shared.redactor;
+        let mut text = format!("→ {} {}\n", request.method, r.redact(&request.url));
+        for (name, value) in &request.headers {
+            let value = if name.eq_ignore_ascii_case("authorization")
+                || name.eq_ignore_ascii_case("cookie")
+            {
+                REDACTED.to_string()
+            } else {
+                r.redact(value)
+            };
+            text.push_str(&format!("  {name}: {value}\n"));
+        }
+        if let Some(body) = &request.body {
+            let shown = match body {
+                PreparedBody::Json(v) => v.to_string(),
+                PreparedBody::Form(f) => format!("{f:?}"),
+                PreparedBody::Text(t) => t.clone(),
+            };
+            text.push_str(&format!("  {}\n", r.redact(&cut(&shown))));
+        }
+        match (response, error) {
+            (Some(resp), _) => {
+                text.push_str(&format!(
+                    "← {} ({:.0} ms, {} bytes)\n",
+                    resp.status, resp.duration_ms, resp.size
+                ));
+                for (name, value) in &resp.headers {
+                    text.push_str(&format!("  {name}: {}\n", r.redact(value)));
+                }
+                if !resp.text.is_empty() {
+                    text.push_str(&format!("  {}\n", r.redact(&cut(&resp.text))));
+                }
+            }
+            (None, Some(e)) => text.push_str(&format!("← no response: {e}\n")),
+            (None, None) => {}
+        }
+        sink(text);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_check(
+        &mut self,
+        id: StableId,
+        text: String,
+        source: &Source,
+        started: Instant,
+        status: Status,
+        explanation: Explanation,
+        request: Option<usize>,
+    ) {
+        let r = &self.shared.redactor;
+        self.result.checks.push(CheckResult {
+            id,
+            text: r.redact(&text),
+            status,
+            source: source.clone(),
+            expected: r.redact_opt(explanation.expected),
+            actual: r.redact_opt(explanation.actual),
+            message: r.redact_opt(explanation.message),
+            violations: explanation
+                .violations
+                .into_iter()
+                .map(|v| intent_ir::Violation {
+                    path: v.path,
+                    message: r.redact(&v.message),
+                })
+                .collect(),
+            request,
+            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        });
+    }
+
+    fn failed(
+        &mut self,
+        id: StableId,
+        text: String,
+        source: &Source,
+        started: Instant,
+        message: String,
+        request: Option<usize>,
+    ) {
+        self.push_check(
+            id,
+            text,
+            source,
+            started,
+            Status::Failed,
+            Explanation {
+                message: Some(message),
+                ..Explanation::default()
+            },
+            request,
+        );
+    }
+
+    /// Reports the checks of actions that will not run as skipped.
+    fn skip(&mut self, rest: &[Action]) {
+        for action in rest {
+            if let Action::Check(check) = action {
+                self.result.checks.push(CheckResult {
+                    id: check.id.clone(),
+                    text: self.shared.redactor.redact(&check.text),
+                    status: Status::Skipped,
+                    source: check.source.clone(),
+                    expected: None,
+                    actual: None,
+                    message: Some("skipped: an earlier step of this case failed".into()),
+                    violations: Vec::new(),
+                    request: None,
+                    duration_ms: 0.0,
+                });
+            }
+        }
+    }
+}
+
+fn cut(text: &str) -> String {
+    const MAX: usize = 2048;
+    if text.len() <= MAX {
+        return text.to_string();
+    }
+    let mut end = MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes)", &text[..end], text.len())
+}

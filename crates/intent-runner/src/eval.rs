@@ -1,0 +1,823 @@
+//! Evaluating typed expressions against the responses and names of one case, and explaining
+//! a failed check: expected against actual, the failing element of a quantifier, the
+//! violations of a type.
+
+use crate::http::Response;
+use crate::scores;
+use crate::value::{Unit, Value};
+use intent_ir::{
+    BinaryOp, Detector, Expr, ExprKind, Function, Literal, Plan, Quantifier, ResponseField,
+    TemplatePart, UnaryOp, Violation, compile_regex, conform,
+};
+use regex::Regex;
+use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+/// Why an expression could not be evaluated; becomes a failed check's message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalError(pub String);
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+fn fail<T>(message: impl Into<String>) -> Result<T> {
+    Err(EvalError(message.into()))
+}
+
+/// The names and responses a case can read.
+pub struct Env<'p> {
+    pub plan: &'p Plan,
+    globals: &'p HashMap<String, Value>,
+    vars: Vec<(String, Value)>,
+    pub latest: Option<Arc<Response>>,
+}
+
+impl<'p> Env<'p> {
+    pub fn new(plan: &'p Plan, globals: &'p HashMap<String, Value>) -> Self {
+        Self {
+            plan,
+            globals,
+            vars: Vec::new(),
+            latest: None,
+        }
+    }
+
+    pub fn bind(&mut self, name: &str, value: Value) {
+        self.vars.push((name.to_string(), value));
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Value> {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+            .or_else(|| self.globals.get(name))
+    }
+
+    fn response(&self, name: &Option<String>) -> Result<Arc<Response>> {
+        match name {
+            None => self.latest.clone().map_or_else(
+                || fail("no response yet: the check runs before any request"),
+                Ok,
+            ),
+            Some(n) => match self.lookup(n) {
+                Some(Value::Response(r)) => Ok(Arc::clone(r)),
+                _ => fail(format!("no response is named `{n}`")),
+            },
+        }
+    }
+
+    pub fn eval(&mut self, expr: &Expr) -> Result<Value> {
+        Ok(match &expr.kind {
+            ExprKind::Literal { value } => literal(value),
+            ExprKind::Regex { pattern, flags } => Value::Regex(Arc::new(
+                compile_regex(pattern, flags)
+                    .map_err(|e| EvalError(format!("invalid regex: {e}")))?,
+            )),
+            ExprKind::Detector { detector } => Value::Detector(*detector),
+            ExprKind::Template { parts } => {
+                let mut out = String::new();
+                for part in parts {
+                    match part {
+                        TemplatePart::Text(t) => out.push_str(t),
+                        TemplatePart::Expr(e) => out.push_str(&self.eval(e)?.to_text()),
+                    }
+                }
+                Value::string(out)
+            }
+            ExprKind::List { items } => {
+                let items = items
+                    .iter()
+                    .map(|i| self.eval(i).map(|v| v.to_json()))
+                    .collect::<Result<Vec<_>>>()?;
+                Value::Json(Json::Array(items))
+            }
+            ExprKind::Object { entries } => {
+                let mut map = serde_json::Map::new();
+                for e in entries {
+                    let value = self.eval(&e.value)?;
+                    if !matches!(value, Value::Absent) {
+                        map.insert(e.key.clone(), value.to_json());
+                    }
+                }
+                Value::Json(Json::Object(map))
+            }
+            ExprKind::Var { name } => match self.lookup(name) {
+                Some(v) => v.clone(),
+                None => return fail(format!("`{name}` has no value")),
+            },
+            ExprKind::Response { name, field } => {
+                let r = self.response(name)?;
+                match field {
+                    ResponseField::Status => Value::number(f64::from(r.status)),
+                    ResponseField::Body => match &r.json {
+                        Ok(j) => Value::Json(j.clone()),
+                        Err(_) => Value::string(r.text.clone()),
+                    },
+                    ResponseField::Headers => Value::Json(Json::Object(
+                        r.headers
+                            .iter()
+                            .map(|(n, v)| (n.clone(), Json::String(v.clone())))
+                            .collect(),
+                    )),
+                    ResponseField::Duration => Value::Quantity(Unit::Duration, r.duration_ms),
+                    ResponseField::Size => Value::Quantity(Unit::Size, r.size as f64),
+                }
+            }
+            ExprKind::Header { name, header } => {
+                let r = self.response(name)?;
+                r.header(header).map_or(Value::Absent, Value::string)
+            }
+            ExprKind::Field { base, field } => {
+                let value = self.eval(base)?;
+                self.field(base, value, field)?
+            }
+            ExprKind::Index { base, index } => {
+                let value = self.eval(base)?;
+                let index = self.eval(index)?;
+                match (&value, &index) {
+                    (Value::Json(Json::Array(items)), i) if i.as_f64().is_some() => {
+                        let i = i.as_f64().unwrap_or(-1.0);
+                        if i >= 0.0 && (i as usize) < items.len() {
+                            Value::Json(items[i as usize].clone())
+                        } else {
+                            Value::Absent
+                        }
+                    }
+                    (Value::Json(Json::Object(map)), key) if key.as_str().is_some() => map
+                        .get(key.as_str().unwrap_or_default())
+                        .map_or(Value::Absent, |v| Value::Json(v.clone())),
+                    (Value::Absent | Value::Json(Json::Null), _) => Value::Absent,
+                    _ => return fail(format!("cannot index {value} with {index}")),
+                }
+            }
+            ExprKind::Call { function, args } => {
+                let args = args
+                    .iter()
+                    .map(|a| self.eval(a))
+                    .collect::<Result<Vec<_>>>()?;
+                call(*function, &args)?
+            }
+            ExprKind::Aggregate { .. } => {
+                return fail("aggregates are computed over all cases, not within one");
+            }
+            ExprKind::Unary { op, operand } => {
+                let v = self.eval(operand)?;
+                match op {
+                    UnaryOp::Not => Value::bool(!truth(&v)?),
+                    UnaryOp::Neg => match v {
+                        Value::Quantity(u, n) => Value::Quantity(u, -n),
+                        other => Value::number(-number(&other)?),
+                    },
+                }
+            }
+            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs)?,
+            ExprKind::Exists { operand } => {
+                Value::bool(!matches!(self.eval(operand)?, Value::Absent))
+            }
+            ExprKind::Absent { operand } => {
+                Value::bool(matches!(self.eval(operand)?, Value::Absent))
+            }
+            ExprKind::Quantifier { .. } => Value::bool(self.quantify(expr)?.is_none()),
+            ExprKind::Conforms { value, target } => {
+                let v = self.eval(value)?;
+                Value::bool(conform(&v.to_json(), target, self.plan).is_empty())
+            }
+        })
+    }
+
+    fn field(&self, base: &Expr, value: Value, field: &str) -> Result<Value> {
+        match value {
+            Value::Json(Json::Object(mut map)) => {
+                Ok(map.remove(field).map_or(Value::Absent, Value::Json))
+            }
+            Value::Json(Json::Null) | Value::Absent => Ok(Value::Absent),
+            Value::Json(Json::String(_))
+                if matches!(
+                    base.kind,
+                    ExprKind::Response {
+                        field: ResponseField::Body,
+                        ..
+                    }
+                ) =>
+            {
+                let ExprKind::Response { name, .. } = &base.kind else {
+                    unreachable!()
+                };
+                let r = self.response(name)?;
+                let why = r.json.as_ref().err().cloned().unwrap_or_default();
+                fail(format!(
+                    "the response body is not JSON ({why}), so it has no field `{field}`"
+                ))
+            }
+            other => fail(format!("{other} has no field `{field}`")),
+        }
+    }
+
+    /// For `every`, the index and value of the first element that fails (`None`: all pass);
+    /// for `some`, `Some` with no index when none passes.
+    fn quantify(&mut self, expr: &Expr) -> Result<Option<(Option<usize>, Value)>> {
+        let ExprKind::Quantifier {
+            quantifier,
+            var,
+            collection,
+            predicate,
+        } = &expr.kind
+        else {
+            return Ok(None);
+        };
+        let items = match self.eval(collection)? {
+            Value::Json(Json::Array(items)) => items,
+            Value::Absent | Value::Json(Json::Null) => Vec::new(),
+            other => return fail(format!("`every`/`some` needs a list, found {other}")),
+        };
+        let count = items.len();
+        for (i, item) in items.into_iter().enumerate() {
+            self.bind(var, Value::Json(item.clone()));
+            let holds = self.eval(predicate).and_then(|v| truth(&v));
+            self.vars.pop();
+            match (quantifier, holds?) {
+                (Quantifier::Every, false) => return Ok(Some((Some(i), Value::Json(item)))),
+                (Quantifier::Some, true) => return Ok(None),
+                _ => {}
+            }
+        }
+        Ok(match quantifier {
+            Quantifier::Every => None,
+            Quantifier::Some => Some((None, Value::number(count as f64))),
+        })
+    }
+
+    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr) -> Result<Value> {
+        match op {
+            BinaryOp::And => {
+                return Ok(Value::bool(
+                    truth(&self.eval(lhs)?)? && truth(&self.eval(rhs)?)?,
+                ));
+            }
+            BinaryOp::Or => {
+                return Ok(Value::bool(
+                    truth(&self.eval(lhs)?)? || truth(&self.eval(rhs)?)?,
+                ));
+            }
+            _ => {}
+        }
+        let a = self.eval(lhs)?;
+        if matches!(op, BinaryOp::In | BinaryOp::NotIn)
+            && let ExprKind::Binary {
+                op: BinaryOp::Range,
+                lhs: lo,
+                rhs: hi,
+            } = &rhs.kind
+        {
+            let (lo, hi) = (self.eval(lo)?, self.eval(hi)?);
+            let inside = compare(&a, &lo)? >= std::cmp::Ordering::Equal
+                && compare(&a, &hi)? <= std::cmp::Ordering::Equal;
+            return Ok(Value::bool(inside == (op == BinaryOp::In)));
+        }
+        let b = self.eval(rhs)?;
+        apply(op, &a, &b)
+    }
+}
+
+/// Applies a non-logical binary operator to two values.
+pub fn apply(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
+    use std::cmp::Ordering::*;
+    Ok(match op {
+        BinaryOp::Eq => Value::bool(equal(a, b)),
+        BinaryOp::Ne => Value::bool(!equal(a, b)),
+        BinaryOp::Lt => Value::bool(compare(a, b)? == Less),
+        BinaryOp::Le => Value::bool(compare(a, b)? != Greater),
+        BinaryOp::Gt => Value::bool(compare(a, b)? == Greater),
+        BinaryOp::Ge => Value::bool(compare(a, b)? != Less),
+        BinaryOp::In | BinaryOp::NotIn => {
+            let found = match b {
+                Value::Json(Json::Array(items)) => {
+                    items.iter().any(|i| equal(a, &Value::Json(i.clone())))
+                }
+                Value::Json(Json::String(s)) => a.as_str().is_some_and(|x| s.contains(x)),
+                Value::Json(Json::Object(map)) => a.as_str().is_some_and(|k| map.contains_key(k)),
+                other => {
+                    return fail(format!(
+                        "`in` needs a list, a range or a string, found {other}"
+                    ));
+                }
+            };
+            Value::bool(found == (op == BinaryOp::In))
+        }
+        BinaryOp::Contains | BinaryOp::NotContains => {
+            Value::bool(contains(a, b)? == (op == BinaryOp::Contains))
+        }
+        BinaryOp::Matches | BinaryOp::NotMatches => {
+            let (Some(text), Value::Regex(re)) = (a.as_str(), b) else {
+                return fail(format!(
+                    "`matches` needs a string and a regex, found {a} and {b}"
+                ));
+            };
+            Value::bool(re.is_match(text) == (op == BinaryOp::Matches))
+        }
+        BinaryOp::StartsWith | BinaryOp::EndsWith => {
+            let (Some(x), Some(y)) = (a.as_str(), b.as_str()) else {
+                return fail(format!(
+                    "`starts with`/`ends with` compare strings, found {a} and {b}"
+                ));
+            };
+            Value::bool(if op == BinaryOp::StartsWith {
+                x.starts_with(y)
+            } else {
+                x.ends_with(y)
+            })
+        }
+        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => arithmetic(op, a, b)?,
+        BinaryOp::Range => return fail("a range can only follow `in`"),
+        BinaryOp::And | BinaryOp::Or => Value::bool(truth(a)? && truth(b)?),
+    })
+}
+
+fn arithmetic(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
+    if op == BinaryOp::Add
+        && let (Some(x), Some(y)) = (a.as_str(), b.as_str())
+    {
+        return Ok(Value::string(format!("{x}{y}")));
+    }
+    let (x, y) = (number(a)?, number(b)?);
+    let result = match op {
+        BinaryOp::Add => x + y,
+        BinaryOp::Sub => x - y,
+        BinaryOp::Mul => x * y,
+        _ if y == 0.0 => return fail("division by zero"),
+        _ => x / y,
+    };
+    Ok(match (a, b) {
+        (Value::Quantity(u, _), Value::Quantity(_, _)) if op == BinaryOp::Div => {
+            let _ = u;
+            Value::number(result)
+        }
+        (Value::Quantity(u, _), _) | (_, Value::Quantity(u, _)) => Value::Quantity(*u, result),
+        _ => Value::number(result),
+    })
+}
+
+fn number(v: &Value) -> Result<f64> {
+    v.as_f64()
+        .map_or_else(|| fail(format!("expected a number, found {v}")), Ok)
+}
+
+pub fn truth(v: &Value) -> Result<bool> {
+    v.as_bool()
+        .map_or_else(|| fail(format!("expected true or false, found {v}")), Ok)
+}
+
+/// Equality as people mean it: numbers by value (`2` equals `2.0`), a missing field equals
+/// `null`, quantities by their canonical amount.
+pub fn equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Absent, Value::Absent) => true,
+        (Value::Absent, Value::Json(Json::Null)) | (Value::Json(Json::Null), Value::Absent) => true,
+        (Value::Json(x), Value::Json(y)) => json_equal(x, y),
+        (Value::Quantity(u, x), Value::Quantity(w, y)) => u == w && (x - y).abs() < 1e-9,
+        (Value::Quantity(_, x), Value::Json(Json::Number(n)))
+        | (Value::Json(Json::Number(n)), Value::Quantity(_, x)) => {
+            n.as_f64().is_some_and(|y| (x - y).abs() < 1e-9)
+        }
+        _ => false,
+    }
+}
+
+fn json_equal(x: &Json, y: &Json) -> bool {
+    match (x, y) {
+        (Json::Number(a), Json::Number(b)) => match (a.as_f64(), b.as_f64()) {
+            (Some(a), Some(b)) => a == b || (a - b).abs() <= f64::EPSILON * a.abs().max(b.abs()),
+            _ => a == b,
+        },
+        (Json::Array(a), Json::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| json_equal(a, b))
+        }
+        (Json::Object(a), Json::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(k, v)| b.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => x == y,
+    }
+}
+
+fn compare(a: &Value, b: &Value) -> Result<std::cmp::Ordering> {
+    if let (Some(x), Some(y)) = (a.as_f64(), b.as_f64()) {
+        return x
+            .partial_cmp(&y)
+            .map_or_else(|| fail("cannot compare NaN"), Ok);
+    }
+    if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
+        return Ok(x.cmp(y));
+    }
+    fail(format!("cannot order {a} and {b}"))
+}
+
+fn contains(a: &Value, b: &Value) -> Result<bool> {
+    if let Value::Json(Json::Array(items)) = a
+        && !matches!(b, Value::Regex(_) | Value::Detector(_))
+    {
+        return Ok(items.iter().any(|i| equal(&Value::Json(i.clone()), b)));
+    }
+    // Strings are searched as they are; other JSON as its text, so a policy can look for
+    // personal data anywhere in a body.
+    let haystack = match a {
+        Value::Json(Json::String(s)) => s.clone(),
+        Value::Json(j) => j.to_string(),
+        Value::Absent => return Ok(false),
+        other => return fail(format!("`contains` cannot search {other}")),
+    };
+    Ok(match b {
+        Value::Regex(re) => re.is_match(&haystack),
+        Value::Detector(d) => detect(*d, &haystack),
+        other => match other.as_str() {
+            Some(needle) => haystack.contains(needle),
+            None => haystack.contains(&other.to_string()),
+        },
+    })
+}
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}").expect("valid regex")
+});
+static CARD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:\d[ -]?){12,18}\d\b").expect("valid regex"));
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\+\d{1,3}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,4}").expect("valid regex")
+});
+
+/// Whether `text` holds personal data of the detector's kind.
+pub fn detect(detector: Detector, text: &str) -> bool {
+    match detector {
+        Detector::Email => EMAIL.is_match(text),
+        Detector::Phone => PHONE.is_match(text),
+        Detector::CardNumber => CARD.find_iter(text).any(|m| luhn(m.as_str())),
+    }
+}
+
+fn luhn(candidate: &str) -> bool {
+    let digits: Vec<u32> = candidate.chars().filter_map(|c| c.to_digit(10)).collect();
+    if !(13..=19).contains(&digits.len()) {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+pub fn literal(value: &Literal) -> Value {
+    match value {
+        Literal::Null => Value::null(),
+        Literal::Bool(b) => Value::bool(*b),
+        Literal::Int(i) => Value::Json(Json::from(*i)),
+        Literal::Decimal(d) => Value::number(*d),
+        Literal::String(s) => Value::string(s.clone()),
+        Literal::Duration(ms) => Value::Quantity(Unit::Duration, *ms),
+        Literal::Percent(p) => Value::Quantity(Unit::Percent, *p),
+        Literal::Size(b) => Value::Quantity(Unit::Size, *b),
+        Literal::Rate(r) => Value::Quantity(Unit::Rate, *r),
+    }
+}
+
+fn text_arg<'a>(args: &'a [Value], i: usize, function: &str) -> Result<&'a str> {
+    args.get(i).and_then(Value::as_str).map_or_else(
+        || fail(format!("`{function}` expects a string argument")),
+        Ok,
+    )
+}
+
+fn call(function: Function, args: &[Value]) -> Result<Value> {
+    Ok(match function {
+        Function::Len => match args.first() {
+            Some(Value::Json(Json::String(s))) => Value::number(s.chars().count() as f64),
+            Some(Value::Json(Json::Array(a))) => Value::number(a.len() as f64),
+            Some(Value::Json(Json::Object(o))) => Value::number(o.len() as f64),
+            Some(Value::Absent | Value::Json(Json::Null)) => Value::number(0.0),
+            Some(other) => {
+                return fail(format!(
+                    "`len` needs a string, list or object, found {other}"
+                ));
+            }
+            None => return fail("`len` needs an argument"),
+        },
+        Function::Lower => Value::string(text_arg(args, 0, "lower")?.to_lowercase()),
+        Function::Upper => Value::string(text_arg(args, 0, "upper")?.to_uppercase()),
+        Function::Trim => Value::string(text_arg(args, 0, "trim")?.trim()),
+        Function::Now => {
+            Value::string(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        }
+        Function::Uuid => Value::string(uuid::Uuid::new_v4().to_string()),
+        Function::RandomInt => {
+            let lo = number(args.first().unwrap_or(&Value::Absent))? as i64;
+            let hi = number(args.get(1).unwrap_or(&Value::Absent))? as i64;
+            if hi < lo {
+                return fail(format!(
+                    "random.int({lo}, {hi}): the upper bound is below the lower"
+                ));
+            }
+            Value::Json(Json::from(fastrand::i64(lo..=hi)))
+        }
+        Function::RandomString => {
+            let n = number(args.first().unwrap_or(&Value::Absent))?.clamp(0.0, 10_000.0) as usize;
+            Value::string((0..n).map(|_| fastrand::alphanumeric()).collect::<String>())
+        }
+        Function::RandomEmail => {
+            let user: String = (0..10).map(|_| fastrand::lowercase()).collect();
+            Value::string(format!("{user}@example.com"))
+        }
+        Function::Env => {
+            let name = text_arg(args, 0, "env")?;
+            match (std::env::var(name), args.get(1)) {
+                (Ok(v), _) => Value::string(v),
+                (Err(_), Some(default)) => default.clone(),
+                (Err(_), None) => {
+                    return fail(format!("the environment variable {name} is not set"));
+                }
+            }
+        }
+        Function::Exact => Value::number(if equal(&args[0], &args[1]) { 1.0 } else { 0.0 }),
+        Function::Similarity => Value::number(scores::similarity(
+            text_arg(args, 0, "similarity")?,
+            text_arg(args, 1, "similarity")?,
+        )),
+        Function::RougeL => Value::number(scores::rouge_l(
+            text_arg(args, 0, "rouge_l")?,
+            text_arg(args, 1, "rouge_l")?,
+        )),
+        Function::Bleu => Value::number(scores::bleu(
+            text_arg(args, 0, "bleu")?,
+            text_arg(args, 1, "bleu")?,
+        )),
+        Function::Within => {
+            let (a, b) = (number(&args[0])?, number(&args[1])?);
+            let tolerance = match &args[2] {
+                Value::Quantity(Unit::Percent, p) => b.abs() * p / 100.0,
+                other => number(other)?,
+            };
+            Value::bool((a - b).abs() <= tolerance)
+        }
+    })
+}
+
+/// Why a check failed, for reports.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Explanation {
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    pub message: Option<String>,
+    pub violations: Vec<Violation>,
+}
+
+const REDACTED: &str = "[redacted]";
+
+fn shown(expr: &Expr, value: &Value) -> String {
+    if expr.secret {
+        REDACTED.to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+impl Env<'_> {
+    /// Evaluates a check; `Ok(None)` when it holds, otherwise what was expected and found.
+    pub fn check(&mut self, expr: &Expr) -> std::result::Result<Option<Explanation>, EvalError> {
+        match &expr.kind {
+            ExprKind::Binary { op, lhs, rhs }
+                if !matches!(
+                    op,
+                    BinaryOp::And
+                        | BinaryOp::Or
+                        | BinaryOp::Add
+                        | BinaryOp::Sub
+                        | BinaryOp::Mul
+                        | BinaryOp::Div
+                ) =>
+            {
+                if truth(&self.eval(expr)?)? {
+                    return Ok(None);
+                }
+                let actual = self.eval(lhs)?;
+                let expected = match &rhs.kind {
+                    ExprKind::Binary {
+                        op: BinaryOp::Range,
+                        lhs: lo,
+                        rhs: hi,
+                    } => format!(
+                        "{} {}..{}",
+                        op_text(*op),
+                        shown(lo, &self.eval(lo)?),
+                        shown(hi, &self.eval(hi)?)
+                    ),
+                    _ => {
+                        let value = shown(rhs, &self.eval(rhs)?);
+                        if *op == BinaryOp::Eq {
+                            value
+                        } else {
+                            format!("{} {value}", op_text(*op))
+                        }
+                    }
+                };
+                Ok(Some(Explanation {
+                    expected: Some(expected),
+                    actual: Some(shown(lhs, &actual)),
+                    ..Explanation::default()
+                }))
+            }
+            ExprKind::Binary {
+                op: BinaryOp::And,
+                lhs,
+                rhs,
+            } => match self.check(lhs)? {
+                Some(e) => Ok(Some(e)),
+                None => self.check(rhs),
+            },
+            ExprKind::Quantifier {
+                quantifier,
+                predicate,
+                var,
+                ..
+            } => match self.quantify(expr)? {
+                None => Ok(None),
+                Some((Some(index), element)) => {
+                    self.bind(var, element.clone());
+                    let inner = self.check(predicate);
+                    self.vars.pop();
+                    let inner = inner?.unwrap_or_default();
+                    let detail = match (&inner.actual, &inner.expected) {
+                        (Some(a), Some(e)) => format!(": found {a}, expected {e}"),
+                        _ => String::new(),
+                    };
+                    Ok(Some(Explanation {
+                        expected: Some(format!(
+                            "{} element to satisfy the condition",
+                            if *quantifier == Quantifier::Every {
+                                "every"
+                            } else {
+                                "some"
+                            }
+                        )),
+                        actual: Some(shown(expr, &element)),
+                        message: Some(format!(
+                            "element {index} (`{var}`) fails the condition{detail}"
+                        )),
+                        violations: Vec::new(),
+                    }))
+                }
+                Some((None, count)) => Ok(Some(Explanation {
+                    expected: Some("some element to satisfy the condition".into()),
+                    actual: Some(format!("none of {count} elements does")),
+                    message: None,
+                    violations: Vec::new(),
+                })),
+            },
+            ExprKind::Conforms { value, target } => {
+                let v = self.eval(value)?;
+                let violations = conform(&v.to_json(), target, self.plan);
+                if violations.is_empty() {
+                    return Ok(None);
+                }
+                Ok(Some(Explanation {
+                    expected: Some(target.describe()),
+                    actual: Some(shown(value, &v)),
+                    message: Some(format!("{} violation(s) of the type", violations.len())),
+                    violations,
+                }))
+            }
+            ExprKind::Exists { operand } | ExprKind::Absent { operand } => {
+                if truth(&self.eval(expr)?)? {
+                    return Ok(None);
+                }
+                let v = self.eval(operand)?;
+                Ok(Some(Explanation {
+                    expected: Some(
+                        if matches!(expr.kind, ExprKind::Exists { .. }) {
+                            "present"
+                        } else {
+                            "absent"
+                        }
+                        .into(),
+                    ),
+                    actual: Some(shown(operand, &v)),
+                    ..Explanation::default()
+                }))
+            }
+            _ => {
+                let v = self.eval(expr)?;
+                if truth(&v)? {
+                    Ok(None)
+                } else {
+                    Ok(Some(Explanation {
+                        expected: Some("true".into()),
+                        actual: Some("false".into()),
+                        ..Explanation::default()
+                    }))
+                }
+            }
+        }
+    }
+
+    /// Conformance of the latest response body to a declared type, with every violation.
+    pub fn conformance(&self, ty: &intent_ir::Type) -> Option<Explanation> {
+        let r = self.latest.as_ref()?;
+        let json = match &r.json {
+            Ok(j) => j,
+            Err(e) => {
+                return Some(Explanation {
+                    expected: Some(format!("a JSON body of type {}", ty.describe())),
+                    actual: Some(snippet(&r.text)),
+                    message: Some(format!(
+                        "{} {}: the body is not valid JSON ({e})",
+                        r.method, r.url
+                    )),
+                    violations: Vec::new(),
+                });
+            }
+        };
+        let violations = conform(json, ty, self.plan);
+        (!violations.is_empty()).then(|| Explanation {
+            expected: Some(ty.describe()),
+            actual: Some(Value::Json(json.clone()).to_string()),
+            message: Some(format!(
+                "the body does not conform: {} violation(s)",
+                violations.len()
+            )),
+            violations,
+        })
+    }
+}
+
+fn snippet(text: &str) -> String {
+    let cut: String = text.chars().take(120).collect();
+    if cut.len() < text.len() {
+        format!("{cut:?}…")
+    } else {
+        format!("{cut:?}")
+    }
+}
+
+fn op_text(op: BinaryOp) -> &'static str {
+    match op {
+        BinaryOp::Eq => "==",
+        BinaryOp::Ne => "!=",
+        BinaryOp::Lt => "<",
+        BinaryOp::Le => "<=",
+        BinaryOp::Gt => ">",
+        BinaryOp::Ge => ">=",
+        BinaryOp::In => "in",
+        BinaryOp::NotIn => "not in",
+        BinaryOp::Matches => "matches",
+        BinaryOp::NotMatches => "not matches",
+        BinaryOp::Contains => "contains",
+        BinaryOp::NotContains => "not contains",
+        BinaryOp::StartsWith => "starts with",
+        BinaryOp::EndsWith => "ends with",
+        BinaryOp::Range => "..",
+        BinaryOp::Add => "+",
+        BinaryOp::Sub => "-",
+        BinaryOp::Mul => "*",
+        BinaryOp::Div => "/",
+        BinaryOp::And => "and",
+        BinaryOp::Or => "or",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_numbers_need_the_luhn_check() {
+        assert!(detect(
+            Detector::CardNumber,
+            "paid with 4111 1111 1111 1111 today"
+        ));
+        assert!(!detect(Detector::CardNumber, "order 4111 1111 1111 1112"));
+        assert!(detect(Detector::Email, "mail bob@example.com now"));
+        assert!(!detect(Detector::Email, "no address here"));
+    }
+
+    #[test]
+    fn equality_is_by_value() {
+        assert!(equal(&Value::number(2.0), &Value::Json(Json::from(2))));
+        assert!(equal(&Value::Absent, &Value::null()));
+        assert!(!equal(&Value::string("2"), &Value::number(2.0)));
+        let lt = apply(
+            BinaryOp::Lt,
+            &Value::Quantity(Unit::Duration, 120.0),
+            &Value::Quantity(Unit::Duration, 300.0),
+        );
+        assert_eq!(lt.ok().and_then(|v| v.as_bool()), Some(true));
+    }
+}
