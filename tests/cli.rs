@@ -300,3 +300,55 @@ fn bad_command_lines_exit_2_and_help_exits_0() {
     assert_eq!(status, Status::Success);
     assert!(out.contains("check"));
 }
+
+#[test]
+fn compile_writes_a_plan_and_the_syntax_trees() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan_path = dir.path().join("plan.json");
+    let specs = intent_tests::repo_root().join("examples/shop/specs/orders.intent");
+    let (status, _, err) = intent(&[
+        "compile",
+        specs.to_str().expect("path"),
+        "--emit",
+        "plan",
+        "-o",
+        plan_path.to_str().expect("path"),
+    ]);
+    assert_eq!(status, Status::Success, "{err}");
+    let plan: intent_ir::Plan =
+        serde_json::from_str(&std::fs::read_to_string(&plan_path).expect("plan written"))
+            .expect("a plan");
+    assert_eq!(plan.format, intent_ir::FORMAT);
+    assert_eq!(plan.intents.len(), 4);
+    assert!(
+        plan.intents
+            .iter()
+            .all(|i| i.id.as_str().starts_with("examples/shop/specs/orders::"))
+    );
+
+    let (status, out, _) = intent(&["compile", specs.to_str().expect("path"), "--emit", "ast"]);
+    assert_eq!(status, Status::Success);
+    let trees: serde_json::Value = serde_json::from_str(&out).expect("JSON syntax trees");
+    assert_eq!(
+        trees.as_array().map(Vec::len),
+        Some(2),
+        "orders.intent and the common.intent it imports"
+    );
+}
+
+#[test]
+fn compile_refuses_invalid_specs_without_writing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("bad.intent");
+    std::fs::write(&spec, "intent \"a\" {\n  then status == 200\n}\n").expect("write");
+    let plan_path = dir.path().join("plan.json");
+    let (status, _, err) = intent(&[
+        "compile",
+        spec.to_str().expect("path"),
+        "-o",
+        plan_path.to_str().expect("path"),
+    ]);
+    assert_eq!(status, Status::Invalid);
+    assert!(err.contains("E2013"), "{err}");
+    assert!(!plan_path.exists());
+}

@@ -29,7 +29,8 @@ use std::time::Duration;
 const SPEC_LINES: usize = 100_000;
 
 /// One row that fits the columns every generated dataset declares.
-const DATASET_ROW: &str = r#"{"question":"Where is my parcel?","answer":"On its way.","team":"shipping"}"#;
+const DATASET_ROW: &str =
+    r#"{"question":"Where is my parcel?","answer":"On its way.","team":"shipping"}"#;
 
 /// Writes the spec, an `intent.toml` (so the folder is the project root, as for `intent
 /// check` run in a project) and every dataset the spec declares. Returns the spec's path.

@@ -57,6 +57,8 @@ pub struct CompileArgs {
 pub enum Emit {
     /// The plan: versioned JSON with every check typed, with its stable id and source.
     Plan,
+    /// The syntax tree of every loaded file, as JSON (for tools and for debugging the grammar).
+    Ast,
 }
 
 #[derive(Args, Debug)]

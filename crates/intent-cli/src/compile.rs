@@ -1,15 +1,26 @@
-//! `intent compile --emit plan`: the plan as versioned JSON.
+//! `intent compile --emit plan|ast`: the plan (or the syntax trees) as JSON.
 
 use crate::Status;
 use crate::check::compile;
-use crate::cli::CompileArgs;
+use crate::cli::{CompileArgs, Emit};
 use std::io::Write;
 
 pub fn run(args: &CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    let Some((_, checked)) = compile(&args.compile, out, err) else {
+    let Some((loaded, checked)) = compile(&args.compile, out, err) else {
         return Status::Invalid;
     };
-    let json = match serde_json::to_string_pretty(&checked.plan) {
+    let emitted = match args.emit {
+        Emit::Plan => serde_json::to_string_pretty(&checked.plan),
+        Emit::Ast => {
+            let trees: Vec<serde_json::Value> = loaded
+                .files
+                .iter()
+                .map(|f| serde_json::json!({ "path": loaded.sources.get(f.id).display_path(), "syntax": f.syntax }))
+                .collect();
+            serde_json::to_string_pretty(&trees)
+        }
+    };
+    let json = match emitted {
         Ok(json) => json + "\n",
         Err(e) => {
             let _ = writeln!(err, "error: cannot serialise the plan: {e}");

@@ -91,7 +91,12 @@ mod tests {
             0.0
         );
         assert_eq!(bleu("refunds take five days", "orders ship quickly"), 0.0);
-        assert!(bleu("orders ship in two days", "orders ship within two business days") > 0.2);
+        assert!(
+            bleu(
+                "orders ship in two days",
+                "orders ship within two business days"
+            ) > 0.2
+        );
     }
 
     #[test]
