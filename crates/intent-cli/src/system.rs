@@ -399,7 +399,7 @@ pub async fn start(
                     "no line of its standard output matched `{}` (url_from_output)",
                     pattern_text(config)
                 ),
-                None => "the readiness probe got no answer".to_owned(),
+                None => "the readiness probe was not sent".to_owned(),
             }),
             output,
         },
@@ -449,6 +449,7 @@ async fn wait_ready(
     };
     let url = url.trim_end_matches('/').to_owned();
     let probe_url = format!("{url}{ready}");
+    *last_error = Some(format!("GET {probe_url} got no answer"));
     loop {
         tokio::select! {
             status = child.wait() => return Err(exited(status)),
