@@ -186,7 +186,11 @@ impl Context<'_> {
         Some(Dataset {
             name: dataset.name.name.clone(),
             path: written,
-            resolved_path: shown,
+            // Relative to the project root, so the plan is the same from whatever folder it
+            // was compiled.
+            resolved_path: absolute(&resolved)
+                .strip_prefix(&self.root)
+                .map_or_else(|_| shown.clone(), |p| p.to_string_lossy().replace('\\', "/")),
             format,
             columns,
             source: self.source(file, dataset.span),

@@ -21,8 +21,7 @@ pub(crate) fn lower_all(cx: &mut Context<'_>) -> Plan {
         format: ir::FORMAT.to_string(),
         files: Vec::new(),
         targets: Vec::new(),
-        lets: Vec::new(),
-        secrets: Vec::new(),
+        bindings: Vec::new(),
         types: Vec::new(),
         steps: Vec::new(),
         datasets: Vec::new(),
@@ -68,11 +67,11 @@ pub(crate) fn lower_all(cx: &mut Context<'_>) -> Plan {
             match item {
                 Item::Let(l) => {
                     let binding = global_binding(cx, file, &l.name, &l.value, false);
-                    plan.lets.push(binding);
+                    plan.bindings.push(binding);
                 }
                 Item::Secret(s) => {
                     let binding = global_binding(cx, file, &s.name, &s.value, true);
-                    plan.secrets.push(binding);
+                    plan.bindings.push(binding);
                 }
                 Item::Target(t) => plan.targets.push(target(cx, file, t)),
                 Item::Dataset(d) => {
@@ -91,24 +90,24 @@ pub(crate) fn lower_all(cx: &mut Context<'_>) -> Plan {
     }
     cx.check_step_recursion(&calls);
 
-    let mut titles: HashMap<(FileId, &'static str, String), Span> = HashMap::new();
+    let mut titles: HashMap<(FileId, String), Span> = HashMap::new();
     for &file in &order {
         for item in &cx.loaded.file(file).syntax.items {
-            let (kind, title) = match item {
-                Item::Intent(i) => ("intent", &i.title),
-                Item::Evaluate(e) => ("evaluate", &e.title),
-                Item::Load(l) => ("load", &l.title),
-                Item::Policy(p) => ("policy", &p.title),
-                Item::Monitor(m) => ("monitor", &m.title),
+            let title = match item {
+                Item::Intent(i) => &i.title,
+                Item::Evaluate(e) => &e.title,
+                Item::Load(l) => &l.title,
+                Item::Policy(p) => &p.title,
+                Item::Monitor(m) => &m.title,
                 _ => continue,
             };
-            let key = (file, kind, ir::slug(&title.display()));
+            let key = (file, ir::slug(&title.display()));
             if let Some(first) = titles.get(&key) {
                 let d = cx
                     .error(
                         code::DUPLICATE_TITLE,
                         format!(
-                            "another {kind} in this file has the title \"{}\"",
+                            "another item in this file already has the title \"{}\"",
                             title.display()
                         ),
                         file,
@@ -188,6 +187,7 @@ fn global_binding(
         .insert(name.name.clone(), (widen(&value.ty), is_secret));
     Binding {
         name: name.name.clone(),
+        secret,
         value: Expr {
             secret: is_secret,
             ..value
@@ -1516,7 +1516,7 @@ fn check_selectors(cx: &mut Context<'_>, plan: &Plan) {
 }
 
 fn warn_unused_globals(cx: &mut Context<'_>, plan: &Plan) {
-    for binding in plan.lets.iter().chain(plan.secrets.iter()) {
+    for binding in &plan.bindings {
         if binding.name.starts_with('_') || cx.used_globals.contains(&binding.name) {
             continue;
         }

@@ -25,7 +25,7 @@ impl StableId {
         hasher.update(self.0.as_bytes());
         hasher.update([0]);
         hasher.update(normalised.as_bytes());
-        hasher.update(occurrence.to_le_bytes());
+        hasher.update((occurrence as u64).to_le_bytes());
         let digest = hasher.finalize();
         let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
         StableId(format!("{}#{hex}", self.0))

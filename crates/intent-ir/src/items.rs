@@ -11,10 +11,10 @@ pub struct Plan {
     pub format: String,
     pub files: Vec<SpecFile>,
     pub targets: Vec<Target>,
-    /// Constants, evaluated in this order before anything runs.
-    pub lets: Vec<Binding>,
-    /// Secrets: how to obtain each (an expression such as `env("TOKEN")`), never the value.
-    pub secrets: Vec<Binding>,
+    /// Lets and secrets, in the order they are evaluated before anything runs (imports first,
+    /// then each file top to bottom). A secret holds how to obtain it (an expression such as
+    /// `env("TOKEN")`), never its value.
+    pub bindings: Vec<Binding>,
     pub types: Vec<NamedType>,
     pub steps: Vec<Step>,
     pub datasets: Vec<Dataset>,
@@ -81,6 +81,9 @@ pub struct Target {
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Binding {
     pub name: String,
+    /// A secret: its value is redacted in every output.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
     pub value: Expr,
     pub source: Source,
 }

@@ -198,26 +198,19 @@ fn placeholder() -> ItemResult {
     }
 }
 
-/// Evaluates what every case shares: secrets, lets and target URLs.
+/// Evaluates what every case shares: lets and secrets (in plan order) and target URLs.
 fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
     let mut globals: HashMap<String, Value> = HashMap::new();
     let mut secret_values = Vec::new();
-    for (bindings, secret) in [(&plan.secrets, true), (&plan.lets, false)] {
-        for binding in bindings {
-            let value = eval::Env::new(plan, &globals)
-                .eval(&binding.value)
-                .map_err(|e| {
-                    let kind = if secret { "secret" } else { "let" };
-                    RunError(format!(
-                        "the {kind} `{}` has no value: {}",
-                        binding.name, e.0
-                    ))
-                })?;
-            if secret || binding.value.secret {
-                secret_values.push(value.to_text());
-            }
-            globals.insert(binding.name.clone(), value);
+    for binding in &plan.bindings {
+        let value = eval::Env::new(plan, &globals).eval(&binding.value).map_err(|e| {
+            let kind = if binding.secret { "secret" } else { "let" };
+            RunError(format!("the {kind} `{}` has no value: {}", binding.name, e.0))
+        })?;
+        if binding.secret || binding.value.secret {
+            secret_values.push(value.to_text());
         }
+        globals.insert(binding.name.clone(), value);
     }
     let mut targets = HashMap::new();
     for target in &plan.targets {
