@@ -75,7 +75,17 @@ impl<'s> Case<'s> {
             .checks
             .iter()
             .any(|c| c.status == Status::Failed);
-        self.result.status = if failed || stopped {
+        self.result.status = if stopped {
+            // The case could not go on: its item errored, with the cause as the reason.
+            self.result.reason = self
+                .result
+                .checks
+                .iter()
+                .rev()
+                .find(|c| c.status == Status::Failed)
+                .and_then(|c| c.message.clone());
+            Status::Errored
+        } else if failed {
             Status::Failed
         } else {
             Status::Passed
