@@ -1,5 +1,8 @@
 //! Helpers shared by the end-to-end tests: fixture discovery, rendering diagnostics the way
-//! snapshots show them, and the `# expect-line: N` header of error fixtures.
+//! snapshots show them, the `# expect-line: N` header of error fixtures, and (in [`fault`]) a
+//! misbehaving HTTP server for the runner tests.
+
+pub mod fault;
 
 use intent_source::{Diagnostic, FileId, RenderOptions, SourceFile, SourceMap, render};
 use std::path::{Path, PathBuf};

@@ -188,9 +188,10 @@ impl Context<'_> {
             path: written,
             // Relative to the project root, so the plan is the same from whatever folder it
             // was compiled.
-            resolved_path: absolute(&resolved)
-                .strip_prefix(&self.root)
-                .map_or_else(|_| shown.clone(), |p| p.to_string_lossy().replace('\\', "/")),
+            resolved_path: absolute(&resolved).strip_prefix(&self.root).map_or_else(
+                |_| shown.clone(),
+                |p| p.to_string_lossy().replace('\\', "/"),
+            ),
             format,
             columns,
             source: self.source(file, dataset.span),

@@ -45,7 +45,7 @@ pub fn github_annotations(result: &RunResult) -> String {
             }
             push(&mut out, result, level, &check.source, item, &message);
         }
-        if item.status == Status::Errored || (item.status == Status::Failed && !any) {
+        if matches!(item.status, Status::Errored | Status::Failed) && !any {
             let what = if item.status == Status::Errored {
                 "could not be carried out"
             } else {

@@ -125,8 +125,14 @@ fn status(result: &RunResult, item: &ItemResult) -> TestCaseStatus {
                     reason(item)
                 ))
                 .set_type("error");
-            let mut details: Vec<String> = request.map(request_line).into_iter().collect();
-            details.extend(bad_checks(item).map(|c| check_details(result, item, c)));
+            let details: Vec<String> = bad_checks(item)
+                .map(|c| check_details(result, item, c))
+                .collect();
+            let details = if details.is_empty() {
+                request.map(request_line).into_iter().collect()
+            } else {
+                details
+            };
             if !details.is_empty() {
                 status.set_description(details.join("\n\n"));
             }

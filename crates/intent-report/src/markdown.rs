@@ -136,7 +136,7 @@ fn failure_rows(result: &RunResult) -> Vec<[String; 5]> {
                 code_cell(&line_location(result, &check.source)),
             ]);
         }
-        if item.status == Status::Errored || !any {
+        if !any {
             let what = if item.status == Status::Errored {
                 "*errored*"
             } else {

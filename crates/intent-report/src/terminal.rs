@@ -126,7 +126,9 @@ pub fn failures(result: &RunResult, sources: &SourceMap, options: &TerminalOptio
             ));
             drawn = true;
         }
-        if item.status == Status::Errored || (item.status == Status::Failed && !drawn) {
+        // An errored item's cause is its failed request check, drawn above; the item itself
+        // is drawn only when no check says why.
+        if matches!(item.status, Status::Errored | Status::Failed) && !drawn {
             blocks.push(item_failure(result, sources, options, item));
         }
     }

@@ -3,25 +3,19 @@
 
 use crate::eval::{Env, EvalError, Explanation};
 use crate::http::{Http, Prepared, PreparedBody, Response};
+use crate::redact::PATH_VALUE;
 use crate::redact::{REDACTED, Redactor};
 use crate::value::Value;
 use intent_ir::{
     Action, Auth, Body, Check, CheckResult, ItemResult, Plan, Request, RequestOptions,
     RequestRecord, Source, StableId, Status, TemplatePart,
 };
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Characters kept as they are when a value is interpolated into a path.
-const PATH_VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
 
 /// The pause between retries when `every` is not given.
 const DEFAULT_RETRY_PAUSE: Duration = Duration::from_millis(200);
@@ -47,6 +41,8 @@ pub struct Case<'s> {
     env: Env<'s>,
     pub result: ItemResult,
     cookies: Vec<(String, String)>,
+    /// The run's redactor plus the values this case derived from secrets (`upper(token)`).
+    redactor: Redactor,
 }
 
 type Step<'a> = Pin<Box<dyn Future<Output = Result<(), Stop>> + Send + 'a>>;
@@ -58,6 +54,7 @@ impl<'s> Case<'s> {
             env: Env::new(&shared.plan, &shared.globals),
             result,
             cookies: Vec::new(),
+            redactor: shared.redactor.clone(),
         }
     }
 
@@ -246,7 +243,7 @@ impl<'s> Case<'s> {
 
     async fn request(&mut self, request: &Request) -> Result<(), Stop> {
         let started = Instant::now();
-        let text = format!("{} {}", request.method, request.target);
+        let text = request_text(request);
         let prepared = match self.prepare(request) {
             Ok(p) => p,
             Err(e) => {
@@ -292,10 +289,10 @@ impl<'s> Case<'s> {
             }
             let sent = Instant::now();
             let outcome = self.shared.http.send(&prepared).await;
-            let redacted_url = self.shared.redactor.redact(&prepared.url);
+            let redacted_url = self.redactor.redact(&prepared.url);
             match outcome {
                 Err(error) => {
-                    let error = self.shared.redactor.redact(&error);
+                    let error = self.redactor.redact(&error);
                     self.exchange(&prepared, None, Some(&error));
                     if attempt < attempts {
                         tokio::time::sleep(pause).await;
@@ -311,12 +308,17 @@ impl<'s> Case<'s> {
                         source: request.source.clone(),
                     });
                     let request_index = self.last_request();
+                    let message = format!(
+                        "{} {}: {error}",
+                        prepared.method,
+                        self.redactor.redact(&prepared.url)
+                    );
                     self.failed(
                         request.id.clone(),
                         text,
                         &request.source,
                         started,
-                        error,
+                        message,
                         request_index,
                     );
                     return Err(Stop);
@@ -327,7 +329,7 @@ impl<'s> Case<'s> {
                     self.result.requests.push(RequestRecord {
                         id: request.id.clone(),
                         method: prepared.method.clone(),
-                        url: self.shared.redactor.redact(&response.url),
+                        url: self.redactor.redact(&response.url),
                         status: Some(response.status),
                         duration_ms: response.duration_ms,
                         error: None,
@@ -420,7 +422,7 @@ impl<'s> Case<'s> {
             match part {
                 TemplatePart::Text(t) => path.push_str(t),
                 TemplatePart::Expr(e) => {
-                    let value = self.env.eval(e)?.to_text();
+                    let value = self.sendable(e)?.to_text();
                     path.extend(utf8_percent_encode(&value, PATH_VALUE).map(|s| s.to_string()));
                 }
             }
@@ -435,24 +437,24 @@ impl<'s> Case<'s> {
         let mut timeout = self.shared.default_timeout;
         for options in layers {
             for h in &options.headers {
-                let value = self.env.eval(&h.value)?.to_text();
+                let value = self.sendable(&h.value)?.to_text();
                 headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&h.name));
                 headers.push((h.name.clone(), value));
             }
             for q in &options.query {
-                query.push((q.name.clone(), self.env.eval(&q.value)?.to_text()));
+                query.push((q.name.clone(), self.sendable(&q.value)?.to_text()));
             }
             match &options.auth {
                 Some(Auth::Bearer { token }) => {
-                    let token = self.env.eval(token)?.to_text();
+                    let token = self.sendable(token)?.to_text();
                     headers.retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
                     headers.push(("authorization".into(), format!("Bearer {token}")));
                     basic = None;
                 }
                 Some(Auth::Basic { user, password }) => {
                     basic = Some((
-                        self.env.eval(user)?.to_text(),
-                        self.env.eval(password)?.to_text(),
+                        self.sendable(user)?.to_text(),
+                        self.sendable(password)?.to_text(),
                     ));
                 }
                 None => {}
@@ -480,10 +482,10 @@ impl<'s> Case<'s> {
         }
         let body = match &request.body {
             None => None,
-            Some(Body::Json { value }) => Some(PreparedBody::Json(self.env.eval(value)?.to_json())),
-            Some(Body::Text { value }) => Some(PreparedBody::Text(self.env.eval(value)?.to_text())),
+            Some(Body::Json { value }) => Some(PreparedBody::Json(self.sendable(value)?.to_json())),
+            Some(Body::Text { value }) => Some(PreparedBody::Text(self.sendable(value)?.to_text())),
             Some(Body::Form { value }) => {
-                let fields = match self.env.eval(value)?.to_json() {
+                let fields = match self.sendable(value)?.to_json() {
                     serde_json::Value::Object(map) => map
                         .into_iter()
                         .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
@@ -505,6 +507,21 @@ impl<'s> Case<'s> {
             basic,
             timeout,
         })
+    }
+
+    /// Evaluates a value to send. An absent value (a missing field or header) is never sent
+    /// as text; a value derived from a secret is remembered, so it is redacted like one.
+    fn sendable(&mut self, expr: &intent_ir::Expr) -> Result<Value, EvalError> {
+        let value = self.env.eval(expr)?;
+        if matches!(value, Value::Absent) {
+            return Err(EvalError(
+                "a value to send is absent (a field or header that was not in the response)".into(),
+            ));
+        }
+        if expr.secret {
+            self.redactor.learn(&value.to_text());
+        }
+        Ok(value)
     }
 
     fn cookie_header(&self) -> Option<String> {
@@ -540,7 +557,7 @@ impl<'s> Case<'s> {
         let Some(sink) = &self.shared.exchanges else {
             return;
         };
-        let r = &self.shared.redactor;
+        let r = &self.redactor;
         let mut text = format!("→ {} {}\n", request.method, r.redact(&request.url));
         for (name, value) in &request.headers {
             let value = if name.eq_ignore_ascii_case("authorization")
@@ -576,7 +593,7 @@ impl<'s> Case<'s> {
             (None, Some(e)) => text.push_str(&format!("← no response: {e}\n")),
             (None, None) => {}
         }
-        sink(text);
+        sink(printable(&text));
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -590,7 +607,7 @@ impl<'s> Case<'s> {
         explanation: Explanation,
         request: Option<usize>,
     ) {
-        let r = &self.shared.redactor;
+        let r = &self.redactor;
         self.result.checks.push(CheckResult {
             id,
             text: r.redact(&text),
@@ -641,7 +658,7 @@ impl<'s> Case<'s> {
             if let Action::Check(check) = action {
                 self.result.checks.push(CheckResult {
                     id: check.id.clone(),
-                    text: self.shared.redactor.redact(&check.text),
+                    text: self.redactor.redact(&check.text),
                     status: Status::Skipped,
                     source: check.source.clone(),
                     expected: None,
@@ -666,4 +683,28 @@ fn cut(text: &str) -> String {
         end -= 1;
     }
     format!("{}… ({} bytes)", &text[..end], text.len())
+}
+
+/// A request as written in the spec, `GET shop /orders/{…}`, for reports.
+fn request_text(request: &Request) -> String {
+    let path: String = request
+        .path
+        .iter()
+        .map(|p| match p {
+            TemplatePart::Text(t) => t.as_str(),
+            TemplatePart::Expr(_) => "{…}",
+        })
+        .collect();
+    format!("{} {} {path}", request.method, request.target)
+}
+
+/// Text from the system under test as a terminal may show it: control characters escaped.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }

@@ -193,23 +193,21 @@ impl<'p> Env<'p> {
                 Ok(map.remove(field).map_or(Value::Absent, Value::Json))
             }
             Value::Json(Json::Null) | Value::Absent => Ok(Value::Absent),
-            Value::Json(Json::String(_))
-                if matches!(
-                    base.kind,
-                    ExprKind::Response {
-                        field: ResponseField::Body,
-                        ..
+            Value::Json(Json::String(text)) => {
+                if let ExprKind::Response {
+                    name,
+                    field: ResponseField::Body,
+                } = &base.kind
+                {
+                    let r = self.response(name)?;
+                    if let Err(why) = &r.json {
+                        return fail(format!(
+                            "the body of {} {} is not JSON ({why}), so it has no field `{field}`",
+                            r.method, r.url
+                        ));
                     }
-                ) =>
-            {
-                let ExprKind::Response { name, .. } = &base.kind else {
-                    unreachable!()
-                };
-                let r = self.response(name)?;
-                let why = r.json.as_ref().err().cloned().unwrap_or_default();
-                fail(format!(
-                    "the response body is not JSON ({why}), so it has no field `{field}`"
-                ))
+                }
+                fail(format!("{} has no field `{field}`", Value::string(text)))
             }
             other => fail(format!("{other} has no field `{field}`")),
         }

@@ -70,8 +70,8 @@ impl Http {
         Ok(Self { client, body_limit })
     }
 
-    /// Sends a request and reads its whole body. Every failure is a message naming the URL
-    /// and the cause.
+    /// Sends a request and reads its whole body. A failure is the cause in words (refused,
+    /// reset, timed out, too large); the caller names the request.
     pub async fn send(&self, request: &Prepared) -> Result<Response, String> {
         let started = Instant::now();
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
@@ -148,15 +148,15 @@ impl Http {
         })
     }
 
-    fn too_large(&self, request: &Prepared, size: usize) -> String {
+    fn too_large(&self, _request: &Prepared, size: usize) -> String {
         format!(
-            "{} {}: the response body is larger than the limit of {} bytes (at least {size} bytes)",
-            request.method, request.url, self.body_limit
+            "the response body is larger than the limit of {} bytes (at least {size} bytes)",
+            self.body_limit
         )
     }
 
     fn describe(&self, request: &Prepared, error: reqwest::Error) -> String {
-        let cause = if error.is_timeout() {
+        if error.is_timeout() {
             format!(
                 "no complete response within the timeout of {}",
                 human(request.timeout)
@@ -172,8 +172,7 @@ impl Http {
             )
         } else {
             root_cause(&error)
-        };
-        format!("{} {}: {cause}", request.method, request.url)
+        }
     }
 }
 

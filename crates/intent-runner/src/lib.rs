@@ -203,10 +203,15 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
     let mut globals: HashMap<String, Value> = HashMap::new();
     let mut secret_values = Vec::new();
     for binding in &plan.bindings {
-        let value = eval::Env::new(plan, &globals).eval(&binding.value).map_err(|e| {
-            let kind = if binding.secret { "secret" } else { "let" };
-            RunError(format!("the {kind} `{}` has no value: {}", binding.name, e.0))
-        })?;
+        let value = eval::Env::new(plan, &globals)
+            .eval(&binding.value)
+            .map_err(|e| {
+                let kind = if binding.secret { "secret" } else { "let" };
+                RunError(format!(
+                    "the {kind} `{}` has no value: {}",
+                    binding.name, e.0
+                ))
+            })?;
         if binding.secret || binding.value.secret {
             secret_values.push(value.to_text());
         }

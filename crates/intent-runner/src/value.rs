@@ -52,7 +52,11 @@ impl Value {
         Value::Json(Json::Bool(b))
     }
 
+    /// A number; whole numbers stay integers, so a status reads `404`, not `404.0`.
     pub fn number(n: f64) -> Self {
+        if n.fract() == 0.0 && n.abs() < 9.0e15 {
+            return Value::Json(Json::from(n as i64));
+        }
         Value::Json(serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number))
     }
 

@@ -1,0 +1,1436 @@
+//! `intent run` end to end, in-process: the example specs against the example shop, selection
+//! and sharding, failures drawn like compiler errors (snapshots of `tests/fixtures/run`),
+//! targets that misbehave (the fault server of `support/fault.rs`), secrets that must never
+//! leak, and systems under test started from `intent.toml`.
+//!
+//! The shop and the fault server run on background threads, once per test process. `intent
+//! run` is driven through `intent_cli::run`, which makes its own runtime; every run is bounded
+//! by [`RUN_LIMIT`], so a hang fails the test instead of blocking the suite. What a test cannot
+//! do in-process (another current folder for `intent.toml`, an environment variable for a
+//! secret, a system under test to start, Ctrl-C) runs in a child process: this test binary,
+//! playing `intent` or the shop (see [`child_process`]).
+//!
+//! The last section holds reproductions of known bugs, ignored until they are fixed.
+
+use intent_cli::Status;
+use intent_ir::{CheckResult, ItemKind, ItemResult, Plan, RunResult, Status as Outcome};
+use intent_tests::fault::{HUGE, fault_url, refused_url};
+use intent_tests::{intent_files, relative};
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::{LazyLock, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The longest any single `intent` command may take before the test calls it a hang.
+const RUN_LIMIT: Duration = Duration::from_secs(90);
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/// The base URL of the example shop, served in-process on a background thread for the whole
+/// test process (its state is in memory; the specs use distinct users, so runs do not clash).
+fn shop_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("example-shop".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime for the shop");
+                runtime.block_on(async move {
+                    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                        .await
+                        .expect("bind the shop");
+                    let address = listener.local_addr().expect("the shop's address");
+                    tx.send(format!("http://{address}"))
+                        .expect("report the URL");
+                    intent_example_shop::serve(listener, std::future::pending::<()>())
+                        .await
+                        .expect("the shop serves");
+                });
+            })
+            .expect("spawn the shop thread");
+        rx.recv().expect("the shop starts")
+    })
+}
+
+/// Runs `intent ARGS...` in-process (on its own thread, so a hang becomes a failure after
+/// [`RUN_LIMIT`]) and returns its status, stdout and stderr.
+fn intent<S: AsRef<str>>(args: &[S]) -> (Status, String, String) {
+    let argv: Vec<String> = std::iter::once("intent".to_string())
+        .chain(args.iter().map(|a| a.as_ref().to_string()))
+        .collect();
+    let shown = argv.join(" ");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let status = intent_cli::run(argv.into_iter().map(Into::into), &mut out, &mut err);
+        let _ = tx.send((
+            status,
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+        ));
+    });
+    match rx.recv_timeout(RUN_LIMIT) {
+        Ok((status, out, err)) => (status, plain(&out), plain(&err)),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("`{shown}` did not finish within {RUN_LIMIT:?}: a hang")
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            panic!("`{shown}` panicked")
+        }
+    }
+}
+
+/// Text without the colour codes `intent` adds when the test process's stdout is a terminal.
+fn plain(text: &str) -> String {
+    static COLOUR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\x1b\[[0-9;]*m").expect("a valid regex"));
+    COLOUR.replace_all(text, "").into_owned()
+}
+
+/// What one `intent run` produced: its status and output, and the three reports.
+#[derive(Debug)]
+struct Run {
+    status: Status,
+    out: String,
+    err: String,
+    junit: String,
+    json: String,
+    markdown: String,
+}
+
+impl Run {
+    /// The JSON report read back as the runner's own type.
+    fn result(&self) -> RunResult {
+        serde_json::from_str(&self.json).unwrap_or_else(|e| {
+            panic!(
+                "the JSON report is a RunResult: {e}\n{}\nstderr:\n{}",
+                self.json, self.err
+            )
+        })
+    }
+
+    /// The only item with this title (the first, for example rows).
+    fn item(&self, title: &str) -> ItemResult {
+        self.result()
+            .items
+            .into_iter()
+            .find(|i| i.title == title)
+            .unwrap_or_else(|| panic!("no item titled {title:?} in\n{}", self.out))
+    }
+}
+
+/// Runs `intent run --no-start ARGS... --report junit=… --report json=… --report markdown=…`
+/// and reads the reports back (empty when one was not written).
+fn run(args: &[&str]) -> Run {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let (junit, json, markdown) = (path("r.xml"), path("r.json"), path("r.md"));
+    let mut argv: Vec<String> = vec!["run".into(), "--no-start".into()];
+    argv.extend(args.iter().map(|a| a.to_string()));
+    for report in [
+        format!("junit={junit}"),
+        format!("json={json}"),
+        format!("markdown={markdown}"),
+    ] {
+        argv.push("--report".into());
+        argv.push(report);
+    }
+    let (status, out, err) = intent(&argv);
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
+    Run {
+        status,
+        out,
+        err,
+        junit: read(&junit),
+        json: read(&json),
+        markdown: read(&markdown),
+    }
+}
+
+/// The example specs, as the tests' working folder (`tests/`) sees them.
+const EXAMPLES: &str = "../examples/shop/specs";
+
+/// Runs the example specs against the shop with extra arguments.
+fn run_examples(extra: &[&str]) -> Run {
+    let target = format!("shop={}", shop_url());
+    let mut args = vec![EXAMPLES, "--target", &target];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// The plan `intent compile` makes of `path`.
+fn plan_of(path: &str) -> Plan {
+    let (status, out, err) = intent(&["compile", path]);
+    assert_eq!(status, Status::Success, "{err}");
+    serde_json::from_str(&out).expect("the plan is JSON")
+}
+
+/// The ids of the items of a result that are intents (or example rows).
+fn intent_ids(result: &RunResult) -> Vec<String> {
+    result
+        .items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Intent)
+        .map(|i| i.id.as_str().to_string())
+        .collect()
+}
+
+/// The checks of an item that did not hold.
+fn failed_checks(item: &ItemResult) -> Vec<&CheckResult> {
+    item.checks
+        .iter()
+        .filter(|c| c.status == Outcome::Failed)
+        .collect()
+}
+
+/// Replaces what changes from run to run (durations, ports, ids, tokens, times) and what
+/// depends on the environment (GitHub annotations in CI; colours are gone already, see
+/// [`plain`]) so output can be snapshotted.
+fn redact(text: &str) -> String {
+    static RULES: LazyLock<Vec<(Regex, &str)>> = LazyLock::new(|| {
+        [
+            // GitHub Actions annotations appear when GITHUB_ACTIONS=true.
+            (r"(?m)^::(error|warning|notice) .*\n?", ""),
+            (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
+            (
+                r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                "[uuid]",
+            ),
+            (r"\b[0-9a-f]{32}\b", "[token]"),
+            (
+                r#""duration_ms": -?[0-9][0-9.eE+-]*"#,
+                r#""duration_ms": "[ms]""#,
+            ),
+            (r#""started_at": "[^"]*""#, r#""started_at": "[time]""#),
+            (r"\b\d+ ms\b", "[ms]"),
+            (r"\b\d+\.\d s\b", "[ms]"),
+        ]
+        .into_iter()
+        .map(|(re, with)| (Regex::new(re).expect("a valid redaction"), with))
+        .collect()
+    });
+    let mut text = text.to_string();
+    for (re, with) in RULES.iter() {
+        text = re.replace_all(&text, *with).into_owned();
+    }
+    text
+}
+
+/// The output with its leading lines per item (`  ✓ intent  Title (12 ms)`) sorted: items
+/// finish in any order, even with `--jobs 1`.
+fn sort_item_lines(out: &str) -> String {
+    let lines: Vec<&str> = out.lines().collect();
+    let items = lines
+        .iter()
+        .take_while(|l| {
+            ["  ✓ ", "  ✗ ", "  ! ", "  - "]
+                .iter()
+                .any(|m| l.starts_with(m))
+        })
+        .count();
+    let mut head = lines[..items].to_vec();
+    head.sort_unstable();
+    head.extend_from_slice(&lines[items..]);
+    let mut text = head.join("\n");
+    if out.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+// ---------------------------------------------------------------------------------------------
+// The example specs against the example shop
+
+#[test]
+fn the_example_specs_pass_against_the_example_shop() {
+    let plan = plan_of(EXAMPLES);
+    let rows: usize = plan
+        .intents
+        .iter()
+        .map(|i| i.examples.as_ref().map_or(1, |e| e.rows.len()))
+        .sum();
+    let not_run = plan.evaluations.len() + plan.loads.len() + plan.policies.len();
+    assert!(
+        rows > plan.intents.len() && not_run > 0,
+        "the examples have example rows and blocks the runner does not execute"
+    );
+
+    let run = run_examples(&[]);
+    assert_eq!(
+        run.status,
+        Status::Success,
+        "stdout:\n{}\nstderr:\n{}",
+        run.out,
+        run.err
+    );
+    assert!(run.out.contains("✓ run passed"), "{}", run.out);
+
+    // JUnit: a test case per intent and example row, and a skipped one per block not run.
+    let junit =
+        quick_junit::Report::deserialize_from_str(&run.junit).expect("the JUnit report parses");
+    assert_eq!(junit.tests, rows + not_run, "{}", run.junit);
+    assert_eq!(junit.skipped, not_run);
+    assert_eq!((junit.failures, junit.errors), (0, 0));
+    let cases: Vec<String> = junit
+        .test_suites
+        .iter()
+        .flat_map(|s| s.test_cases.iter().map(|c| c.name.to_string()))
+        .collect();
+    assert_eq!(cases.len(), rows + not_run);
+    assert!(
+        cases.contains(&r#"Items can be read by SKU [sku="AB-0001", price=9.99]"#.to_string()),
+        "{cases:?}"
+    );
+
+    // JSON: every intent passed; everything else is listed as not run, with why.
+    let result = run.result();
+    assert_eq!(result.format, intent_ir::RESULTS_FORMAT);
+    assert_eq!(result.items.len(), rows + not_run);
+    for item in &result.items {
+        match item.kind {
+            ItemKind::Intent => {
+                assert_eq!(item.status, Outcome::Passed, "{item:#?}");
+                assert!(!item.checks.is_empty() && !item.requests.is_empty());
+            }
+            _ => {
+                assert_eq!(item.status, Outcome::NotRun, "{item:#?}");
+                assert!(
+                    item.reason
+                        .as_deref()
+                        .is_some_and(|r| r.contains("not executed"))
+                );
+            }
+        }
+    }
+    assert!(result.passed());
+
+    assert!(
+        run.markdown.starts_with("## ✅ Intent run passed"),
+        "{}",
+        run.markdown
+    );
+}
+
+#[test]
+fn a_tag_expression_selects_only_the_matching_intents() {
+    let run = run_examples(&["--tags", "@checkout and not @smoke"]);
+    assert_eq!(run.status, Status::Success, "{}\n{}", run.out, run.err);
+    let result = run.result();
+    let titles: BTreeSet<&str> = result.items.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        BTreeSet::from([
+            "An order can be read back and is eventually paid",
+            "An empty order is rejected",
+            "Coupons change the total",
+        ])
+    );
+    // The three example rows of the quote intent all run.
+    assert_eq!(result.items.len(), 5);
+    for item in &result.items {
+        assert!(
+            item.tags.iter().any(|t| t == "checkout") && !item.tags.iter().any(|t| t == "smoke"),
+            "{item:#?}"
+        );
+        assert_eq!(item.status, Outcome::Passed);
+    }
+}
+
+#[test]
+fn a_name_selects_by_part_of_the_title() {
+    let run = run_examples(&["--name", "paged"]);
+    assert_eq!(run.status, Status::Success, "{}\n{}", run.out, run.err);
+    let result = run.result();
+    let titles: Vec<&str> = result.items.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(titles, ["The catalog is paged"]);
+    assert_eq!(result.items[0].status, Outcome::Passed);
+}
+
+#[test]
+fn two_shards_cover_every_intent_exactly_once() {
+    let plan = plan_of(EXAMPLES);
+    let mut intents: Vec<String> = Vec::new();
+    for intent in &plan.intents {
+        match &intent.examples {
+            Some(examples) => {
+                intents.extend(examples.rows.iter().map(|r| r.id.as_str().to_string()));
+            }
+            None => intents.push(intent.id.as_str().to_string()),
+        }
+    }
+    // Blocks not executed are sharded too (and policies, which belong to no shard, are left
+    // out of a sharded run).
+    let mut others: Vec<String> = plan
+        .evaluations
+        .iter()
+        .map(|e| e.id.as_str().to_string())
+        .collect();
+    others.extend(plan.loads.iter().map(|l| l.id.as_str().to_string()));
+    let (mut seen_intents, mut seen_others) = (Vec::new(), Vec::new());
+    for shard in ["1/2", "2/2"] {
+        let run = run_examples(&["--shard", shard]);
+        assert_eq!(run.status, Status::Success, "{}\n{}", run.out, run.err);
+        let result = run.result();
+        let ids = intent_ids(&result);
+        assert!(!ids.is_empty(), "shard {shard} has intents");
+        seen_intents.extend(ids);
+        for item in result.items.iter().filter(|i| i.kind != ItemKind::Intent) {
+            assert_ne!(item.kind, ItemKind::Policy, "shard {shard}: {item:#?}");
+            seen_others.push(item.id.as_str().to_string());
+        }
+    }
+    for list in [
+        &mut intents,
+        &mut seen_intents,
+        &mut others,
+        &mut seen_others,
+    ] {
+        list.sort();
+    }
+    assert_eq!(
+        seen_intents, intents,
+        "each intent and row runs in exactly one shard"
+    );
+    assert_eq!(
+        seen_others, others,
+        "each other block is listed in exactly one shard"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failures against the shop, drawn like compiler errors
+
+/// What the terminal output of each failing fixture must say, besides its snapshot.
+const PROMISES: &[(&str, &[&str])] = &[
+    (
+        "header_mismatch.intent",
+        &[
+            r#"expected "text/plain", found "application/json""#,
+            r#"expected != "nosniff", found "nosniff""#,
+        ],
+    ),
+    (
+        "missing_field.intent",
+        &[
+            r#"expected "1.4.2", found absent"#,
+            "expected present, found absent",
+            "has no field `code`",
+        ],
+    ),
+    (
+        "quantifier.intent",
+        &[
+            "element 8 (`item`) fails the condition: found 10.99, expected < 10",
+            r#""sku":"AB-0009""#,
+            "expected some element to satisfy the condition",
+        ],
+    ),
+    (
+        "retry_exhausted.intent",
+        &[
+            "expected the `until` condition to hold, found it did not hold in 3 attempts",
+            r#"expected "shipped", found "pending""#,
+        ],
+    ),
+    (
+        "schema_violation.intent",
+        &[
+            "$.page: expected a string, found 1",
+            r#"$.items[0].sku: expected an integer, found "AB-0001""#,
+            "$.items[1].price: expected a string, found 3.99",
+            "5 violation(s)",
+        ],
+    ),
+    (
+        "wrong_status.intent",
+        // Today `found 404.0` (see `bug_numbers_the_runner_computes_show_as_decimals`): the
+        // snapshot records it until the fix.
+        &["expected 200, found 404", "this request returned 404"],
+    ),
+];
+
+#[test]
+fn failing_fixtures_are_drawn_like_compiler_errors() {
+    let files = intent_files("tests/fixtures/run");
+    assert_eq!(
+        files.len(),
+        PROMISES.len(),
+        "every fixture of tests/fixtures/run has its promises here"
+    );
+    let target = format!("shop={}", shop_url());
+    for path in files {
+        let name = relative(&path);
+        let from_tests = format!("../{name}");
+        let run = run(&[&from_tests, "--target", &target]);
+        assert_eq!(
+            run.status,
+            Status::Failed,
+            "{name}: exit 1\nstdout:\n{}\nstderr:\n{}",
+            run.out,
+            run.err
+        );
+        let result = run.result();
+        for item in &result.items {
+            assert_eq!(item.status, Outcome::Failed, "{name}: {item:#?}");
+            assert!(!failed_checks(item).is_empty(), "{name}: {item:#?}");
+        }
+        // Drawn like a compiler error: the spec line, expected against found, the request.
+        assert!(run.out.contains("× check failed in intent"), "{}", run.out);
+        assert!(run.out.contains(&format!("─[{from_tests}:")), "{}", run.out);
+        assert!(run.out.contains(&format!("help: GET {}/", shop_url())));
+        assert!(run.out.contains("✗ run failed"));
+        let file = Path::new(&name)
+            .file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or_default();
+        let promises = PROMISES
+            .iter()
+            .find(|(f, _)| *f == file)
+            .map(|(_, p)| *p)
+            .unwrap_or_else(|| panic!("no promises for {name}"));
+        for promise in promises {
+            assert!(
+                run.out.contains(promise),
+                "{name}: the output should contain {promise:?}:\n{}",
+                run.out
+            );
+        }
+        let snapshot = name.replace('/', "__");
+        let terminal = format!(
+            "--- stdout ---\n{}--- stderr ---\n{}",
+            redact(&sort_item_lines(&run.out)),
+            redact(&run.err)
+        );
+        insta::assert_snapshot!(format!("terminal__{snapshot}"), terminal);
+        insta::assert_snapshot!(format!("json__{snapshot}"), redact(&run.json));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A target that misbehaves
+
+/// Writes `spec` to a fresh folder and runs it with the targets `fault` (the fault server),
+/// `dead` (a port where nothing listens) and `shop`, plus `extra` arguments.
+fn run_fault_spec(spec: &str, extra: &[&str]) -> (Run, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("fault.intent");
+    std::fs::write(&path, spec).expect("write the spec");
+    let dead = refused_url();
+    let targets = [
+        format!("fault={}", fault_url()),
+        format!("dead={dead}"),
+        format!("shop={}", shop_url()),
+    ];
+    let mut args = vec![path.to_str().expect("utf-8 path")];
+    for t in &targets {
+        args.extend(["--target", t.as_str()]);
+    }
+    args.extend_from_slice(extra);
+    (run(&args), dead)
+}
+
+/// A spec with one intent that sends `request` (clauses on the next lines) and checks the
+/// status, and a healthy intent against the fault server and one against the shop.
+fn fault_spec(request: &str) -> String {
+    format!(
+        r#"target fault = "http://127.0.0.1:1"
+target dead = "http://127.0.0.1:1"
+target shop = "http://127.0.0.1:1"
+
+intent "The faulty endpoint answers" {{
+  when {request}
+  then status == 200
+}}
+
+intent "A healthy endpoint of the same server answers" {{
+  when GET fault /ok
+  then status == 200
+  and body == {{}}
+}}
+
+intent "The shop still answers" {{
+  when GET shop /health
+  then status == 200
+}}
+"#
+    )
+}
+
+/// Asserts the run ended with exit 1, the faulty intent errored at its request with a message
+/// naming `url` and containing `cause` (case-insensitive) as its reason, the check after it was
+/// skipped, and the healthy intents passed. Returns the failed check's message.
+fn assert_fault(run: &Run, url: &str, cause: &str) -> String {
+    assert_eq!(
+        run.status,
+        Status::Failed,
+        "exit 1\nstdout:\n{}\nstderr:\n{}",
+        run.out,
+        run.err
+    );
+    let item = run.item("The faulty endpoint answers");
+    // The case could not go on: the item errored, with the cause as its reason.
+    assert_eq!(item.status, Outcome::Errored, "{item:#?}");
+    let failed = failed_checks(&item);
+    assert_eq!(failed.len(), 1, "{item:#?}");
+    let message = failed[0].message.clone().unwrap_or_default();
+    assert!(
+        message.contains(url),
+        "the message names the URL {url}: {message}"
+    );
+    assert!(
+        message.to_lowercase().contains(&cause.to_lowercase()),
+        "the message names the cause {cause:?}: {message}"
+    );
+    assert_eq!(item.reason.as_deref(), Some(message.as_str()), "{item:#?}");
+    assert_eq!(item.requests.len(), 1, "{item:#?}");
+    assert!(item.requests[0].error.is_some(), "{item:#?}");
+    assert_eq!(item.requests[0].status, None);
+    let skipped: Vec<&CheckResult> = item
+        .checks
+        .iter()
+        .filter(|c| c.status == Outcome::Skipped)
+        .collect();
+    assert_eq!(
+        skipped.len(),
+        1,
+        "`then status == 200` is skipped: {item:#?}"
+    );
+    // The terminal draws it at the request, with the cause.
+    assert!(
+        run.out.contains("this request failed:") || run.out.contains(&message),
+        "{}",
+        run.out
+    );
+    for healthy in [
+        "A healthy endpoint of the same server answers",
+        "The shop still answers",
+    ] {
+        assert_eq!(run.item(healthy).status, Outcome::Passed, "{}", run.out);
+    }
+    assert!(
+        run.out.contains("2 passed, 0 failed, 1 errored"),
+        "{}",
+        run.out
+    );
+    message
+}
+
+#[test]
+fn a_refused_connection_fails_the_check_with_the_url_and_the_cause() {
+    let (run, dead) = run_fault_spec(&fault_spec("GET dead /anything"), &[]);
+    assert_fault(&run, &format!("{dead}/anything"), "refused");
+}
+
+#[test]
+fn a_reset_connection_fails_the_check_with_the_url_and_the_cause() {
+    let url = format!("{}/reset", fault_url());
+    let (run, _) = run_fault_spec(&fault_spec("GET fault /reset"), &[]);
+    assert_fault(&run, &url, "reset");
+}
+
+#[test]
+fn a_connection_closed_without_an_answer_fails_the_check() {
+    let url = format!("{}/close", fault_url());
+    let (run, _) = run_fault_spec(&fault_spec("GET fault /close"), &[]);
+    assert_fault(&run, &url, "closed");
+}
+
+#[test]
+fn a_stalled_response_times_out() {
+    let url = format!("{}/stall", fault_url());
+    let (run, _) = run_fault_spec(&fault_spec("GET fault /stall\n    timeout 300ms"), &[]);
+    let message = assert_fault(&run, &url, "timeout");
+    assert!(message.contains("300ms"), "{message}");
+}
+
+#[test]
+fn a_body_that_is_not_json_fails_the_typed_and_the_field_checks() {
+    let url = format!("{}/garbage", fault_url());
+    let spec = r#"target fault = "http://127.0.0.1:1"
+target dead = "http://127.0.0.1:1"
+target shop = "http://127.0.0.1:1"
+
+type Thing { x: int }
+
+intent "A typed body that is not JSON" {
+  when GET fault /garbage -> Thing
+  then status == 200
+}
+
+intent "A field of a body that is not JSON" {
+  when GET fault /garbage
+  then status == 200
+  and body.x == 1
+}
+
+intent "A healthy endpoint of the same server answers" {
+  when GET fault /ok
+  then status == 200
+}
+"#;
+    let (run, _) = run_fault_spec(spec, &[]);
+    assert_eq!(run.status, Status::Failed, "{}\n{}", run.out, run.err);
+
+    let typed = run.item("A typed body that is not JSON");
+    assert_eq!(typed.status, Outcome::Failed);
+    let failed = failed_checks(&typed);
+    assert_eq!(failed.len(), 1, "{typed:#?}");
+    let message = failed[0].message.as_deref().unwrap_or_default();
+    assert!(message.contains(&url), "{message}");
+    assert!(message.contains("not valid JSON"), "{message}");
+    assert_eq!(failed[0].text, "-> Thing");
+    assert_eq!(
+        failed[0].actual.as_deref(),
+        Some(r#""<html>this is not JSON</html>""#)
+    );
+
+    let field = run.item("A field of a body that is not JSON");
+    assert_eq!(field.status, Outcome::Failed);
+    let failed = failed_checks(&field);
+    assert_eq!(failed.len(), 1, "`status == 200` holds: {field:#?}");
+    let message = failed[0].message.as_deref().unwrap_or_default();
+    assert!(
+        message.contains("not JSON") && message.contains("no field `x`"),
+        "{message}"
+    );
+    // The message itself does not name the URL (see the report); the check points at the
+    // request that does, and the terminal shows it.
+    let request = failed[0].request.expect("the check names its request");
+    assert_eq!(field.requests[request].url, url);
+    assert!(run.out.contains(&format!("help: GET {url} → 200")));
+
+    assert_eq!(
+        run.item("A healthy endpoint of the same server answers")
+            .status,
+        Outcome::Passed
+    );
+}
+
+#[test]
+fn a_body_over_the_default_cap_fails_the_check() {
+    let url = format!("{}/huge", fault_url());
+    let (run, _) = run_fault_spec(&fault_spec("GET fault /huge"), &[]);
+    let message = assert_fault(&run, &url, "larger than the limit of 10485760 bytes");
+    assert!(message.contains(&HUGE.to_string()), "{message}");
+}
+
+#[test]
+fn a_chunked_body_over_the_default_cap_fails_the_check() {
+    let url = format!("{}/huge-chunked", fault_url());
+    let (run, _) = run_fault_spec(&fault_spec("GET fault /huge-chunked"), &[]);
+    assert_fault(&run, &url, "larger than the limit of 10485760 bytes");
+}
+
+#[test]
+fn max_body_lowers_the_cap() {
+    let url = format!("{}/2k", fault_url());
+    let (run, _) = run_fault_spec(&fault_spec("GET fault /2k"), &["--max-body", "1000"]);
+    let message = assert_fault(&run, &url, "larger than the limit of 1000 bytes");
+    assert!(message.contains("2048"), "{message}");
+}
+
+#[test]
+fn a_redirect_loop_fails_the_check() {
+    let url = format!("{}/loop", fault_url());
+    let (run, _) = run_fault_spec(&fault_spec("GET fault /loop"), &[]);
+    assert_fault(&run, &url, "redirects");
+}
+
+#[test]
+fn a_body_that_stalls_half_way_times_out() {
+    let url = format!("{}/stall-body", fault_url());
+    let (run, _) = run_fault_spec(&fault_spec("GET fault /stall-body\n    timeout 300ms"), &[]);
+    assert_fault(
+        &run,
+        &url,
+        "no complete response within the timeout of 300ms",
+    );
+}
+
+#[test]
+fn text_from_the_target_cannot_break_the_terminal_or_the_reports() {
+    // Raw control characters and XML metacharacters in a body that a failed check shows.
+    let spec = r#"target fault = "http://127.0.0.1:1"
+target dead = "http://127.0.0.1:1"
+target shop = "http://127.0.0.1:1"
+
+intent "A body full of control characters" {
+  when GET fault /control
+  then body == "plain"
+}
+"#;
+    let (run, _) = run_fault_spec(spec, &[]);
+    assert_eq!(run.status, Status::Failed, "{}\n{}", run.out, run.err);
+    let item = run.item("A body full of control characters");
+    let actual = failed_checks(&item)[0].actual.clone().unwrap_or_default();
+    assert!(actual.contains(r"\u001b[2Jclear"), "{actual}");
+    for c in ['\u{0}', '\u{7}', '\u{1b}', '\r'] {
+        assert!(
+            !run.out.contains(c),
+            "a raw {c:?} reached the terminal:\n{}",
+            run.out
+        );
+    }
+    let junit = quick_junit::Report::deserialize_from_str(&run.junit)
+        .unwrap_or_else(|e| panic!("the JUnit report stays valid XML: {e}\n{}", run.junit));
+    assert_eq!(junit.failures, 1);
+    assert!(run.markdown.contains("❌ Intent run failed"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+
+#[test]
+fn a_secret_never_appears_in_any_output() {
+    // Only this test sets this variable, in a child process (setting it in this process would
+    // need `unsafe`); its value is unique to this run.
+    const VAR: &str = "INTENT_TEST_SECRET_RUN_RS";
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let secret = format!("s3cr3t-{}-{nanos:x}", std::process::id());
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("secret.intent"),
+        format!(
+            r#"target shop = "http://127.0.0.1:1"
+
+secret token = env("{VAR}")
+
+intent "A secret travels as a bearer token, a header and in a body" {{
+  when POST shop /login
+    auth bearer token
+    header "X-Api-Key" = token
+    json {{ user: token, password: "pw-{{token}}" }}
+  then status == 200
+  and body.user == "nobody"
+  and body.token == "token {{token}}"
+}}
+"#
+        ),
+    )
+    .expect("write the spec");
+    let target = format!("shop={}", shop_url());
+    let run = run_in(
+        dir.path(),
+        &["secret.intent", "--target", &target, "--verbose"],
+        &[(VAR, &secret)],
+    );
+    assert_eq!(run.status, Status::Failed, "{}\n{}", run.out, run.err);
+    let item = run.item("A secret travels as a bearer token, a header and in a body");
+    let failed = failed_checks(&item);
+    assert_eq!(failed.len(), 2, "{item:#?}");
+    // The shop echoed the secret as `user`: the actual value is redacted.
+    assert_eq!(
+        failed[0].actual.as_deref(),
+        Some("\"[redacted]\""),
+        "{item:#?}"
+    );
+    // The expected value interpolates the secret.
+    assert_eq!(
+        failed[1].expected.as_deref(),
+        Some("[redacted]"),
+        "{item:#?}"
+    );
+    // --verbose printed the exchange (headers, request and response bodies).
+    assert!(run.out.contains("→ POST"), "{}", run.out);
+    assert!(run.out.contains("authorization: [redacted]"), "{}", run.out);
+    assert!(run.out.contains("X-Api-Key: [redacted]"), "{}", run.out);
+    assert!(!run.junit.is_empty() && !run.json.is_empty() && !run.markdown.is_empty());
+    for (name, text) in [
+        ("stdout", &run.out),
+        ("stderr", &run.err),
+        ("JUnit", &run.junit),
+        ("JSON", &run.json),
+        ("Markdown", &run.markdown),
+    ] {
+        assert!(
+            !text.contains(&secret),
+            "the secret leaked into {name}:\n{text}"
+        );
+    }
+    for (name, text) in [
+        ("stdout", &run.out),
+        ("JUnit", &run.junit),
+        ("JSON", &run.json),
+        ("Markdown", &run.markdown),
+    ] {
+        assert!(
+            text.contains("[redacted]"),
+            "{name} shows [redacted]:\n{text}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: `intent` in another folder or with other environment variables, a system
+// under test started from intent.toml, and Ctrl-C
+
+/// Which role [`child_process`] plays: `intent` (the command, with the JSON array of
+/// arguments in [`CHILD_ARGS`]), `shop` (the example shop, printing its URL like the real
+/// binary) or `exit` (a system that fails at once).
+const CHILD: &str = "INTENT_RUN_RS_CHILD";
+const CHILD_ARGS: &str = "INTENT_RUN_RS_CHILD_ARGS";
+
+/// Not a test on its own: in a process started by these tests with [`CHILD`] set, this test
+/// binary plays another program and exits. `intent run` reads `intent.toml` from its current
+/// folder and secrets from its environment, neither of which a test may change for its own
+/// process while other tests run; and using this binary as the system under test needs
+/// nothing but the Rust toolchain.
+#[test]
+fn child_process() {
+    match std::env::var(CHILD).as_deref() {
+        Ok("intent") => {
+            let args = std::env::var(CHILD_ARGS).expect("child arguments");
+            let args: Vec<String> = serde_json::from_str(&args).expect("a JSON array");
+            let argv = std::iter::once("intent".to_string()).chain(args);
+            let status = intent_cli::run(
+                argv.map(Into::into),
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            );
+            std::process::exit(i32::from(status.code()));
+        }
+        Ok("shop") => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                let address = listener.local_addr().expect("address");
+                println!("listening on http://{address}");
+                intent_example_shop::serve(listener, std::future::pending::<()>())
+                    .await
+                    .expect("serve");
+            });
+        }
+        Ok("exit") => {
+            println!("cannot bind 127.0.0.1:0");
+            std::process::exit(7);
+        }
+        _ => {}
+    }
+}
+
+/// The command that starts this test binary as [`child_process`] in role `role`.
+fn child_command() -> Vec<String> {
+    let me = std::env::current_exe().expect("the test binary");
+    vec![
+        me.to_string_lossy().into_owned(),
+        "--exact".into(),
+        "child_process".into(),
+        "--nocapture".into(),
+        "--test-threads=1".into(),
+    ]
+}
+
+/// Starts `intent ARGS...` as a child process in folder `dir`, with extra environment
+/// variables, its stdout and stderr piped.
+fn spawn_intent(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+    let command = child_command();
+    std::process::Command::new(&command[0])
+        .args(&command[1..])
+        .env(CHILD, "intent")
+        .env(CHILD_ARGS, serde_json::to_string(args).expect("arguments"))
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the child")
+}
+
+/// Waits for a child, bounded by [`RUN_LIMIT`] (a hang kills it and fails the test), and
+/// returns its exit code, stdout and stderr.
+fn finish(mut child: std::process::Child) -> (i32, String, String) {
+    let deadline = Instant::now() + RUN_LIMIT;
+    while child.try_wait().expect("wait for the child").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the child `intent` did not finish within {RUN_LIMIT:?}: a hang");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("the child's output");
+    (
+        output.status.code().unwrap_or(-1),
+        plain(&String::from_utf8_lossy(&output.stdout)),
+        plain(&String::from_utf8_lossy(&output.stderr)),
+    )
+}
+
+/// Runs `intent ARGS...` in a child process in folder `dir`.
+fn intent_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    finish(spawn_intent(dir, args, env))
+}
+
+fn status_of(code: i32) -> Status {
+    match code {
+        0 => Status::Success,
+        1 => Status::Failed,
+        2 => Status::Invalid,
+        _ => Status::CouldNotRun,
+    }
+}
+
+/// Makes `dir` a project of its own (an empty intent.toml), so that no `intent.toml` in a
+/// folder above it (say, a stray `/tmp/intent.toml`) changes the run.
+fn isolate(dir: &Path) {
+    std::fs::write(dir.join("intent.toml"), "# no targets to start\n").expect("write intent.toml");
+}
+
+/// [`run`], in a child process in folder `dir` (made a project of its own) with extra
+/// environment variables.
+fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    isolate(dir);
+    let mut argv = vec!["run", "--no-start"];
+    argv.extend_from_slice(args);
+    argv.extend([
+        "--report",
+        "junit=r.xml",
+        "--report",
+        "json=r.json",
+        "--report",
+        "markdown=r.md",
+    ]);
+    let (code, out, err) = intent_in(dir, &argv, env);
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+    Run {
+        status: status_of(code),
+        out,
+        err,
+        junit: read("r.xml"),
+        json: read("r.json"),
+        markdown: read("r.md"),
+    }
+}
+
+/// A project folder with `intent.toml` (with this `[targets.shop.start]` table) and
+/// `specs/web.intent` with `check` on `GET shop PATH`; the spec's own URL is a port where
+/// nothing listens.
+fn project(start: &str, path: &str, check: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("intent.toml"),
+        format!("specs = [\"specs\"]\n\n[targets.shop.start]\n{start}"),
+    )
+    .expect("write intent.toml");
+    std::fs::create_dir(dir.path().join("specs")).expect("specs folder");
+    std::fs::write(
+        dir.path().join("specs/web.intent"),
+        format!(
+            r#"target shop = "http://127.0.0.1:1"
+
+intent "The started system answers" {{
+  when GET shop {path}
+  then {check}
+}}
+"#
+        ),
+    )
+    .expect("write the spec");
+    dir
+}
+
+/// `command = [...]` for intent.toml: this test binary in role `role`.
+fn child_start(role: &str) -> String {
+    let command = serde_json::to_string(&child_command()).expect("command");
+    format!("command = {command}\nenv = {{ {CHILD} = \"{role}\" }}\n")
+}
+
+/// Asserts a run started the system, ran against it and stopped it: the ready line names the
+/// URL, the intent passed, and nothing listens on that port any more.
+fn assert_started_and_stopped(code: i32, out: &str, err: &str) {
+    assert_eq!(code, 0, "stdout:\n{out}\nstderr:\n{err}");
+    assert!(err.contains("starting shop"), "{err}");
+    assert!(
+        out.contains("✓ intent  The started system answers"),
+        "{out}"
+    );
+    let ready = Regex::new(r"shop is ready at http://(127\.0\.0\.1:\d+)")
+        .expect("regex")
+        .captures(err)
+        .unwrap_or_else(|| panic!("the ready line names the URL: {err}"));
+    assert!(
+        std::net::TcpStream::connect(&ready[1]).is_err(),
+        "the started system at {} is stopped after the run",
+        &ready[1]
+    );
+}
+
+#[test]
+fn intent_toml_starts_the_system_waits_until_ready_and_stops_it() {
+    let start = format!(
+        "{}url_from_output = 'listening on (http://\\S+)'\nready = \"/health\"\ntimeout = \"60s\"\n",
+        child_start("shop")
+    );
+    let dir = project(&start, "/health", r#"body.status == "ok""#);
+    let (code, out, err) = intent_in(dir.path(), &["run", "specs/web.intent"], &[]);
+    assert_started_and_stopped(code, &out, &err);
+}
+
+#[test]
+fn intent_toml_starts_a_python_http_server() {
+    // The system of the brief; skipped (with a note) where python3 is not installed, since
+    // the test above covers the same path with nothing but this binary.
+    let python = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !python {
+        eprintln!("note: python3 is not installed; skipping the http.server variant");
+        return;
+    }
+    let dir = project(
+        r#"command = ["python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1"]
+url_from_output = '(http://127\.0\.0\.1:\d+)/'
+ready = "/"
+timeout = "60s"
+"#,
+        "/",
+        "status == 200",
+    );
+    let (code, out, err) = intent_in(dir.path(), &["run", "specs/web.intent"], &[]);
+    assert_started_and_stopped(code, &out, &err);
+}
+
+#[test]
+fn a_start_command_that_exits_at_once_means_the_run_could_not_be_carried_out() {
+    let start = format!(
+        "{}url_from_output = 'listening on (http://\\S+)'\ntimeout = \"60s\"\n",
+        child_start("exit")
+    );
+    let dir = project(&start, "/health", "status == 200");
+    let (code, out, err) = intent_in(dir.path(), &["run"], &[]);
+    assert_eq!(code, 3, "stdout:\n{out}\nstderr:\n{err}");
+    assert!(err.contains("starting shop"), "{err}");
+    assert!(
+        err.contains("error: target `shop`: `") && err.contains("child_process"),
+        "the message names the target and the command: {err}"
+    );
+    assert!(err.contains("exited before it was ready"), "{err}");
+    assert!(err.contains("exit status: 7"), "the exit status: {err}");
+    assert!(
+        err.contains("its last output:") && err.contains("cannot bind 127.0.0.1:0"),
+        "its last output: {err}"
+    );
+    assert!(
+        !out.contains("The started system answers"),
+        "nothing ran: {out}"
+    );
+}
+
+#[test]
+fn a_start_program_that_does_not_exist_means_the_run_could_not_be_carried_out() {
+    let dir = project(
+        r#"command = ["no-such-program-for-intent-tests", "--port", "0"]
+url_from_output = '(http://\S+)'
+"#,
+        "/health",
+        "status == 200",
+    );
+    let (code, out, err) = intent_in(dir.path(), &["run"], &[]);
+    assert_eq!(code, 3, "stdout:\n{out}\nstderr:\n{err}");
+    assert!(
+        err.contains("cannot run `no-such-program-for-intent-tests`")
+            && err.contains("is it installed and on PATH?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_start_uses_the_spec_url_without_starting_anything() {
+    let start = format!(
+        "{}url_from_output = 'listening on (http://\\S+)'\n",
+        child_start("exit")
+    );
+    let dir = project(&start, "/health", "status == 200");
+    let (code, out, err) = intent_in(dir.path(), &["run", "--no-start"], &[]);
+    // Nothing is started, so the spec's own URL (port 1) refuses the request.
+    assert_eq!(code, 1, "stdout:\n{out}\nstderr:\n{err}");
+    assert!(!err.contains("starting shop"), "{err}");
+    assert!(out.contains("http://127.0.0.1:1/health"), "{out}");
+}
+
+#[test]
+fn ctrl_c_stops_a_stalled_run_and_still_writes_the_reports() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("stall.intent"),
+        r#"target fault = "http://127.0.0.1:1"
+
+intent "A stalled endpoint answers" {
+  when GET fault /stall
+    timeout 60s
+  then status == 200
+}
+
+intent "A healthy endpoint answers" {
+  when GET fault /ok
+  then status == 200
+}
+"#,
+    )
+    .expect("write the spec");
+    isolate(dir.path());
+    let target = format!("fault={}", fault_url());
+    let mut child = spawn_intent(
+        dir.path(),
+        &[
+            "run",
+            "stall.intent",
+            "--target",
+            &target,
+            "--report",
+            "json=r.json",
+            "--report",
+            "markdown=r.md",
+        ],
+        &[],
+    );
+    // Wait until the healthy intent finished (the run is under way, the other one stalls).
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let mut out = String::new();
+    loop {
+        let line = rx
+            .recv_timeout(RUN_LIMIT)
+            .expect("the healthy intent finishes");
+        out.push_str(&line);
+        out.push('\n');
+        if line.contains("A healthy endpoint answers") {
+            break;
+        }
+    }
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(interrupted.success());
+    let (code, _, err) = finish(child);
+    out.extend(rx.try_iter().map(|l| l + "\n"));
+    assert_eq!(
+        code, 3,
+        "Ctrl-C: the run could not be carried out\n{out}\n{err}"
+    );
+    assert!(out.contains("! run interrupted"), "{out}");
+    let result: RunResult = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("r.json")).expect("the JSON report"),
+    )
+    .expect("a RunResult");
+    assert!(result.interrupted);
+    let stalled = result
+        .items
+        .iter()
+        .find(|i| i.title == "A stalled endpoint answers")
+        .expect("the stalled intent is listed");
+    assert_eq!(stalled.status, Outcome::NotRun);
+    assert_eq!(
+        stalled.reason.as_deref(),
+        Some("interrupted before it finished")
+    );
+    let markdown = std::fs::read_to_string(dir.path().join("r.md")).expect("the Markdown report");
+    assert!(
+        markdown.starts_with("## ❌ Intent run interrupted"),
+        "{markdown}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regressions: minimal reproductions of bugs found and fixed in the runner and the reports.
+
+/// A spec against the shop and the fault server, run in-process; returns the run.
+fn run_spec(spec: &str, extra: &[&str]) -> Run {
+    let header = r#"target fault = "http://127.0.0.1:1"
+target dead = "http://127.0.0.1:1"
+target shop = "http://127.0.0.1:1"
+"#;
+    run_fault_spec(&format!("{header}\n{spec}"), extra).0
+}
+
+#[test]
+fn bug_numbers_the_runner_computes_show_as_decimals() {
+    let run = run_spec(
+        r#"intent "Numbers" {
+  when GET shop /catalog/AB-9999
+  then status == 200
+  and len(body.error) == 1
+}
+"#,
+        &[],
+    );
+    let item = run.item("Numbers");
+    let actual: Vec<String> = failed_checks(&item)
+        .iter()
+        .map(|c| c.actual.clone().unwrap_or_default())
+        .collect();
+    // Today: ["404.0", "3.0"].
+    assert_eq!(actual, ["404", "3"]);
+}
+
+#[test]
+fn bug_a_json_string_body_is_said_not_to_be_json() {
+    let run = run_spec(
+        r#"intent "A field of a JSON string" {
+  when GET fault /json-string
+  then body.x == 1
+}
+"#,
+        &[],
+    );
+    let item = run.item("A field of a JSON string");
+    let message = failed_checks(&item)[0].message.clone().unwrap_or_default();
+    // Today: "the response body is not JSON (), so it has no field `x`".
+    assert_eq!(message, r#""hello" has no field `x`"#);
+}
+
+#[test]
+fn bug_an_absent_value_is_interpolated_as_the_word_absent() {
+    let run = run_spec(
+        r#"intent "An id from a failed request" {
+  when GET shop /catalog/AB-9999 as missing
+  when GET shop /catalog/{missing.body.sku}
+  then status == 200
+}
+"#,
+        &[],
+    );
+    let item = run.item("An id from a failed request");
+    let urls: Vec<&str> = item.requests.iter().map(|r| r.url.as_str()).collect();
+    // Today the second request is sent to /catalog/absent (and answers 404).
+    assert!(
+        urls.iter().all(|u| !u.ends_with("/absent")),
+        "a request was sent with `absent` in its path: {urls:?}"
+    );
+}
+
+#[test]
+fn bug_an_errored_item_is_drawn_twice() {
+    let run = run_spec(
+        r#"intent "A redirect loop" {
+  when GET fault /loop
+  then status == 200
+}
+"#,
+        &[],
+    );
+    // Today: `× check failed in intent "A redirect loop"` and then `× intent "A redirect
+    // loop" could not be carried out`, with the same label and help.
+    assert_eq!(run.out.matches("  × ").count(), 1, "{}", run.out);
+}
+
+#[test]
+fn bug_a_failed_request_line_repeats_the_method_and_url() {
+    let run = run_spec(
+        r#"intent "A redirect loop" {
+  when GET fault /loop
+  then status == 200
+}
+"#,
+        &[],
+    );
+    let url = format!("{}/loop", fault_url());
+    // Today: `help: GET URL → GET URL: more than 10 redirects (a redirect loop?)`.
+    assert!(
+        !run.out.contains(&format!("GET {url} → GET {url}")),
+        "{}",
+        run.out
+    );
+    // And the check is named `GET fault`, without the path written in the spec.
+    let item = run.item("A redirect loop");
+    assert_eq!(failed_checks(&item)[0].text, "GET fault /loop");
+}
+
+#[test]
+fn bug_verbose_prints_raw_control_characters_from_the_target() {
+    let run = run_spec(
+        r#"intent "A body full of control characters" {
+  when GET fault /control
+  then status == 200
+}
+"#,
+        &["--verbose"],
+    );
+    assert!(
+        !run.out.contains('\u{1b}') && !run.out.contains('\u{7}'),
+        "the response body reached the terminal as is:\n{:?}",
+        run.out
+    );
+}
+
+/// Runs a spec with `secret token = env(VAR)` set to `secret` (in a child process), with
+/// `--verbose` and every report, and returns everything it wrote.
+fn run_with_secret(secret: &str, intent: &str) -> String {
+    const VAR: &str = "INTENT_TEST_SECRET_RUN_RS_BUG";
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("secret.intent"),
+        format!(
+            "target shop = \"http://127.0.0.1:1\"\n\nsecret token = env(\"{VAR}\")\n\n{intent}"
+        ),
+    )
+    .expect("write the spec");
+    let target = format!("shop={}", shop_url());
+    let run = run_in(
+        dir.path(),
+        &["secret.intent", "--target", &target, "--verbose"],
+        &[(VAR, secret)],
+    );
+    [run.out, run.err, run.junit, run.json, run.markdown].join("\n")
+}
+
+#[test]
+fn bug_a_secret_in_a_url_leaks_percent_encoded() {
+    let everything = run_with_secret(
+        "tok/en with space",
+        r#"intent "A secret in the path and the query" {
+  when GET shop /catalog/{token}
+    query q = token
+  then status == 200
+}
+"#,
+    );
+    // Today: `GET http://…/catalog/tok%2Fen%20with%20space?q=tok%2Fen%20with%20space` in the
+    // terminal, the verbose dump, the JSON and the JUnit report.
+    assert!(
+        !everything.contains("tok%2Fen%20with%20space"),
+        "{everything}"
+    );
+}
+
+#[test]
+fn bug_a_secret_in_a_json_body_leaks_escaped() {
+    let everything = run_with_secret(
+        r#"say "hi" now"#,
+        r#"intent "A secret in a JSON body" {
+  when POST shop /login
+    json { user: token, password: "x" }
+  then status == 200
+}
+"#,
+    );
+    // Today the verbose request body shows `{"password":"x","user":"say \"hi\" now"}`.
+    assert!(!everything.contains(r#"say \"hi\" now"#), "{everything}");
+}

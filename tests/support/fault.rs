@@ -1,0 +1,214 @@
+//! A deliberately broken HTTP server for the runner's end-to-end tests: each path misbehaves in
+//! one way a real target can.
+//!
+//! | path | behaviour |
+//! | --- | --- |
+//! | `/ok` | `200`, `{}` |
+//! | `/close` | reads the request, then closes the connection without answering |
+//! | `/reset` | reads the request, then resets the connection (RST) without answering |
+//! | `/stall` | reads the request and never answers (until the client gives up) |
+//! | `/stall-body` | sends the head and part of the body, then nothing more |
+//! | `/garbage` | `200`, `content-type: application/json`, a body that is not JSON |
+//! | `/json-string` | `200`, `content-type: application/json`, the JSON string `"hello"` |
+//! | `/control` | `200`, a text body with raw control characters and XML metacharacters |
+//! | `/huge` | `200`, an 11 MiB body with its `content-length` |
+//! | `/huge-chunked` | `200`, an 11 MiB chunked body (no length announced) |
+//! | `/2k` | `200`, a 2 KiB body with its `content-length` |
+//! | `/loop` | `302` to `/loop`, forever |
+//! | anything else | `404` |
+//!
+//! [`refused_url`] gives a URL where nothing listens.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// The size of `/huge` and `/huge-chunked`: 11 MiB, over the runner's default 10 MB cap.
+pub const HUGE: usize = 11 * 1024 * 1024;
+
+/// The base URL (`http://127.0.0.1:PORT`) of the fault server, started on first use on a
+/// background thread and shared by every test of the process.
+pub fn fault_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("fault-server".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime for the fault server");
+                runtime.block_on(async move {
+                    let listener = TcpListener::bind("127.0.0.1:0")
+                        .await
+                        .expect("bind the fault server");
+                    let address = listener.local_addr().expect("its address");
+                    tx.send(format!("http://{address}"))
+                        .expect("report the URL");
+                    loop {
+                        if let Ok((stream, _)) = listener.accept().await {
+                            tokio::spawn(serve(stream));
+                        }
+                    }
+                });
+            })
+            .expect("spawn the fault server thread");
+        rx.recv().expect("the fault server starts")
+    })
+}
+
+/// A URL where nothing listens: a port that was bound, then released.
+pub fn refused_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let address = listener.local_addr().expect("its address");
+    drop(listener);
+    format!("http://{address}")
+}
+
+/// Reads the request head (up to 64 KiB) and returns the path of its first line.
+async fn read_head(stream: &mut TcpStream) -> Option<String> {
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buffer).await.ok()?;
+        if n == 0 || head.len() > 64 * 1024 {
+            return None;
+        }
+        head.extend_from_slice(&buffer[..n]);
+    }
+    let text = String::from_utf8_lossy(&head);
+    let path = text.lines().next()?.split(' ').nth(1)?;
+    Some(path.split('?').next().unwrap_or(path).to_string())
+}
+
+async fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) {
+    let mut head = format!("HTTP/1.1 {status}\r\nconnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    // The client may give up half-way (a body over its cap): write errors are expected.
+    if stream.write_all(head.as_bytes()).await.is_ok() {
+        let _ = stream.write_all(body).await;
+    }
+    let _ = stream.shutdown().await;
+}
+
+fn json_type() -> (&'static str, String) {
+    ("content-type", "application/json".to_string())
+}
+
+fn length(n: usize) -> (&'static str, String) {
+    ("content-length", n.to_string())
+}
+
+async fn serve(mut stream: TcpStream) {
+    let Some(path) = read_head(&mut stream).await else {
+        return;
+    };
+    match path.as_str() {
+        "/ok" => respond(&mut stream, "200 OK", &[json_type(), length(2)], b"{}").await,
+        "/close" => drop(stream),
+        "/reset" => {
+            // Linger 0: closing sends RST instead of FIN. (Deprecated because a non-zero linger
+            // blocks the thread on drop; a zero one does not.)
+            #[allow(deprecated)]
+            let _ = stream.set_linger(Some(Duration::ZERO));
+            drop(stream);
+        }
+        "/stall" => {
+            // Never answer; hold the connection until the client closes it.
+            let mut sink = [0u8; 1024];
+            while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+        }
+        "/stall-body" => {
+            // The head and part of the body, then nothing until the client gives up.
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"x\": ";
+            if stream.write_all(head.as_bytes()).await.is_ok() {
+                let mut sink = [0u8; 1024];
+                while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+            }
+        }
+        "/control" => {
+            // Text a terminal would obey (clear the screen, bell, carriage return) and XML
+            // would choke on.
+            let body = b"a\x00b\x1b[2Jclear\x07\r\nnext ]]>&<";
+            respond(
+                &mut stream,
+                "200 OK",
+                &[("content-type", "text/plain".into()), length(body.len())],
+                body,
+            )
+            .await;
+        }
+        "/garbage" => {
+            let body = b"<html>this is not JSON</html>";
+            respond(
+                &mut stream,
+                "200 OK",
+                &[json_type(), length(body.len())],
+                body,
+            )
+            .await;
+        }
+        "/json-string" => {
+            let body = b"\"hello\"";
+            respond(
+                &mut stream,
+                "200 OK",
+                &[json_type(), length(body.len())],
+                body,
+            )
+            .await;
+        }
+        "/huge" => {
+            let body = vec![b'a'; HUGE];
+            respond(
+                &mut stream,
+                "200 OK",
+                &[("content-type", "text/plain".into()), length(HUGE)],
+                &body,
+            )
+            .await;
+        }
+        "/huge-chunked" => {
+            let head = "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n";
+            if stream.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let chunk = vec![b'a'; 64 * 1024];
+            let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
+            frame.extend_from_slice(&chunk);
+            frame.extend_from_slice(b"\r\n");
+            for _ in 0..HUGE / chunk.len() {
+                if stream.write_all(&frame).await.is_err() {
+                    return;
+                }
+            }
+            let _ = stream.write_all(b"0\r\n\r\n").await;
+            let _ = stream.shutdown().await;
+        }
+        "/2k" => {
+            let body = vec![b'b'; 2048];
+            respond(
+                &mut stream,
+                "200 OK",
+                &[("content-type", "text/plain".into()), length(body.len())],
+                &body,
+            )
+            .await;
+        }
+        "/loop" => {
+            respond(
+                &mut stream,
+                "302 Found",
+                &[("location", "/loop".into()), length(0)],
+                b"",
+            )
+            .await;
+        }
+        _ => respond(&mut stream, "404 Not Found", &[length(0)], b"").await,
+    }
+}
