@@ -1271,7 +1271,7 @@ target shop = "http://127.0.0.1:1"
 }
 
 #[test]
-fn bug_numbers_the_runner_computes_show_as_decimals() {
+fn whole_numbers_the_runner_computes_show_as_integers() {
     let run = run_spec(
         r#"intent "Numbers" {
   when GET shop /catalog/AB-9999
@@ -1291,7 +1291,7 @@ fn bug_numbers_the_runner_computes_show_as_decimals() {
 }
 
 #[test]
-fn bug_a_json_string_body_is_said_not_to_be_json() {
+fn a_json_string_body_is_json_without_fields() {
     let run = run_spec(
         r#"intent "A field of a JSON string" {
   when GET fault /json-string
@@ -1307,7 +1307,7 @@ fn bug_a_json_string_body_is_said_not_to_be_json() {
 }
 
 #[test]
-fn bug_an_absent_value_is_interpolated_as_the_word_absent() {
+fn an_absent_value_is_never_sent() {
     let run = run_spec(
         r#"intent "An id from a failed request" {
   when GET shop /catalog/AB-9999 as missing
@@ -1327,7 +1327,7 @@ fn bug_an_absent_value_is_interpolated_as_the_word_absent() {
 }
 
 #[test]
-fn bug_an_errored_item_is_drawn_twice() {
+fn an_errored_item_is_drawn_once() {
     let run = run_spec(
         r#"intent "A redirect loop" {
   when GET fault /loop
@@ -1342,7 +1342,7 @@ fn bug_an_errored_item_is_drawn_twice() {
 }
 
 #[test]
-fn bug_a_failed_request_line_repeats_the_method_and_url() {
+fn a_failed_request_line_names_method_and_url_once() {
     let run = run_spec(
         r#"intent "A redirect loop" {
   when GET fault /loop
@@ -1364,7 +1364,7 @@ fn bug_a_failed_request_line_repeats_the_method_and_url() {
 }
 
 #[test]
-fn bug_verbose_prints_raw_control_characters_from_the_target() {
+fn verbose_escapes_control_characters_from_the_target() {
     let run = run_spec(
         r#"intent "A body full of control characters" {
   when GET fault /control
@@ -1402,7 +1402,7 @@ fn run_with_secret(secret: &str, intent: &str) -> String {
 }
 
 #[test]
-fn bug_a_secret_in_a_url_leaks_percent_encoded() {
+fn a_secret_in_a_url_is_redacted_percent_encoded() {
     let everything = run_with_secret(
         "tok/en with space",
         r#"intent "A secret in the path and the query" {
@@ -1421,7 +1421,7 @@ fn bug_a_secret_in_a_url_leaks_percent_encoded() {
 }
 
 #[test]
-fn bug_a_secret_in_a_json_body_leaks_escaped() {
+fn a_secret_in_a_json_body_is_redacted_escaped() {
     let everything = run_with_secret(
         r#"say "hi" now"#,
         r#"intent "A secret in a JSON body" {
