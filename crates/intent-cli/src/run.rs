@@ -224,7 +224,9 @@ async fn execute(
     options: &TerminalOptions,
     out: &mut dyn Write,
 ) -> Result<RunResult, intent_runner::RunError> {
-    let (lines, mut receive) = tokio::sync::mpsc::unbounded_channel::<String>();
+    // Lines go through a plain channel that the printing loop drains every few milliseconds:
+    // waking the printer for each of thousands of fast intents would cost more than the lines.
+    let (lines, receive) = std::sync::mpsc::channel::<String>();
     let line_options = *options;
     let item_lines = lines.clone();
     let on_item: Arc<dyn Fn(&intent_ir::ItemResult) + Send + Sync> = Arc::new(move |item| {
@@ -250,13 +252,21 @@ async fn execute(
             std::future::pending::<()>().await;
         }
     };
-    let handle = tokio::spawn(intent_runner::run(plan, run_options, on_item, interrupt));
-    while let Some(line) = receive.recv().await {
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
-    handle
-        .await
-        .map_err(|e| intent_runner::RunError(format!("the runner stopped: {e}")))?
+    let mut handle = tokio::spawn(intent_runner::run(plan, run_options, on_item, interrupt));
+    let mut ticker = tokio::time::interval(std::time::Duration::from_millis(20));
+    let print = |out: &mut dyn Write| {
+        for line in receive.try_iter() {
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+    };
+    let outcome = loop {
+        tokio::select! {
+            done = &mut handle => break done,
+            _ = ticker.tick() => print(out),
+        }
+    };
+    print(out);
+    outcome.map_err(|e| intent_runner::RunError(format!("the runner stopped: {e}")))?
 }
 
 async fn stop_all(running: Vec<RunningSystem>) {

@@ -129,10 +129,14 @@ impl<'p> Env<'p> {
                 let r = self.response(name)?;
                 r.header(header).map_or(Value::Absent, Value::string)
             }
-            ExprKind::Field { base, field } => {
-                let value = self.eval(base)?;
-                self.field(base, value, field)?
-            }
+            ExprKind::Field { base, field } => match self.in_body(expr) {
+                // The common `body.a.b` reads the response in place and copies only the leaf.
+                Some(found) => Value::Json(found.clone()),
+                None => {
+                    let value = self.eval(base)?;
+                    self.field(base, value, field)?
+                }
+            },
             ExprKind::Index { base, index } => {
                 let value = self.eval(base)?;
                 let index = self.eval(index)?;
@@ -185,6 +189,28 @@ impl<'p> Env<'p> {
                 Value::bool(conform(&v.to_json(), target, self.plan).is_empty())
             }
         })
+    }
+
+    /// The JSON a chain of fields over a response body points at, without copying the body;
+    /// `None` when the chain leaves the body or a field is missing (the slow path explains).
+    fn in_body(&self, expr: &Expr) -> Option<&Json> {
+        match &expr.kind {
+            ExprKind::Response {
+                name,
+                field: ResponseField::Body,
+            } => {
+                let response = match name {
+                    None => self.latest.as_ref()?,
+                    Some(n) => match self.lookup(n)? {
+                        Value::Response(r) => r,
+                        _ => return None,
+                    },
+                };
+                response.json.as_ref().ok()
+            }
+            ExprKind::Field { base, field } => self.in_body(base)?.as_object()?.get(field),
+            _ => None,
+        }
     }
 
     fn field(&self, base: &Expr, value: Value, field: &str) -> Result<Value> {

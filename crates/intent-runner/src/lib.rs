@@ -102,53 +102,61 @@ pub async fn run(
     let shared = Arc::new(prepare(&plan, &options)?);
     let work = plan_work(&plan, &options.selection);
     let mut results: Vec<Option<ItemResult>> = vec![None; work.len()];
-    let semaphore = Arc::new(tokio::sync::Semaphore::new(options.jobs.max(1)));
-    let mut tasks = tokio::task::JoinSet::new();
-    // What to report for a case that never finishes (an interrupt).
+    // What to report for a case that never finishes (an interrupt), and the cases to run.
     let mut unfinished: Vec<Option<ItemResult>> = vec![None; results.len()];
+    let mut cases: Vec<(usize, Work)> = Vec::new();
     for (index, item) in work.into_iter().enumerate() {
-        let Some(intent_index) = item.intent else {
+        if item.intent.is_none() {
             on_item(&item.result);
             results[index] = Some(item.result);
-            continue;
-        };
-        unfinished[index] = Some(item.result.clone());
-        let shared = Arc::clone(&shared);
-        let semaphore = Arc::clone(&semaphore);
-        let on_item = Arc::clone(&on_item);
+        } else {
+            unfinished[index] = Some(item.result.clone());
+            cases.push((index, item));
+        }
+    }
+    // A fixed pool of workers takes the cases in plan order; each result is stored as soon as
+    // it is known, so an interrupt loses nothing that finished.
+    let results = Arc::new(std::sync::Mutex::new(results));
+    let queue = Arc::new(std::sync::Mutex::new(cases.into_iter()));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..options.jobs.max(1) {
+        let (shared, queue, results, on_item) = (
+            Arc::clone(&shared),
+            Arc::clone(&queue),
+            Arc::clone(&results),
+            Arc::clone(&on_item),
+        );
         tasks.spawn(async move {
-            let _permit = semaphore.acquire_owned().await;
-            let intent = &shared.plan.intents[intent_index];
-            let mut case = Case::new(&shared, item.result);
-            if let (Some(row), Some(examples)) = (item.row, &intent.examples) {
-                for (column, value) in examples.columns.iter().zip(&examples.rows[row].values) {
-                    let value = eval::Env::new(&shared.plan, &shared.globals)
-                        .eval(value)
-                        .unwrap_or(Value::Absent);
-                    case.bind(&column.name, value);
-                }
+            loop {
+                let next = queue
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .next();
+                let Some((index, item)) = next else { break };
+                let result = run_case(&shared, item).await;
+                on_item(&result);
+                results
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)[index] = Some(result);
             }
-            let result = case.run(&intent.actions).await;
-            on_item(&result);
-            (index, result)
         });
     }
     let mut interrupted = false;
     tokio::pin!(interrupt);
     loop {
         tokio::select! {
-            next = tasks.join_next() => match next {
-                None => break,
-                Some(Ok((index, result))) => results[index] = Some(result),
-                // A task that panicked is a bug in the runner; its item is reported, not lost.
-                Some(Err(_)) => {}
-            },
+            next = tasks.join_next() => if next.is_none() { break },
             () = &mut interrupt, if !interrupted => {
                 interrupted = true;
                 tasks.abort_all();
             }
         }
     }
+    let results = std::mem::take(
+        &mut *results
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
     let items = results
         .into_iter()
         .zip(unfinished)
@@ -173,6 +181,24 @@ pub async fn run(
         interrupted,
         items,
     })
+}
+
+/// Runs one intent, or one row of its examples with the row's values bound.
+async fn run_case(shared: &Shared, item: Work) -> ItemResult {
+    let Some(intent_index) = item.intent else {
+        return item.result;
+    };
+    let intent = &shared.plan.intents[intent_index];
+    let mut case = Case::new(shared, item.result);
+    if let (Some(row), Some(examples)) = (item.row, &intent.examples) {
+        for (column, value) in examples.columns.iter().zip(&examples.rows[row].values) {
+            let value = eval::Env::new(&shared.plan, &shared.globals)
+                .eval(value)
+                .unwrap_or(Value::Absent);
+            case.bind(&column.name, value);
+        }
+    }
+    case.run(&intent.actions).await
 }
 
 fn placeholder() -> ItemResult {
