@@ -2,10 +2,12 @@
 //! and the diagnostics found so far.
 
 use crate::globals::Globals;
+use crate::globals::ValueKind;
 use crate::steps::StepSig;
 use crate::{CheckOptions, Loaded};
 use intent_ir::{Source, Type};
-use intent_source::{Code, Diagnostic, FileId, Span};
+use intent_source::{Code, Diagnostic, FileId, Span, code, did_you_mean};
+use intent_syntax::ast::Ident;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) struct Context<'a> {
@@ -95,5 +97,60 @@ impl<'a> Context<'a> {
     pub fn file_stem(&self, file: FileId) -> String {
         let path = self.project_path(file);
         path.strip_suffix(".intent").unwrap_or(&path).to_string()
+    }
+
+    /// Resolves a target or dataset named in `file`: true when it is defined, visible and of
+    /// that kind (and then counted as used); otherwise reports why, with the nearest name.
+    pub fn resolve_global(&mut self, file: FileId, name: &Ident, kind: ValueKind) -> bool {
+        let code = match kind {
+            ValueKind::Target => code::UNKNOWN_TARGET,
+            ValueKind::Dataset => code::UNKNOWN_DATASET,
+            ValueKind::Let | ValueKind::Secret => code::UNKNOWN_NAME,
+        };
+        match self.globals.values.get(&name.name).copied() {
+            Some(def) if def.kind == kind && self.globals.sees(file, def.file) => {
+                self.used_globals.insert(name.name.clone());
+                true
+            }
+            Some(def) if def.kind == kind => {
+                let where_ = self.loaded.sources.get(def.file).display_path();
+                let d = self
+                    .error(
+                        code,
+                        format!("the {} `{}` is not imported here", kind.noun(), name.name),
+                        file,
+                        name.span,
+                    )
+                    .with_label("not visible in this file")
+                    .with_help(format!(
+                        "it is defined in `{where_}`; add `use \"…\"` for that file"
+                    ));
+                self.report(d);
+                false
+            }
+            _ => {
+                let known: Vec<String> = self
+                    .globals
+                    .values
+                    .iter()
+                    .filter(|(_, d)| d.kind == kind && self.globals.sees(file, d.file))
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                let mut d = self
+                    .error(
+                        code,
+                        format!("unknown {} `{}`", kind.noun(), name.name),
+                        file,
+                        name.span,
+                    )
+                    .with_label(format!("not a {}", kind.noun()));
+                d = match did_you_mean(&name.name, known.iter().map(String::as_str)) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help(kind.declaration()),
+                };
+                self.report(d);
+                false
+            }
+        }
     }
 }

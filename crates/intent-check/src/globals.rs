@@ -16,6 +16,18 @@ pub(crate) enum ValueKind {
 }
 
 impl ValueKind {
+    /// How to declare one, for the help of an unknown name.
+    pub fn declaration(self) -> &'static str {
+        match self {
+            ValueKind::Target => "declare it with `target NAME = \"http://…\"`",
+            ValueKind::Let => "declare it with `let NAME = VALUE`",
+            ValueKind::Secret => "declare it with `secret NAME = env(\"VAR\")`",
+            ValueKind::Dataset => {
+                "declare it with `dataset NAME = \"data.jsonl\" { column: type }`"
+            }
+        }
+    }
+
     pub fn noun(self) -> &'static str {
         match self {
             ValueKind::Target => "target",

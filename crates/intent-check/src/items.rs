@@ -819,58 +819,7 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
 
     fn request(&mut self, r: &ast::Request) {
         let file = self.file;
-        let target_ok = match self.cx.globals.values.get(&r.target.name) {
-            Some(def) if def.kind == ValueKind::Target && self.cx.globals.sees(file, def.file) => {
-                true
-            }
-            Some(def) if def.kind == ValueKind::Target => {
-                let where_ = self.cx.loaded.sources.get(def.file).display_path();
-                let d = self
-                    .cx
-                    .error(
-                        code::UNKNOWN_TARGET,
-                        format!("the target `{}` is not imported here", r.target.name),
-                        file,
-                        r.target.span,
-                    )
-                    .with_label("not visible in this file")
-                    .with_help(format!(
-                        "it is defined in `{where_}`; add `use \"…\"` for that file"
-                    ));
-                self.cx.report(d);
-                false
-            }
-            _ => {
-                let targets: Vec<String> = self
-                    .cx
-                    .globals
-                    .values
-                    .iter()
-                    .filter(|(_, d)| {
-                        d.kind == ValueKind::Target && self.cx.globals.sees(file, d.file)
-                    })
-                    .map(|(n, _)| n.clone())
-                    .collect();
-                let mut d = self
-                    .cx
-                    .error(
-                        code::UNKNOWN_TARGET,
-                        format!("unknown target `{}`", r.target.name),
-                        file,
-                        r.target.span,
-                    )
-                    .with_label("not a target");
-                d = match did_you_mean(&r.target.name, targets.iter().map(String::as_str)) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None => d.with_help("declare it with `target NAME = \"http://…\"`"),
-                };
-                self.cx.report(d);
-                false
-            }
-        };
-        if target_ok {
-            self.cx.used_globals.insert(r.target.name.clone());
-        }
+        self.cx.resolve_global(file, &r.target, ValueKind::Target);
         let path = r
             .path
             .parts
@@ -1043,40 +992,10 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
     fn evaluation(&mut self, e: &ast::Evaluate) -> Option<ir::Evaluation> {
         let file = self.file;
         self.scope = Scope::new(BlockKind::Evaluate);
-        let dataset = match self.cx.globals.values.get(&e.dataset.name) {
-            Some(def) if def.kind == ValueKind::Dataset && self.cx.globals.sees(file, def.file) => {
-                Some(e.dataset.name.clone())
-            }
-            _ => {
-                let datasets: Vec<String> = self
-                    .cx
-                    .globals
-                    .values
-                    .iter()
-                    .filter(|(_, d)| {
-                        d.kind == ValueKind::Dataset && self.cx.globals.sees(file, d.file)
-                    })
-                    .map(|(n, _)| n.clone())
-                    .collect();
-                let mut d = self
-                    .cx
-                    .error(
-                        code::UNKNOWN_DATASET,
-                        format!("unknown dataset `{}`", e.dataset.name),
-                        file,
-                        e.dataset.span,
-                    )
-                    .with_label("not a dataset");
-                d = match did_you_mean(&e.dataset.name, datasets.iter().map(String::as_str)) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None => d.with_help(
-                        "declare it with `dataset NAME = \"data.jsonl\" { column: type }`",
-                    ),
-                };
-                self.cx.report(d);
-                None
-            }
-        };
+        let dataset = self
+            .cx
+            .resolve_global(file, &e.dataset, ValueKind::Dataset)
+            .then(|| e.dataset.name.clone());
         let columns = dataset
             .as_ref()
             .and_then(|name| {
@@ -1089,9 +1008,6 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
             })
             .map(|(f, d)| self.cx.lower_fields(f, &d.columns))
             .unwrap_or_default();
-        if dataset.is_some() {
-            self.cx.used_globals.insert(e.dataset.name.clone());
-        }
         let row_type = if dataset.is_some() {
             Type::Record {
                 fields: columns,
@@ -1282,19 +1198,7 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
         let scope = match &p.scope {
             ast::PolicyScope::Responses { from, .. } => {
                 if let Some(target) = from {
-                    let ok = self.cx.globals.values.get(&target.name).is_some_and(|d| {
-                        d.kind == ValueKind::Target && self.cx.globals.sees(file, d.file)
-                    });
-                    if ok {
-                        self.cx.used_globals.insert(target.name.clone());
-                    } else {
-                        let d = self
-                            .cx
-                            .error(code::UNKNOWN_TARGET, format!("unknown target `{}`", target.name), file, target.span)
-                            .with_label("not a target")
-                            .with_help("name a target declared with `target NAME = ...` in this file or one it imports");
-                        self.cx.report(d);
-                    }
+                    self.cx.resolve_global(file, target, ValueKind::Target);
                 }
                 PolicyScope::Responses {
                     target: from.as_ref().map(|t| t.name.clone()),

@@ -18,6 +18,12 @@ mod types;
 pub use items::tag_expr;
 pub use load::{Loaded, LoadedFile, load, spec_files_in};
 
+/// Lexical path helpers shared with the command line: the project's paths are compared and
+/// shown without touching the file system.
+pub mod paths {
+    pub use crate::load::{absolute, normalise};
+}
+
 use intent_source::Diagnostic;
 use std::path::PathBuf;
 

@@ -230,7 +230,7 @@ fn read_text(path: &Path) -> (String, Option<ReadProblem>) {
 }
 
 /// Removes `.` and resolves `..` lexically, so imported paths read naturally in diagnostics.
-pub(crate) fn normalise(path: &Path) -> PathBuf {
+pub fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -246,7 +246,7 @@ pub(crate) fn normalise(path: &Path) -> PathBuf {
 
 /// An absolute, lexically normalised path (without touching the file system, so a missing
 /// file still has a place).
-pub(crate) fn absolute(path: &Path) -> PathBuf {
+pub fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {

@@ -27,11 +27,12 @@
 //!
 //! See `docs/configuration.md` for how these URLs combine with `--target` and `--env`.
 
+use intent_check::paths::{absolute, normalise};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use thiserror::Error;
 
@@ -405,29 +406,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 
 /// `root.join(path)`, lexically normalised (an absolute `path` stays where it points).
 fn resolve(root: &Path, path: &str) -> PathBuf {
-    normalize(&root.join(path))
-}
-
-/// An absolute, lexically normalised path; the file system is not touched, so a missing file
-/// still has a place (the same rule as the checker's dataset paths).
-fn absolute(path: &Path) -> PathBuf {
-    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    normalize(&joined)
-}
-
-/// Drops `.` components and folds `name/..` away.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir if out.file_name().is_some_and(|n| n != "..") => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    normalise(&root.join(path))
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.

@@ -300,6 +300,35 @@ pub enum BinaryOp {
     Div,
 }
 
+impl BinaryOp {
+    /// The operator as written in a spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::In => "in",
+            BinaryOp::NotIn => "not in",
+            BinaryOp::Matches => "matches",
+            BinaryOp::NotMatches => "not matches",
+            BinaryOp::Contains => "contains",
+            BinaryOp::NotContains => "not contains",
+            BinaryOp::StartsWith => "starts with",
+            BinaryOp::EndsWith => "ends with",
+            BinaryOp::Range => "..",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::And => "and",
+            BinaryOp::Or => "or",
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Quantifier {

@@ -640,7 +640,7 @@ impl Env<'_> {
                         rhs: hi,
                     } => format!(
                         "{} {}..{}",
-                        op_text(*op),
+                        op.as_str(),
                         shown(lo, &self.eval(lo)?),
                         shown(hi, &self.eval(hi)?)
                     ),
@@ -649,7 +649,7 @@ impl Env<'_> {
                         if *op == BinaryOp::Eq {
                             value
                         } else {
-                            format!("{} {value}", op_text(*op))
+                            format!("{} {value}", op.as_str())
                         }
                     }
                 };
@@ -788,32 +788,6 @@ fn snippet(text: &str) -> String {
         format!("{cut:?}…")
     } else {
         format!("{cut:?}")
-    }
-}
-
-fn op_text(op: BinaryOp) -> &'static str {
-    match op {
-        BinaryOp::Eq => "==",
-        BinaryOp::Ne => "!=",
-        BinaryOp::Lt => "<",
-        BinaryOp::Le => "<=",
-        BinaryOp::Gt => ">",
-        BinaryOp::Ge => ">=",
-        BinaryOp::In => "in",
-        BinaryOp::NotIn => "not in",
-        BinaryOp::Matches => "matches",
-        BinaryOp::NotMatches => "not matches",
-        BinaryOp::Contains => "contains",
-        BinaryOp::NotContains => "not contains",
-        BinaryOp::StartsWith => "starts with",
-        BinaryOp::EndsWith => "ends with",
-        BinaryOp::Range => "..",
-        BinaryOp::Add => "+",
-        BinaryOp::Sub => "-",
-        BinaryOp::Mul => "*",
-        BinaryOp::Div => "/",
-        BinaryOp::And => "and",
-        BinaryOp::Or => "or",
     }
 }
 
