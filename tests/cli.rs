@@ -352,3 +352,51 @@ fn compile_refuses_invalid_specs_without_writing() {
     assert!(err.contains("E2013"), "{err}");
     assert!(!plan_path.exists());
 }
+
+#[test]
+fn run_refuses_bad_options_before_sending_anything() {
+    let specs = intent_tests::repo_root().join("examples/shop/specs/catalog.intent");
+    let specs = specs.to_str().expect("path");
+    let cases: [(&[&str], &str); 5] = [
+        (&["--report", "pdf=out.pdf"], "unknown report kind `pdf`"),
+        (&["--shard", "3/2"], "K must be between 1 and N"),
+        (&["--tags", "@smoke and"], "invalid tag expression"),
+        (
+            &["--target", "nope=http://127.0.0.1:1"],
+            "the specs have no target `nope`",
+        ),
+        (&["--target", "shop"], "write NAME=URL"),
+    ];
+    for (extra, message) in cases {
+        let mut args = vec!["run", specs, "--no-start"];
+        args.extend_from_slice(extra);
+        let (status, _, err) = intent(&args);
+        assert_eq!(status, Status::Invalid, "{extra:?}: {err}");
+        assert!(err.contains(message), "{extra:?}: {err}");
+    }
+}
+
+#[test]
+fn run_refuses_a_plan_of_another_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = dir.path().join("plan.json");
+    let specs = intent_tests::repo_root().join("examples/shop/specs/catalog.intent");
+    let (status, _, _) = intent(&[
+        "compile",
+        specs.to_str().expect("path"),
+        "-o",
+        plan.to_str().expect("path"),
+    ]);
+    assert_eq!(status, Status::Success);
+    let text = std::fs::read_to_string(&plan)
+        .expect("plan")
+        .replace("intent-plan/1", "intent-plan/0");
+    std::fs::write(&plan, text).expect("write");
+    let (status, _, err) = intent(&["run", "--plan", plan.to_str().expect("path"), "--no-start"]);
+    assert_eq!(status, Status::Invalid);
+    assert!(err.contains("has the format `intent-plan/0`"), "{err}");
+    std::fs::write(&plan, "{ not json").expect("write");
+    let (status, _, err) = intent(&["run", "--plan", plan.to_str().expect("path"), "--no-start"]);
+    assert_eq!(status, Status::Invalid);
+    assert!(err.contains("is not a plan"), "{err}");
+}
