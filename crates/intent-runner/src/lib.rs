@@ -359,14 +359,23 @@ fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
             });
         }
     }
-    for p in &plan.policies {
-        if selection.tags.is_none() && selection.names.is_empty() && selection.shard.is_none() {
-            work.push(Work {
-                result: not_run(ItemKind::Policy, &p.id, &p.title, p.file, &[], &p.source),
-                intent: None,
-                row: None,
-            });
-        }
+    // Policies and monitors carry no tags or titles to select: they are listed when nothing is
+    // selected by tag or name, each in the one shard its id falls in.
+    let unfiltered = selection.tags.is_none() && selection.names.is_empty();
+    let in_shard = |id: &StableId| unfiltered && selection.shard.is_none_or(|s| s.contains(id));
+    for p in plan.policies.iter().filter(|p| in_shard(&p.id)) {
+        work.push(Work {
+            result: not_run(ItemKind::Policy, &p.id, &p.title, p.file, &[], &p.source),
+            intent: None,
+            row: None,
+        });
+    }
+    for m in plan.monitors.iter().filter(|m| in_shard(&m.id)) {
+        work.push(Work {
+            result: not_run(ItemKind::Monitor, &m.id, &m.title, m.file, &[], &m.source),
+            intent: None,
+            row: None,
+        });
     }
     work
 }
