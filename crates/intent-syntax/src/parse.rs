@@ -6,6 +6,7 @@ use crate::lower::{Lower, lower_item, lower_tag_expr};
 use crate::{errors, scan};
 use intent_source::{Diagnostic, FileId, Span, code};
 use pest::Parser;
+use rayon::prelude::*;
 use std::num::NonZeroUsize;
 use std::sync::{Mutex, Once};
 
@@ -16,6 +17,10 @@ pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 /// The most rule calls pest may make for one item. Bounds the time of pathological input
 /// (backtracking) to a fraction of a second while leaving large real items untouched.
 const CALL_LIMIT: usize = 50_000_000;
+
+/// How many items one parallel task parses at least: enough that the cost of a task is small
+/// next to the parsing, few enough that two cores share a large file evenly.
+const REGIONS_PER_TASK: usize = 32;
 
 /// The syntax tree of a file and every problem found in it.
 #[derive(Debug, Default)]
@@ -100,23 +105,35 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         bounds.insert(0, 0);
     }
     bounds.push(text.len());
-    for region in bounds.windows(2) {
-        let (start, end) = (region[0], region[1]);
-        let problems: Vec<Diagnostic> = scan
-            .problems
-            .iter()
-            .filter(|(at, _)| {
-                (start..end.max(start + 1)).contains(at) || (*at == end && end == text.len())
-            })
-            .map(|(_, d)| d.clone())
-            .collect();
-        if !problems.is_empty() {
-            // The scanner's diagnostics point where the mistake is; pest would only say that
-            // the item ends oddly.
-            out.diagnostics.extend(problems);
-            continue;
-        }
-        parse_region(file, text, start, end, &mut out);
+    // Items are independent once the scanner has found where each starts, so the regions are
+    // parsed in parallel; collecting keeps them in file order.
+    let regions: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    let parts: Vec<Parsed> = regions
+        .par_iter()
+        .with_min_len(REGIONS_PER_TASK)
+        .map(|&(start, end)| {
+            let mut part = Parsed::default();
+            let problems: Vec<Diagnostic> = scan
+                .problems
+                .iter()
+                .filter(|(at, _)| {
+                    (start..end.max(start + 1)).contains(at) || (*at == end && end == text.len())
+                })
+                .map(|(_, d)| d.clone())
+                .collect();
+            if problems.is_empty() {
+                parse_region(file, text, start, end, &mut part);
+            } else {
+                // The scanner's diagnostics point where the mistake is; pest would only say
+                // that the item ends oddly.
+                part.diagnostics = problems;
+            }
+            part
+        })
+        .collect();
+    for part in parts {
+        out.file.items.extend(part.file.items);
+        out.diagnostics.extend(part.diagnostics);
     }
     if out.file.items.is_empty() && out.diagnostics.is_empty() {
         out.diagnostics.push(
