@@ -83,7 +83,7 @@ fn mutated_specs_give_diagnostics_never_panics() {
             let mutated = mutate(&text, &mut noise);
             let spec = dir.path().join("mutated.intent");
             std::fs::write(&spec, &mutated).expect("write");
-            let loaded = load(&[spec.clone()]);
+            let loaded = load(std::slice::from_ref(&spec));
             let result = check(&loaded, &CheckOptions::default());
             for d in &result.diagnostics {
                 assert!(
