@@ -45,12 +45,6 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Checked {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
-
 /// Checks a loaded spec set and lowers it to a plan. The diagnostics of loading are included.
 pub fn check(loaded: &Loaded, options: &CheckOptions) -> Checked {
     let mut cx = context::Context::new(loaded, options);

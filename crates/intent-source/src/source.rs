@@ -100,14 +100,6 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
-    /// The file already loaded from `path`, so imports are read once.
-    pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.path == path)
-            .map(|i| FileId(i as u32))
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()

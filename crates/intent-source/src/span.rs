@@ -35,19 +35,6 @@ impl Span {
         }
     }
 
-    /// This span moved `base` bytes later, for spans measured in a slice of a file.
-    pub fn shifted(self, base: usize) -> Span {
-        Span::new(self.start as usize + base, self.end as usize + base)
-    }
-
-    pub fn len(self) -> usize {
-        (self.end - self.start) as usize
-    }
-
-    pub fn is_empty(self) -> bool {
-        self.start == self.end
-    }
-
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
@@ -96,6 +83,5 @@ mod tests {
     #[test]
     fn to_covers_both_spans() {
         assert_eq!(Span::new(5, 8).to(Span::new(2, 6)), Span::new(2, 8));
-        assert_eq!(Span::new(1, 2).shifted(10), Span::new(11, 12));
     }
 }

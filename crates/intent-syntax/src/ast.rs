@@ -248,16 +248,6 @@ pub enum TagExpr {
 }
 
 impl TagExpr {
-    /// Whether an item with these tags (names without `@`) is selected.
-    pub fn matches(&self, tags: &[impl AsRef<str>]) -> bool {
-        match self {
-            TagExpr::Tag(t) => tags.iter().any(|x| x.as_ref() == t.name),
-            TagExpr::Not(e) => !e.matches(tags),
-            TagExpr::And(a, b) => a.matches(tags) && b.matches(tags),
-            TagExpr::Or(a, b) => a.matches(tags) || b.matches(tags),
-        }
-    }
-
     /// Every tag named in the expression.
     pub fn tags(&self) -> Vec<&Tag> {
         match self {

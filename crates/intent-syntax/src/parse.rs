@@ -29,12 +29,6 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Parsed {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
-
 fn configure_pest() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
