@@ -1435,3 +1435,54 @@ fn a_secret_in_a_json_body_is_redacted_escaped() {
     // Today the verbose request body shows `{"password":"x","user":"say \"hi\" now"}`.
     assert!(!everything.contains(r#"say \"hi\" now"#), "{everything}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sessions and redirects
+
+#[test]
+fn cookies_are_kept_within_an_intent_and_never_shared() {
+    let run = run_spec(
+        r#"intent "A session cookie goes back to the server" {
+  when GET fault /cookie/set
+  when GET fault /cookie/echo
+  then body.cookie == "session=abc123"
+  when GET fault /cookie/clear
+  when GET fault /cookie/echo
+  then body.cookie == ""
+}
+
+intent "Another intent starts without the cookie" {
+  when GET fault /cookie/echo
+  then body.cookie == ""
+}
+"#,
+        &["--jobs", "1"],
+    );
+    for title in [
+        "A session cookie goes back to the server",
+        "Another intent starts without the cookie",
+    ] {
+        let item = run.item(title);
+        assert_eq!(item.status, intent_ir::Status::Passed, "{item:#?}");
+    }
+}
+
+#[test]
+fn redirects_are_followed() {
+    let run = run_spec(
+        r#"intent "A redirect leads to the answer" {
+  when GET fault /redirect-ok
+  then status == 200
+  and body == {}
+}
+"#,
+        &[],
+    );
+    let item = run.item("A redirect leads to the answer");
+    assert_eq!(item.status, intent_ir::Status::Passed, "{item:#?}");
+    assert!(
+        item.requests[0].url.ends_with("/ok"),
+        "the final URL is recorded: {:?}",
+        item.requests[0]
+    );
+}

@@ -67,8 +67,9 @@ pub fn refused_url() -> String {
     format!("http://{address}")
 }
 
-/// Reads the request head (up to 64 KiB) and returns the path of its first line.
-async fn read_head(stream: &mut TcpStream) -> Option<String> {
+/// Reads the request head (up to 64 KiB) and returns the path of its first line and the
+/// value of its `cookie` header (empty when there is none).
+async fn read_head(stream: &mut TcpStream) -> Option<(String, String)> {
     let mut head = Vec::new();
     let mut buffer = [0u8; 4096];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -80,7 +81,14 @@ async fn read_head(stream: &mut TcpStream) -> Option<String> {
     }
     let text = String::from_utf8_lossy(&head);
     let path = text.lines().next()?.split(' ').nth(1)?;
-    Some(path.split('?').next().unwrap_or(path).to_string())
+    let cookie = text
+        .lines()
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+        })
+        .map_or(String::new(), |(_, v)| v.trim().to_string());
+    Some((path.split('?').next().unwrap_or(path).to_string(), cookie))
 }
 
 async fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) {
@@ -105,11 +113,45 @@ fn length(n: usize) -> (&'static str, String) {
 }
 
 async fn serve(mut stream: TcpStream) {
-    let Some(path) = read_head(&mut stream).await else {
+    let Some((path, cookie)) = read_head(&mut stream).await else {
         return;
     };
     match path.as_str() {
         "/ok" => respond(&mut stream, "200 OK", &[json_type(), length(2)], b"{}").await,
+        // A session: set, echoed back as the client sends it, cleared.
+        "/cookie/set" => {
+            let set = ("set-cookie", "session=abc123; Path=/; HttpOnly".to_string());
+            respond(&mut stream, "200 OK", &[set, json_type(), length(2)], b"{}").await;
+        }
+        "/cookie/clear" => {
+            let clear = ("set-cookie", "session=; Max-Age=0; Path=/".to_string());
+            respond(
+                &mut stream,
+                "200 OK",
+                &[clear, json_type(), length(2)],
+                b"{}",
+            )
+            .await;
+        }
+        "/cookie/echo" => {
+            let body = serde_json::json!({ "cookie": cookie }).to_string();
+            respond(
+                &mut stream,
+                "200 OK",
+                &[json_type(), length(body.len())],
+                body.as_bytes(),
+            )
+            .await;
+        }
+        "/redirect-ok" => {
+            respond(
+                &mut stream,
+                "302 Found",
+                &[("location", "/ok".into()), length(0)],
+                b"",
+            )
+            .await;
+        }
         "/close" => drop(stream),
         "/reset" => {
             // Linger 0: closing sends RST instead of FIN. (Deprecated because a non-zero linger
