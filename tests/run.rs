@@ -1486,3 +1486,60 @@ fn redirects_are_followed() {
         item.requests[0]
     );
 }
+
+#[test]
+fn requests_are_built_from_every_clause_and_the_targets_defaults() {
+    let run = run_fault_spec(
+        r#"target dead = "http://127.0.0.1:1"
+target shop = "http://127.0.0.1:1"
+target fault = "http://127.0.0.1:1" {
+  header "X-Team" = "checkout"
+  header "X-Trace" = "from-target"
+  timeout 2s
+}
+
+intent "Query, headers and a form body" {
+  when POST fault /echo?fixed=1
+    query page = 2
+    query "per page" = "a b"
+    header "X-Trace" = "from-request"
+    auth basic "ann", "pw"
+    form { name: "Ann Lee", qty: 2 }
+  then body.method == "POST"
+  and body.target == "/echo?fixed=1&page=2&per%20page=a%20b"
+  and body.authorization == "Basic YW5uOnB3"
+  and body.x_team == "checkout"
+  and body.x_trace == "from-request"
+  and body.content_type == "application/x-www-form-urlencoded"
+  and body.body == "name=Ann+Lee&qty=2"
+}
+
+intent "A raw body and a bearer token" {
+  when PUT fault /echo
+    auth bearer "t0k"
+    body """plain text"""
+  then body.method == "PUT"
+  and body.authorization == "Bearer t0k"
+  and body.content_type starts with "text/plain"
+  and body.body == "plain text"
+}
+
+intent "A JSON body" {
+  when PATCH fault /echo
+    json { items: [1, 2], ok: true }
+  then body.content_type == "application/json"
+  and body.body == "\{\"items\":[1,2],\"ok\":true\}"
+}
+"#,
+        &[],
+    )
+    .0;
+    for title in [
+        "Query, headers and a form body",
+        "A raw body and a bearer token",
+        "A JSON body",
+    ] {
+        let item = run.item(title);
+        assert_eq!(item.status, intent_ir::Status::Passed, "{item:#?}");
+    }
+}

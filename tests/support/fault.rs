@@ -67,28 +67,74 @@ pub fn refused_url() -> String {
     format!("http://{address}")
 }
 
-/// Reads the request head (up to 64 KiB) and returns the path of its first line and the
-/// value of its `cookie` header (empty when there is none).
-async fn read_head(stream: &mut TcpStream) -> Option<(String, String)> {
+/// The head of a request, and the bytes of its body read with it.
+struct Head {
+    path: String,
+    /// The path with its query, as sent.
+    target: String,
+    method: String,
+    headers: Vec<(String, String)>,
+    rest: Vec<u8>,
+}
+
+impl Head {
+    fn header(&self, name: &str) -> String {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map_or(String::new(), |(_, v)| v.clone())
+    }
+}
+
+/// Reads the request head (up to 64 KiB).
+async fn read_head(stream: &mut TcpStream) -> Option<Head> {
     let mut head = Vec::new();
     let mut buffer = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+    let end = loop {
+        if let Some(i) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
         let n = stream.read(&mut buffer).await.ok()?;
         if n == 0 || head.len() > 64 * 1024 {
             return None;
         }
         head.extend_from_slice(&buffer[..n]);
+    };
+    let rest = head[end + 4..].to_vec();
+    let text = String::from_utf8_lossy(&head[..end]).into_owned();
+    let mut lines = text.lines();
+    let mut first = lines.next()?.split(' ');
+    let method = first.next()?.to_string();
+    let target = first.next()?.to_string();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Some(Head {
+        path: target.split('?').next().unwrap_or(&target).to_string(),
+        target,
+        method,
+        headers,
+        rest,
+    })
+}
+
+/// The rest of a request body, as long as its `content-length` says (at most 1 MiB).
+async fn read_body(stream: &mut TcpStream, head: &Head) -> Vec<u8> {
+    let length: usize = head
+        .header("content-length")
+        .parse()
+        .unwrap_or(0)
+        .min(1024 * 1024);
+    let mut body = head.rest.clone();
+    let mut buffer = [0u8; 4096];
+    while body.len() < length {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => body.extend_from_slice(&buffer[..n]),
+        }
     }
-    let text = String::from_utf8_lossy(&head);
-    let path = text.lines().next()?.split(' ').nth(1)?;
-    let cookie = text
-        .lines()
-        .find_map(|l| {
-            l.split_once(':')
-                .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
-        })
-        .map_or(String::new(), |(_, v)| v.trim().to_string());
-    Some((path.split('?').next().unwrap_or(path).to_string(), cookie))
+    body
 }
 
 async fn respond(stream: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[u8]) {
@@ -113,10 +159,10 @@ fn length(n: usize) -> (&'static str, String) {
 }
 
 async fn serve(mut stream: TcpStream) {
-    let Some((path, cookie)) = read_head(&mut stream).await else {
+    let Some(head) = read_head(&mut stream).await else {
         return;
     };
-    match path.as_str() {
+    match head.path.as_str() {
         "/ok" => respond(&mut stream, "200 OK", &[json_type(), length(2)], b"{}").await,
         // A session: set, echoed back as the client sends it, cleared.
         "/cookie/set" => {
@@ -134,12 +180,33 @@ async fn serve(mut stream: TcpStream) {
             .await;
         }
         "/cookie/echo" => {
-            let body = serde_json::json!({ "cookie": cookie }).to_string();
+            let body = serde_json::json!({ "cookie": head.header("cookie") }).to_string();
             respond(
                 &mut stream,
                 "200 OK",
                 &[json_type(), length(body.len())],
                 body.as_bytes(),
+            )
+            .await;
+        }
+        // The request as the server saw it, for tests of how requests are built.
+        "/echo" => {
+            let body = read_body(&mut stream, &head).await;
+            let echo = serde_json::json!({
+                "method": head.method,
+                "target": head.target,
+                "authorization": head.header("authorization"),
+                "content_type": head.header("content-type"),
+                "x_team": head.header("x-team"),
+                "x_trace": head.header("x-trace"),
+                "body": String::from_utf8_lossy(&body),
+            })
+            .to_string();
+            respond(
+                &mut stream,
+                "200 OK",
+                &[json_type(), length(echo.len())],
+                echo.as_bytes(),
             )
             .await;
         }
