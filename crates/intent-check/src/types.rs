@@ -123,16 +123,7 @@ impl<'t> TypeTable<'t> {
             Type::Regex => Family::Regex,
             Type::Detector => Family::Detector,
             Type::Response { .. } => Family::Response,
-            Type::Literal { value } => match value {
-                Literal::Null => Family::Null,
-                Literal::Bool(_) => Family::Bool,
-                Literal::Int(_) | Literal::Decimal(_) => Family::Number,
-                Literal::String(_) => Family::Text,
-                Literal::Duration(_) => Family::Duration,
-                Literal::Percent(_) => Family::Percent,
-                Literal::Size(_) => Family::Size,
-                Literal::Rate(_) => Family::Rate,
-            },
+            Type::Literal { value } => literal_family(value),
             Type::Union { options } => {
                 let mut families = options
                     .iter()

@@ -84,19 +84,10 @@ pub fn markdown(result: &RunResult) -> String {
         }
     }
 
-    let not_run: Vec<&ItemResult> = result
-        .items
-        .iter()
-        .filter(|i| matches!(i.status, Status::NotRun | Status::Skipped))
-        .collect();
+    let not_run = crate::text::not_run(result);
     if !not_run.is_empty() {
         out.push_str("\n### Not run\n\n");
-        for item in not_run {
-            let how = if item.status == Status::Skipped {
-                "skipped: "
-            } else {
-                ""
-            };
+        for (item, how) in not_run {
             out.push_str(&format!(
                 "- {} **{}**: {how}{} ({})\n",
                 item.kind.as_str(),

@@ -347,19 +347,10 @@ fn on_char_boundaries(text: &str, span: Span) -> Span {
 /// time, and a note when the run was interrupted. Ends with a newline.
 pub fn summary(result: &RunResult, options: &TerminalOptions) -> String {
     let mut out = String::new();
-    let not_run: Vec<&ItemResult> = result
-        .items
-        .iter()
-        .filter(|i| matches!(i.status, Status::NotRun | Status::Skipped))
-        .collect();
+    let not_run = crate::text::not_run(result);
     if !not_run.is_empty() {
         out.push_str("not run:\n");
-        for item in not_run {
-            let how = if item.status == Status::Skipped {
-                "skipped: "
-            } else {
-                ""
-            };
+        for (item, how) in not_run {
             out.push_str(&format!(
                 "  - {}  {}: {how}{}\n",
                 item.kind.as_str(),

@@ -174,6 +174,31 @@ pub(crate) fn one_line(text: &str, max: usize) -> String {
 /// The longest text shown for a value in a line of a report.
 pub(crate) const MAX_VALUE: usize = 200;
 
+/// The items that did not run, each with `skipped: ` before its reason when it was skipped,
+/// for the summaries that list them.
+pub(crate) fn not_run(result: &RunResult) -> Vec<(&ItemResult, &'static str)> {
+    result
+        .items
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.status,
+                intent_ir::Status::NotRun | intent_ir::Status::Skipped
+            )
+        })
+        .map(|i| {
+            (
+                i,
+                if i.status == intent_ir::Status::Skipped {
+                    "skipped: "
+                } else {
+                    ""
+                },
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
