@@ -283,13 +283,9 @@ impl<'s> Case<'s> {
         let mut until_held = request.options.retry.is_none();
         let mut last_until: Option<String> = None;
         for attempt in 1..=attempts {
-            let mut prepared = prepared.clone();
-            if let Some(cookie) = self.cookie_header() {
-                prepared.headers.push(("cookie".into(), cookie));
-            }
             let sent = Instant::now();
-            let outcome = self.shared.http.send(&prepared).await;
-            let redacted_url = self.redactor.redact(&prepared.url);
+            let cookie = self.cookie_header();
+            let outcome = self.shared.http.send(&prepared, cookie.as_deref()).await;
             match outcome {
                 Err(error) => {
                     let error = self.redactor.redact(&error);
@@ -298,21 +294,18 @@ impl<'s> Case<'s> {
                         tokio::time::sleep(pause).await;
                         continue;
                     }
+                    let url = self.redactor.redact(&prepared.url);
+                    let message = format!("{} {url}: {error}", prepared.method);
                     self.result.requests.push(RequestRecord {
                         id: request.id.clone(),
                         method: prepared.method.clone(),
-                        url: redacted_url,
+                        url,
                         status: None,
                         duration_ms: sent.elapsed().as_secs_f64() * 1000.0,
                         error: Some(error.clone()),
                         source: request.source.clone(),
                     });
                     let request_index = self.last_request();
-                    let message = format!(
-                        "{} {}: {error}",
-                        prepared.method,
-                        self.redactor.redact(&prepared.url)
-                    );
                     self.failed(
                         request.id.clone(),
                         text,

@@ -72,7 +72,8 @@ impl Http {
 
     /// Sends a request and reads its whole body. A failure is the cause in words (refused,
     /// reset, timed out, too large); the caller names the request.
-    pub async fn send(&self, request: &Prepared) -> Result<Response, String> {
+    /// `cookie` is the case's session, sent as the `cookie` header.
+    pub async fn send(&self, request: &Prepared, cookie: Option<&str>) -> Result<Response, String> {
         let started = Instant::now();
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|_| format!("invalid method {}", request.method))?;
@@ -82,6 +83,9 @@ impl Http {
             .timeout(request.timeout);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
+        }
+        if let Some(cookie) = cookie {
+            builder = builder.header("cookie", cookie);
         }
         if let Some((user, password)) = &request.basic {
             builder = builder.basic_auth(user, Some(password));
