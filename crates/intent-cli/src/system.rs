@@ -902,8 +902,8 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn stop_kills_the_whole_process_group() {
+    /// A system whose shell leaves a background `sleep` behind, and that sleep's pid.
+    async fn start_with_grandchild() -> (RunningSystem, u32) {
         let config = config(
             &[
                 "sh",
@@ -915,6 +915,12 @@ mod tests {
         );
         let system = start("files", &config, None).await.unwrap();
         let grandchild = number_after(&system.output_tail().lines().join("\n"), "grandchild ");
+        (system, grandchild)
+    }
+
+    #[tokio::test]
+    async fn stop_kills_the_whole_process_group() {
+        let (system, grandchild) = start_with_grandchild().await;
         let leader = system.pid();
         assert!(!gone(grandchild));
         system.stop().await;
@@ -928,17 +934,7 @@ mod tests {
 
     #[tokio::test]
     async fn dropping_a_running_system_kills_its_group() {
-        let config = config(
-            &[
-                "sh",
-                "-c",
-                "sleep 30 & echo \"grandchild $!\"; python3 -u -m http.server 0 --bind 127.0.0.1",
-            ],
-            Duration::from_secs(20),
-            Some(PYTHON_URL),
-        );
-        let system = start("files", &config, None).await.unwrap();
-        let grandchild = number_after(&system.output_tail().lines().join("\n"), "grandchild ");
+        let (system, grandchild) = start_with_grandchild().await;
         let leader = system.pid();
         drop(system);
         // SIGKILL was sent synchronously; a background task reaps the processes.
