@@ -1543,3 +1543,57 @@ intent "A JSON body" {
         assert_eq!(item.status, intent_ir::Status::Passed, "{item:#?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Environments and CI annotations
+
+#[test]
+fn an_environment_of_intent_toml_sets_the_url_and_ci_gets_annotations() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("intent.toml"),
+        format!(
+            "[targets.shop]\nurl = \"http://127.0.0.1:1\"\nenvironments = {{ local = \"{}\" }}\n",
+            shop_url()
+        ),
+    )
+    .expect("write intent.toml");
+    std::fs::write(
+        dir.path().join("env.intent"),
+        r#"target shop = "http://127.0.0.1:1"
+
+intent "The shop is healthy" {
+  when GET shop /health
+  then status == 200
+}
+
+intent "The shop answers 201" {
+  when GET shop /health
+  then status == 201
+}
+"#,
+    )
+    .expect("write the spec");
+    let args = ["run", "--no-start", "env.intent", "--env", "local"];
+    let (code, out, err) = intent_in(dir.path(), &args, &[("GITHUB_ACTIONS", "true")]);
+    assert_eq!(status_of(code), Status::Failed, "{out}\n{err}");
+    assert!(
+        out.contains("✓ intent  The shop is healthy"),
+        "the environment's URL is used: {out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("::error file=env.intent,line=10,")),
+        "one annotation on the failing check's line: {out}"
+    );
+    let (code, _, err) = intent_in(
+        dir.path(),
+        &["run", "--no-start", "env.intent", "--env", "prod"],
+        &[],
+    );
+    assert_eq!(status_of(code), Status::Invalid);
+    assert!(
+        err.contains("local"),
+        "an unknown environment names the known ones: {err}"
+    );
+}
