@@ -230,6 +230,8 @@ fn read_text(path: &Path) -> (String, Option<ReadProblem>) {
 }
 
 /// Removes `.` and resolves `..` lexically, so imported paths read naturally in diagnostics.
+/// `..` above the root is the root, as the file system has it, so a path that climbs out reads
+/// the same wherever the project is checked out.
 pub fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
@@ -238,6 +240,7 @@ pub fn normalise(path: &Path) -> PathBuf {
             Component::ParentDir if out.file_name().is_some_and(|n| n != "..") => {
                 out.pop();
             }
+            Component::ParentDir if out.has_root() && out.parent().is_none() => {}
             other => out.push(other),
         }
     }
@@ -270,4 +273,20 @@ pub(crate) fn project_root(given: Option<&Path>, near: Option<&Path>) -> PathBuf
         dir = d.parent();
     }
     absolute(Path::new("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+    use std::path::Path;
+
+    #[test]
+    fn parent_of_the_root_is_the_root() {
+        assert_eq!(
+            normalise(Path::new("/a/../../../etc/x")),
+            Path::new("/etc/x")
+        );
+        assert_eq!(normalise(Path::new("a/./b/../c")), Path::new("a/c"));
+        assert_eq!(normalise(Path::new("../a")), Path::new("../a"));
+    }
 }
