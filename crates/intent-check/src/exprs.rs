@@ -1319,6 +1319,9 @@ impl Context<'_> {
             A::Eq | A::Ne | A::Is | A::IsNot => {
                 if !(dynamic || lf == rf || lf == Family::Null || rf == Family::Null) {
                     self.mismatch(file, op, &lhs, &rhs, rhs_ast);
+                } else {
+                    self.literal_outside(file, op, &lhs, &rhs);
+                    self.literal_outside(file, op, &rhs, &lhs);
                 }
                 (
                     if matches!(op, A::Eq | A::Is) {
@@ -1352,6 +1355,10 @@ impl Context<'_> {
                 };
                 if !fits {
                     self.mismatch(file, op, &lhs, &rhs, rhs_ast);
+                } else if let ExprKind::List { items } = &rhs.kind {
+                    for item in items {
+                        self.literal_outside(file, op, &lhs, item);
+                    }
                 }
                 (
                     if op == A::In {
@@ -1477,6 +1484,48 @@ impl Context<'_> {
             secret,
             span,
         )
+    }
+
+    /// Refuses comparing a value whose type is a set of strings with a string outside the set:
+    /// such a check can never hold (or never fail), so it is a typo the type already knows of.
+    fn literal_outside(&mut self, file: FileId, op: ast::BinaryOp, value: &Expr, candidate: &Expr) {
+        let ExprKind::Literal {
+            value: Literal::String(written),
+        } = &candidate.kind
+        else {
+            return;
+        };
+        let Some(allowed) = self.type_table().string_literals(&value.ty) else {
+            return;
+        };
+        if allowed.contains(written) {
+            return;
+        }
+        let listed = allowed
+            .iter()
+            .map(|a| format!("{a:?}"))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let outcome = match op {
+            ast::BinaryOp::In | ast::BinaryOp::NotIn => "this element of the list never matches",
+            ast::BinaryOp::Ne | ast::BinaryOp::IsNot => "this check always holds",
+            _ => "this check can never hold",
+        };
+        let mut d = self
+            .error(
+                code::IMPOSSIBLE_VALUE,
+                format!("{outcome}: {written:?} is not a value of {listed}"),
+                file,
+                candidate.span,
+            )
+            .with_label(format!("not one of {listed}"))
+            .with_secondary(file, value.span, format!("this is {}", value.ty.describe()));
+        if let Some(near) = did_you_mean(written, allowed.iter().map(String::as_str)) {
+            d = d.with_help(format!("did you mean {near:?}?"));
+        } else {
+            d = d.with_help(format!("compare with one of {listed}, or widen the type"));
+        }
+        self.report(d);
     }
 
     fn same_family(

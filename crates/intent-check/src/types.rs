@@ -180,6 +180,30 @@ impl<'t> TypeTable<'t> {
         }
     }
 
+    /// The strings a type admits when it admits no other string: `"pending" | "paid"`,
+    /// possibly with `null`. `None` when any string could fit.
+    pub fn string_literals(&self, ty: &Type) -> Option<Vec<String>> {
+        match self.resolve(ty) {
+            Type::Literal {
+                value: Literal::String(s),
+            } => Some(vec![s.clone()]),
+            Type::Union { options } => {
+                let mut all = Vec::new();
+                for option in options {
+                    match self.resolve(option) {
+                        Type::Null
+                        | Type::Literal {
+                            value: Literal::Null,
+                        } => {}
+                        _ => all.extend(self.string_literals(option)?),
+                    }
+                }
+                (!all.is_empty()).then_some(all)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether a value of `from` may be used where `to` is declared (statically; `json`
     /// defers to run time).
     pub fn assignable(&self, from: &Type, to: &Type) -> bool {
