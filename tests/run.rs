@@ -209,7 +209,12 @@ fn redact(text: &str) -> String {
                 r#""duration_ms": "[ms]""#,
             ),
             (r#""started_at": "[^"]*""#, r#""started_at": "[time]""#),
-            (r"\b\d+ ms\b", "[ms]"),
+            (r"\b\d+(\.\d+)? ms\b", "[ms]"),
+            // Metrics of durations, in the JSON report.
+            (
+                r#""value": [0-9.eE+-]+,(\s*)"unit": "ms""#,
+                r#""value": "[ms]",$1"unit": "ms""#,
+            ),
             (r"\b\d+\.\d s\b", "[ms]"),
         ]
         .into_iter()
@@ -256,11 +261,11 @@ fn the_example_specs_pass_against_the_example_shop() {
         .iter()
         .map(|i| i.examples.as_ref().map_or(1, |e| e.rows.len()))
         .sum();
-    let not_run =
-        plan.evaluations.len() + plan.loads.len() + plan.policies.len() + plan.monitors.len();
+    let evaluations = plan.evaluations.len();
+    let not_run = plan.loads.len() + plan.policies.len() + plan.monitors.len();
     assert!(
-        rows > plan.intents.len() && not_run > 0,
-        "the examples have example rows and blocks the runner does not execute"
+        rows > plan.intents.len() && evaluations > 0 && not_run > 0,
+        "the examples have example rows, evaluations and blocks the runner does not execute"
     );
 
     let run = run_examples(&[]);
@@ -273,10 +278,12 @@ fn the_example_specs_pass_against_the_example_shop() {
     );
     assert!(run.out.contains("✓ run passed"), "{}", run.out);
 
-    // JUnit: a test case per intent and example row, and a skipped one per block not run.
+    // JUnit: a test case per intent, example row and evaluation, and a skipped one per block
+    // not run.
+    let items = rows + evaluations + not_run;
     let junit =
         quick_junit::Report::deserialize_from_str(&run.junit).expect("the JUnit report parses");
-    assert_eq!(junit.tests, rows + not_run, "{}", run.junit);
+    assert_eq!(junit.tests, items, "{}", run.junit);
     assert_eq!(junit.skipped, not_run);
     assert_eq!((junit.failures, junit.errors), (0, 0));
     let cases: Vec<String> = junit
@@ -284,21 +291,29 @@ fn the_example_specs_pass_against_the_example_shop() {
         .iter()
         .flat_map(|s| s.test_cases.iter().map(|c| c.name.to_string()))
         .collect();
-    assert_eq!(cases.len(), rows + not_run);
+    assert_eq!(cases.len(), items);
     assert!(
         cases.contains(&r#"Items can be read by SKU [sku="AB-0001", price=9.99]"#.to_string()),
         "{cases:?}"
     );
 
-    // JSON: every intent passed; everything else is listed as not run, with why.
+    // JSON: every intent and evaluation passed; everything else is listed as not run, with
+    // why. The support evaluation measured its thresholds over every row of its dataset.
     let result = run.result();
     assert_eq!(result.format, intent_ir::RESULTS_FORMAT);
-    assert_eq!(result.items.len(), rows + not_run);
+    assert_eq!(result.items.len(), items);
     for item in &result.items {
         match item.kind {
             ItemKind::Intent => {
                 assert_eq!(item.status, Outcome::Passed, "{item:#?}");
                 assert!(!item.checks.is_empty() && !item.requests.is_empty());
+            }
+            ItemKind::Evaluation => {
+                assert_eq!(item.status, Outcome::Passed, "{item:#?}");
+                let metric = |name: &str| item.metrics.iter().find(|m| m.name == name);
+                assert_eq!(metric("count").map(|m| m.value), Some(10.0), "{item:#?}");
+                assert!(metric("accuracy").is_some_and(|m| m.value >= 80.0 && m.unit == "%"));
+                assert!(metric("p50(overlap)").is_some(), "{item:#?}");
             }
             _ => {
                 assert_eq!(item.status, Outcome::NotRun, "{item:#?}");
@@ -1595,5 +1610,174 @@ intent "The shop answers 201" {
     assert!(
         err.contains("local"),
         "an unknown environment names the known ones: {err}"
+    );
+}
+
+const EVALUATION: &str = "../tests/fixtures/evaluate/misrouted.intent";
+
+#[test]
+fn an_evaluation_reports_failed_rows_metrics_and_thresholds() {
+    let target = format!("shop={}", shop_url());
+    let run = run(&[EVALUATION, "--target", &target]);
+    assert_eq!(run.status, Status::Failed, "{}\n{}", run.out, run.err);
+    let result = run.result();
+    let [item] = result.items.as_slice() else {
+        panic!("one evaluation: {result:#?}")
+    };
+    assert_eq!(
+        (item.kind, item.status),
+        (ItemKind::Evaluation, Outcome::Failed)
+    );
+    let check = |text: &str| {
+        item.checks
+            .iter()
+            .find(|c| c.text == text)
+            .unwrap_or_else(|| panic!("no check `{text}`: {item:#?}"))
+    };
+    // A per-case check: the rows it failed in, with the first failure and its request.
+    let status = check("status == 200");
+    assert_eq!(status.status, Outcome::Failed);
+    assert!(
+        status
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("failed in 1 of 4 cases (row 3)")),
+        "{status:#?}"
+    );
+    assert_eq!(status.actual.as_deref(), Some("400"));
+    let request = status.request.and_then(|i| item.requests.get(i));
+    assert_eq!(request.and_then(|r| r.status), Some(400), "{item:#?}");
+    // Thresholds over all cases.
+    let accuracy = check("accuracy >= 90%");
+    assert_eq!(accuracy.status, Outcome::Failed);
+    assert_eq!(accuracy.actual.as_deref(), Some("50%"));
+    let recall = check(r#"recall("shipping") >= 50%"#);
+    assert_eq!(
+        recall.status,
+        Outcome::Failed,
+        "one case is no proof: {recall:#?}"
+    );
+    assert!(
+        recall
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("lower bound of the 95% Wilson confidence interval"))
+    );
+    for passed in [
+        "count == 4",
+        "rate(status == 200) >= 75%",
+        "p50(overlap) >= 0.1",
+    ] {
+        assert_eq!(check(passed).status, Outcome::Passed, "{item:#?}");
+    }
+    let metric = |name: &str| {
+        item.metrics
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.value)
+    };
+    assert_eq!(metric("count"), Some(4.0));
+    assert_eq!(metric("accuracy"), Some(50.0));
+    assert_eq!(
+        metric(r#"recall("shipping")"#),
+        Some(100.0),
+        "the point estimate"
+    );
+    assert_eq!(metric("rate(status == 200)"), Some(75.0));
+    // The terminal shows the metrics under the item; JUnit carries them as properties.
+    assert!(
+        run.out.contains("count = 4 · accuracy = 50%"),
+        "{}",
+        run.out
+    );
+    assert!(
+        run.junit.contains(r#"name="metric:accuracy" value="50%""#),
+        "{}",
+        run.junit
+    );
+    let snapshot = EVALUATION.trim_start_matches("../").replace('/', "__");
+    insta::assert_snapshot!(format!("terminal__{snapshot}"), redact(&run.out));
+    insta::assert_snapshot!(format!("json__{snapshot}"), redact(&run.json));
+}
+
+/// A copy of the evaluation fixture in a project folder of its own, with its dataset.
+fn evaluation_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixtures = Path::new("../tests/fixtures/evaluate");
+    std::fs::create_dir_all(dir.path().join("data")).expect("data folder");
+    let spec = std::fs::read_to_string(fixtures.join("misrouted.intent")).expect("the fixture");
+    let spec = spec.replace(
+        r#"use "../../../examples/shop/specs/common.intent""#,
+        &format!("target shop = \"{}\"", shop_url()),
+    );
+    std::fs::write(dir.path().join("eval.intent"), spec).expect("write the spec");
+    std::fs::copy(
+        fixtures.join("data/misrouted.csv"),
+        dir.path().join("data/misrouted.csv"),
+    )
+    .expect("copy the dataset");
+    isolate(dir.path());
+    let (code, _, err) = intent_in(
+        dir.path(),
+        &[
+            "compile",
+            "eval.intent",
+            "--emit",
+            "plan",
+            "-o",
+            "plan.json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    dir
+}
+
+#[test]
+fn a_row_that_no_longer_fits_its_columns_fails_its_case_with_the_row_number() {
+    let dir = evaluation_project();
+    let csv = dir.path().join("data/misrouted.csv");
+    let mut text = std::fs::read_to_string(&csv).expect("the dataset");
+    text.push_str("Who sells gift cards?,Our stores do.,sales\n");
+    std::fs::write(&csv, text).expect("change the dataset");
+    let run = run_in(dir.path(), &["--plan", "plan.json"], &[]);
+    assert_eq!(run.status, Status::Failed, "{}\n{}", run.out, run.err);
+    let result = run.result();
+    let fits = result.items[0]
+        .checks
+        .iter()
+        .find(|c| c.text == "each row fits the columns of `questions`")
+        .unwrap_or_else(|| panic!("{:#?}", result.items[0]));
+    assert_eq!(fits.status, Outcome::Failed);
+    let message = fits.message.as_deref().unwrap_or_default();
+    assert!(
+        message.contains("failed in 1 of 5 cases (row 5)"),
+        "{message}"
+    );
+    assert!(
+        fits.violations.iter().any(|v| v.path == "$.team"),
+        "{fits:#?}"
+    );
+    assert!(
+        run.out
+            .contains("row 5: a value does not fit its column's type"),
+        "{}",
+        run.out
+    );
+}
+
+#[test]
+fn an_evaluation_whose_dataset_is_gone_errors_and_the_run_goes_on() {
+    let dir = evaluation_project();
+    std::fs::remove_file(dir.path().join("data/misrouted.csv")).expect("remove the dataset");
+    let run = run_in(dir.path(), &["--plan", "plan.json"], &[]);
+    assert_eq!(run.status, Status::Failed, "{}\n{}", run.out, run.err);
+    let result = run.result();
+    assert_eq!(result.items[0].status, Outcome::Errored);
+    let reason = result.items[0].reason.as_deref().unwrap_or_default();
+    assert!(
+        reason.starts_with("cannot read the dataset `questions` at ")
+            && reason.contains("misrouted.csv"),
+        "{reason}"
     );
 }

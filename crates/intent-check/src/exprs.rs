@@ -1034,6 +1034,7 @@ impl Context<'_> {
                     return self.arity(file, name, "1 argument: a condition per case", span);
                 };
                 let saved = scope.aggregates.take();
+                let text = self.text(file, predicate.span).to_string();
                 let predicate = self.expr(file, scope, predicate);
                 scope.aggregates = saved;
                 self.expect_bool(file, &predicate, "the argument of `rate`");
@@ -1043,6 +1044,7 @@ impl Context<'_> {
                     aggregate,
                     Some(Series::Predicate {
                         expr: Box::new(predicate),
+                        text,
                     }),
                     None,
                     span,
@@ -1657,12 +1659,5 @@ fn number_result(a: &Type, b: &Type, table: &crate::types::TypeTable<'_>) -> Typ
 
 /// Whether an expression contains an aggregate (so it is a threshold over many cases).
 pub(crate) fn has_aggregate(expr: &Expr) -> bool {
-    match &expr.kind {
-        ExprKind::Aggregate { .. } => true,
-        ExprKind::Unary { operand, .. }
-        | ExprKind::Exists { operand }
-        | ExprKind::Absent { operand } => has_aggregate(operand),
-        ExprKind::Binary { lhs, rhs, .. } => has_aggregate(lhs) || has_aggregate(rhs),
-        _ => false,
-    }
+    expr.any(&mut |e| matches!(e.kind, ExprKind::Aggregate { .. }))
 }

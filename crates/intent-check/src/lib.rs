@@ -43,14 +43,22 @@ pub struct CheckOptions {
 pub struct Checked {
     pub plan: intent_ir::Plan,
     pub diagnostics: Vec<Diagnostic>,
+    /// The project root: the plan's file and dataset paths are relative to it, so the runner
+    /// reads datasets from here.
+    pub root: PathBuf,
 }
 
 /// Checks a loaded spec set and lowers it to a plan. The diagnostics of loading are included.
 pub fn check(loaded: &Loaded, options: &CheckOptions) -> Checked {
     let mut cx = context::Context::new(loaded, options);
     let plan = items::lower_all(&mut cx);
+    let root = cx.root.clone();
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(cx.finish());
     Diagnostic::sort(&mut diagnostics);
-    Checked { plan, diagnostics }
+    Checked {
+        plan,
+        diagnostics,
+        root,
+    }
 }

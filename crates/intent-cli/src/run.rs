@@ -85,14 +85,20 @@ async fn run_async(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         Some(Ok(p)) => Some(p),
         Some(Err(e)) => return invalid(err, &e.to_string()),
     };
-    let (plan, sources) = if let Some(path) = &args.plan {
+    // Datasets are read relative to the project root, as the plan's paths are written.
+    let (plan, sources, data_root) = if let Some(path) = &args.plan {
         match read_plan(path, project.as_ref()) {
-            Ok(x) => x,
+            Ok((plan, sources)) => {
+                let root = project
+                    .as_ref()
+                    .map_or_else(|| cwd.clone(), |p| p.root.clone());
+                (plan, sources, root)
+            }
             Err(e) => return invalid(err, &e),
         }
     } else {
         match compile(&args.compile, out, err) {
-            Some((loaded, checked)) => (checked.plan, loaded.sources),
+            Some((loaded, checked)) => (checked.plan, loaded.sources, checked.root),
             None => return Status::Invalid,
         }
     };
@@ -170,7 +176,12 @@ async fn run_async(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         width: 100,
         verbose: args.verbose,
     };
-    let result = execute(args, Arc::new(plan), targets, selection, &options, out).await;
+    let setup = Setup {
+        targets,
+        selection,
+        data_root,
+    };
+    let result = execute(args, Arc::new(plan), setup, &options, out).await;
     stop_all(running).await;
     let result = match result {
         Ok(r) => r,
@@ -215,12 +226,18 @@ async fn run_async(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
     }
 }
 
+/// What the command line and intent.toml settled for the runner.
+struct Setup {
+    targets: BTreeMap<String, String>,
+    selection: Selection,
+    data_root: PathBuf,
+}
+
 /// Runs the plan, printing a line per item as it finishes.
 async fn execute(
     args: &RunArgs,
     plan: Arc<Plan>,
-    targets: BTreeMap<String, String>,
-    selection: Selection,
+    setup: Setup,
     options: &TerminalOptions,
     out: &mut dyn Write,
 ) -> Result<RunResult, intent_runner::RunError> {
@@ -241,8 +258,9 @@ async fn execute(
     drop(lines);
     let run_options = RunOptions {
         jobs: args.jobs.unwrap_or_else(|| RunOptions::default().jobs),
-        targets,
-        selection,
+        targets: setup.targets,
+        selection: setup.selection,
+        data_root: setup.data_root,
         body_limit: args.max_body,
         exchanges,
         ..RunOptions::default()

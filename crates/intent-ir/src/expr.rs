@@ -16,6 +16,48 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// Whether this expression or any part of it satisfies `test`. Descends into every
+    /// sub-expression, including the predicate of `rate(...)`.
+    pub fn any<'e>(&'e self, test: &mut impl FnMut(&'e Expr) -> bool) -> bool {
+        if test(self) {
+            return true;
+        }
+        let mut any = |e: &'e Expr| e.any(test);
+        match &self.kind {
+            ExprKind::Literal { .. }
+            | ExprKind::Regex { .. }
+            | ExprKind::Detector { .. }
+            | ExprKind::Var { .. }
+            | ExprKind::Response { .. }
+            | ExprKind::Header { .. } => false,
+            ExprKind::Template { parts } => parts.iter().any(|p| match p {
+                TemplatePart::Text(_) => false,
+                TemplatePart::Expr(e) => any(e),
+            }),
+            ExprKind::List { items } => items.iter().any(any),
+            ExprKind::Object { entries } => entries.iter().any(|e| any(&e.value)),
+            ExprKind::Field { base, .. } => any(base),
+            ExprKind::Index { base, index } => any(base) || any(index),
+            ExprKind::Call { args, .. } => args.iter().any(any),
+            ExprKind::Aggregate { series, .. } => match series {
+                Some(Series::Predicate { expr, .. }) => any(expr),
+                _ => false,
+            },
+            ExprKind::Unary { operand, .. }
+            | ExprKind::Exists { operand }
+            | ExprKind::Absent { operand } => any(operand),
+            ExprKind::Binary { lhs, rhs, .. } => any(lhs) || any(rhs),
+            ExprKind::Quantifier {
+                collection,
+                predicate,
+                ..
+            } => any(collection) || any(predicate),
+            ExprKind::Conforms { value, .. } => any(value),
+        }
+    }
+}
+
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[serde(tag = "expr", rename_all = "snake_case")]
 pub enum ExprKind {
@@ -241,6 +283,25 @@ pub enum Aggregate {
 }
 
 impl Aggregate {
+    /// The name as written in a spec: `accuracy`, `p95`, `error_rate`.
+    pub fn name(self) -> String {
+        match self {
+            Aggregate::Mean => "mean".into(),
+            Aggregate::Min => "min".into(),
+            Aggregate::Max => "max".into(),
+            Aggregate::Sum => "sum".into(),
+            Aggregate::Count => "count".into(),
+            Aggregate::Rate => "rate".into(),
+            Aggregate::Percentile(p) => format!("p{p}"),
+            Aggregate::Accuracy => "accuracy".into(),
+            Aggregate::Precision => "precision".into(),
+            Aggregate::Recall => "recall".into(),
+            Aggregate::F1 => "f1".into(),
+            Aggregate::ErrorRate => "error_rate".into(),
+            Aggregate::Throughput => "throughput".into(),
+        }
+    }
+
     /// Whether the aggregate is a share of cases, so `at N% confidence` applies to it.
     pub fn is_rate(self) -> bool {
         matches!(
@@ -263,8 +324,12 @@ pub enum Series {
     Duration,
     /// A `score NAME = ...` of each case.
     Score { name: String },
-    /// A boolean expression per case, for `rate(...)`.
-    Predicate { expr: Box<Expr> },
+    /// A boolean expression per case, for `rate(...)`, with its text for reports.
+    Predicate {
+        expr: Box<Expr>,
+        #[serde(default)]
+        text: String,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 use crate::ReportError;
 use crate::text::{
     MAX_VIOLATIONS, bad_checks, check_request, errored_request, expectation, extra_message,
-    item_title, line_location, reason, request_line, spec_path, violation_line,
+    item_title, line_location, metric_value, reason, request_line, spec_path, violation_line,
 };
 use intent_ir::{CheckResult, ItemKind, ItemResult, RunResult, Status};
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The results as JUnit XML. Each test case has the class name of its spec path, its time, and
-/// the properties `id`, `kind` (as in the JSON report), `tags` (comma-separated), `owner` (from the spec's metadata) and
-/// a `check` property per check id. A failed item has a `<failure>` whose message names the spec
+/// the properties `id`, `kind` (as in the JSON report), `tags` (comma-separated), `owner` (from
+/// the spec's metadata), a `check` property per check id and a `metric:NAME` property per
+/// metric of an evaluation (`metric:accuracy` = `92.5%`). A failed item has a `<failure>` whose message names the spec
 /// line (`specs/orders.intent:13: status == 201: expected 201, found 500`) and whose text lists
 /// every check that did not hold; an errored item has an `<error>`; items not run or skipped
 /// have a `<skipped>` with the reason.
@@ -65,6 +66,10 @@ pub fn junit(result: &RunResult) -> Result<String, ReportError> {
             }
             for check in &item.checks {
                 case.add_property(Property::new("check", check.id.as_str()));
+            }
+            for metric in &item.metrics {
+                let name = format!("metric:{}", metric.name);
+                case.add_property(Property::new(name, metric_value(metric)));
             }
             if item.status == Status::Passed {
                 // Checks that did not hold in an item that passed (a policy at level `warn`).

@@ -2,7 +2,7 @@
 
 use crate::text::{
     MAX_VALUE, bad_checks, errored_request, expectation, format_duration, item_title,
-    line_location, one_line, reason,
+    line_location, metric_value, one_line, reason,
 };
 use intent_ir::{ItemResult, RunResult, Status};
 
@@ -70,15 +70,11 @@ pub fn markdown(result: &RunResult) -> String {
         out.push_str("| --- | --- | ---: |\n");
         for item in measured {
             for metric in &item.metrics {
-                let unit = match metric.unit.as_str() {
-                    "" | "%" => metric.unit.clone(),
-                    unit => format!(" {unit}"),
-                };
                 out.push_str(&format!(
                     "| {} | {} | {} |\n",
                     text_cell(&item_title(item)),
                     text_cell(&metric.name),
-                    text_cell(&format!("{}{unit}", metric.value))
+                    text_cell(&metric_value(metric))
                 ));
             }
         }

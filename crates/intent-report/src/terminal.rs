@@ -3,8 +3,8 @@
 
 use crate::text::{
     MAX_VALUE, MAX_VIOLATIONS, bad_checks, check_request, errored_request, expectation,
-    extra_message, format_duration, item_title, kind_noun, location, one_line, quoted_title,
-    reason, request_line, violation_line,
+    extra_message, format_duration, item_title, kind_noun, location, metric_value, one_line,
+    quoted_title, reason, request_line, violation_line,
 };
 use intent_ir::{CheckResult, ItemResult, RunResult, Source, Status};
 use intent_source::{FileId, Label, RenderOptions, Severity, SourceMap, Span, render_snippet};
@@ -59,8 +59,8 @@ fn mark(status: Status) -> (&'static str, &'static str) {
 /// One line per item as it finishes: status mark, kind, title (with the values of an example
 /// row) and duration, such as `  ✓ intent  A shopper can place an order (12 ms)`. Failed items
 /// are marked `✗`, errored ones `!`, and items not run or skipped `-` with their reason instead of
-/// a duration. With `verbose`, a line per check and per metric follows, indented. No trailing
-/// newline.
+/// a duration. With `verbose`, a line per check and per metric follows, indented; otherwise
+/// the metrics of an evaluation follow on one line. No trailing newline.
 pub fn item_line(item: &ItemResult, options: &TerminalOptions) -> String {
     let (symbol, colour) = mark(item.status);
     let tail = match item.status {
@@ -91,17 +91,22 @@ pub fn item_line(item: &ItemResult, options: &TerminalOptions) -> String {
             }
         }
         for metric in &item.metrics {
-            let unit = if metric.unit.is_empty() || metric.unit == "%" {
-                metric.unit.clone()
-            } else {
-                format!(" {}", metric.unit)
-            };
             line.push_str(&format!(
-                "\n      {} = {}{unit}",
+                "\n      {} = {}",
                 one_line(&metric.name, MAX_VALUE),
-                metric.value
+                metric_value(metric)
             ));
         }
+    } else if !item.metrics.is_empty() {
+        let metrics: Vec<String> = item
+            .metrics
+            .iter()
+            .map(|m| format!("{} = {}", one_line(&m.name, MAX_VALUE), metric_value(m)))
+            .collect();
+        line.push_str(&format!(
+            "\n      {}",
+            paint(&metrics.join(" · "), DIM, options)
+        ));
     }
     line
 }

@@ -1,6 +1,8 @@
 //! Wording shared by every format: durations, locations, titles and expectations.
 
-use intent_ir::{CheckResult, ItemKind, ItemResult, RequestRecord, RunResult, Source, Violation};
+use intent_ir::{
+    CheckResult, ItemKind, ItemResult, Metric, RequestRecord, RunResult, Source, Violation,
+};
 
 /// The most violations listed for one check; the rest are counted.
 pub(crate) const MAX_VIOLATIONS: usize = 10;
@@ -13,6 +15,21 @@ pub fn format_duration(ms: f64) -> String {
         format!("{ms:.0} ms")
     } else {
         format!("{:.1} s", ms / 1000.0)
+    }
+}
+
+/// A metric's value for people: at most three decimals, without trailing zeros, and its unit
+/// (`92.5%`, `12.346 ms`, `0.412`).
+pub(crate) fn metric_value(metric: &Metric) -> String {
+    let value = if metric.value.is_finite() {
+        let text = format!("{:.3}", metric.value);
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        metric.value.to_string()
+    };
+    match metric.unit.as_str() {
+        "" | "%" => format!("{value}{}", metric.unit),
+        unit => format!("{value} {unit}"),
     }
 }
 

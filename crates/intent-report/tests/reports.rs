@@ -32,9 +32,10 @@ fn item_lines_mark_each_status() {
         lines[4],
         "  ✗ intent  Coupons change the total [code=\"HALF\", total=9.99] (12 ms)"
     );
+    // Metrics follow on one line of their own.
     assert_eq!(
         lines[5],
-        "  ✓ load  Browsing holds 20 requests a second (30.0 s)"
+        "  ✓ load  Browsing holds 20 requests a second (30.0 s)\n      p95 = 41.5 ms · error rate = 0%"
     );
     assert_eq!(
         lines[6],
@@ -44,8 +45,9 @@ fn item_lines_mark_each_status() {
         lines[8],
         "  - intent  An order can be paid (skipped: \"A shopper can place an order\" failed)"
     );
-    for line in &lines {
-        assert!(!line.contains('\n'), "one line per item: {line}");
+    for (line, item) in lines.iter().zip(&result.items) {
+        let expected = if item.metrics.is_empty() { 1 } else { 2 };
+        assert_eq!(line.lines().count(), expected, "one line per item: {line}");
     }
 }
 

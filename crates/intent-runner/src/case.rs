@@ -1,10 +1,11 @@
 //! One case: an intent, or one row of its examples. Actions run in order; a request that gets
 //! no response stops the case, and the checks after it are reported as skipped.
 
-use crate::eval::{Env, EvalError, Explanation};
+use crate::eval::{Aggregates, Env, EvalError, Explanation};
 use crate::http::{Http, Prepared, PreparedBody, Response};
 use crate::redact::PATH_VALUE;
 use crate::redact::{REDACTED, Redactor};
+use crate::stats::{Bound, Interval};
 use crate::value::Value;
 use intent_ir::{
     Action, Auth, Body, Check, CheckResult, ItemResult, Plan, Request, RequestOptions,
@@ -29,12 +30,26 @@ pub struct Shared {
     pub http: Http,
     pub redactor: Redactor,
     pub default_timeout: Duration,
+    /// The folder dataset paths are relative to: the project root.
+    pub data_root: std::path::PathBuf,
     /// Receives a readable dump of each exchange when `--verbose` is on.
     pub exchanges: Option<Arc<dyn Fn(String) + Send + Sync>>,
 }
 
 /// Why a case stopped early.
 struct Stop;
+
+/// What one case of an evaluation recorded for the aggregates: its scores, its
+/// classification, the per-case conditions of `rate(...)`, and its last response's duration.
+#[derive(Debug, Default)]
+pub struct Observed {
+    pub scores: Vec<(String, f64)>,
+    /// The predicted and the expected label; `None` for a value that is absent.
+    pub classified: Option<(Option<String>, Option<String>)>,
+    /// One entry per condition asked for, in order; `None` where it could not be evaluated.
+    pub conditions: Vec<Option<bool>>,
+    pub duration_ms: Option<f64>,
+}
 
 pub struct Case<'s> {
     shared: &'s Shared,
@@ -43,6 +58,7 @@ pub struct Case<'s> {
     cookies: Vec<(String, String)>,
     /// The run's redactor plus the values this case derived from secrets (`upper(token)`).
     redactor: Redactor,
+    observed: Observed,
 }
 
 type Step<'a> = Pin<Box<dyn Future<Output = Result<(), Stop>> + Send + 'a>>;
@@ -55,6 +71,7 @@ impl<'s> Case<'s> {
             result,
             cookies: Vec::new(),
             redactor: shared.redactor.clone(),
+            observed: Observed::default(),
         }
     }
 
@@ -63,9 +80,40 @@ impl<'s> Case<'s> {
     }
 
     /// Runs the actions and settles the item's status.
-    pub async fn run(mut self, actions: &[Action]) -> ItemResult {
+    pub async fn run(self, actions: &[Action]) -> ItemResult {
+        self.run_observed(actions, &[]).await.0
+    }
+
+    /// Runs the actions of one case of an evaluation, and then evaluates `conditions` (the
+    /// arguments of `rate(...)`) in what the case left behind.
+    pub async fn run_observed(
+        mut self,
+        actions: &[Action],
+        conditions: &[&intent_ir::Expr],
+    ) -> (ItemResult, Observed) {
         let started = Instant::now();
         let stopped = self.actions(actions).await.is_err();
+        self.observed.duration_ms = self.env.latest.as_ref().map(|r| r.duration_ms);
+        self.observed.conditions = conditions
+            .iter()
+            .map(|c| self.env.eval(c).ok().and_then(|v| v.as_json()?.as_bool()))
+            .collect();
+        let observed = std::mem::take(&mut self.observed);
+        (self.settle(started, stopped), observed)
+    }
+
+    /// Checks thresholds over the aggregates of many cases.
+    pub fn thresholds(mut self, checks: &[Check], aggregates: &'s dyn Aggregates) -> ItemResult {
+        let started = Instant::now();
+        self.env.aggregates = Some(aggregates);
+        for check in checks {
+            self.check(check);
+        }
+        self.settle(started, false)
+    }
+
+    /// Settles the item's status from its checks: errored when the case could not go on.
+    fn settle(mut self, started: Instant, stopped: bool) -> ItemResult {
         self.result.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
         let failed = self
             .result
@@ -133,8 +181,42 @@ impl<'s> Case<'s> {
                 self.check(check);
                 Ok(())
             }
-            // Scores and classifications belong to evaluations.
-            Action::Score { .. } | Action::Classify { .. } => Ok(()),
+            Action::Score {
+                name,
+                value,
+                source,
+            } => {
+                let started = Instant::now();
+                let id = self.result.id.child(&format!("score {name}"), 0);
+                let text = format!("score {name}");
+                match self.env.eval(value).map(|v| v.as_f64()) {
+                    Ok(Some(score)) => {
+                        self.observed.scores.push((name.clone(), score));
+                        let passed = Explanation::default();
+                        self.push_check(id, text, source, started, Status::Passed, passed, None);
+                    }
+                    Ok(None) => {
+                        let message = "the score is not a number".to_string();
+                        self.failed(id, text, source, started, message, None);
+                    }
+                    Err(e) => self.failed(id, text, source, started, e.0, None),
+                }
+                Ok(())
+            }
+            Action::Classify {
+                predicted,
+                expected,
+                ..
+            } => {
+                let label = |env: &mut Env<'_>, e| match env.eval(e) {
+                    Ok(Value::Absent) | Err(_) => None,
+                    Ok(v) => Some(v.to_text()),
+                };
+                let predicted = label(&mut self.env, predicted);
+                let expected = label(&mut self.env, expected);
+                self.observed.classified = Some((predicted, expected));
+                Ok(())
+            }
         }
     }
 
@@ -213,8 +295,37 @@ impl<'s> Case<'s> {
 
     fn check(&mut self, check: &Check) {
         let started = Instant::now();
+        self.env.interval = match &check.confidence {
+            None => None,
+            Some(level) => match self.env.eval(level).map(|v| v.as_f64()) {
+                Ok(Some(level)) if level > 0.0 && level < 100.0 => Some(Interval {
+                    level,
+                    bound: bound_of(&check.expr),
+                }),
+                _ => {
+                    let message = "the confidence must be a percentage between 0% and 100%";
+                    let id = check.id.clone();
+                    self.failed(
+                        id,
+                        check.text.clone(),
+                        &check.source,
+                        started,
+                        message.into(),
+                        None,
+                    );
+                    return;
+                }
+            },
+        };
         let outcome = self.env.check(&check.expr);
-        let request = self.last_request();
+        let interval = self.env.interval.take();
+        // A threshold reads all cases, not the response of one.
+        let request = self
+            .env
+            .aggregates
+            .is_none()
+            .then(|| self.last_request())
+            .flatten();
         let (status, explanation) = match outcome {
             Ok(None) => (Status::Passed, Explanation::default()),
             Ok(Some(e)) => (Status::Failed, e),
@@ -225,6 +336,21 @@ impl<'s> Case<'s> {
                     ..Explanation::default()
                 },
             ),
+        };
+        let explanation = match interval {
+            Some(i) if status == Status::Failed && explanation.message.is_none() => Explanation {
+                message: Some(format!(
+                    "compared with the {} bound of the {}% Wilson confidence interval",
+                    if i.bound == Bound::Lower {
+                        "lower"
+                    } else {
+                        "upper"
+                    },
+                    i.level
+                )),
+                ..explanation
+            },
+            _ => explanation,
         };
         self.push_check(
             check.id.clone(),
@@ -663,6 +789,20 @@ impl<'s> Case<'s> {
                 });
             }
         }
+    }
+}
+
+/// The end of the interval a threshold compares: the lower for `accuracy >= 90%`, the upper
+/// for `rate(...) <= 5%` (and mirrored when the aggregate is on the right).
+fn bound_of(expr: &intent_ir::Expr) -> Bound {
+    use intent_ir::{BinaryOp, ExprKind};
+    let ExprKind::Binary { op, lhs, .. } = &expr.kind else {
+        return Bound::Lower;
+    };
+    let aggregate_left = matches!(lhs.kind, ExprKind::Aggregate { .. });
+    match (op, aggregate_left) {
+        (BinaryOp::Lt | BinaryOp::Le, true) | (BinaryOp::Gt | BinaryOp::Ge, false) => Bound::Upper,
+        _ => Bound::Lower,
     }
 }
 

@@ -4,10 +4,11 @@
 
 use crate::http::Response;
 use crate::scores;
+use crate::stats::Interval;
 use crate::value::{Unit, Value};
 use intent_ir::{
-    BinaryOp, Detector, Expr, ExprKind, Function, Literal, Plan, Quantifier, ResponseField,
-    TemplatePart, UnaryOp, Violation, compile_regex, conform,
+    Aggregate, BinaryOp, Detector, Expr, ExprKind, Function, Literal, Plan, Quantifier,
+    ResponseField, Series, TemplatePart, UnaryOp, Violation, compile_regex, conform,
 };
 use regex::Regex;
 use serde_json::Value as Json;
@@ -24,12 +25,29 @@ fn fail<T>(message: impl Into<String>) -> Result<T> {
     Err(EvalError(message.into()))
 }
 
+/// Where the values of aggregates come from: the cases of an evaluation. Thresholds are
+/// evaluated like any check, in an [`Env`] that has a source of aggregates.
+pub trait Aggregates: Sync {
+    /// The aggregate's value; with an interval, the chosen end of its confidence interval.
+    fn aggregate(
+        &self,
+        aggregate: Aggregate,
+        series: Option<&Series>,
+        label: Option<&str>,
+        interval: Option<Interval>,
+    ) -> Result<Value>;
+}
+
 /// The names and responses a case can read.
 pub struct Env<'p> {
     pub plan: &'p Plan,
     globals: &'p HashMap<String, Value>,
     vars: Vec<(String, Value)>,
     pub latest: Option<Arc<Response>>,
+    /// Set while thresholds are checked.
+    pub aggregates: Option<&'p dyn Aggregates>,
+    /// Set while a threshold with `at N% confidence` is checked.
+    pub interval: Option<Interval>,
 }
 
 impl<'p> Env<'p> {
@@ -39,6 +57,8 @@ impl<'p> Env<'p> {
             globals,
             vars: Vec::new(),
             latest: None,
+            aggregates: None,
+            interval: None,
         }
     }
 
@@ -163,9 +183,19 @@ impl<'p> Env<'p> {
                     .collect::<Result<Vec<_>>>()?;
                 call(*function, &args)?
             }
-            ExprKind::Aggregate { .. } => {
-                return fail("aggregates are computed over all cases, not within one");
-            }
+            ExprKind::Aggregate {
+                aggregate,
+                series,
+                label,
+            } => match self.aggregates {
+                Some(source) => source.aggregate(
+                    *aggregate,
+                    series.as_ref(),
+                    label.as_deref(),
+                    self.interval,
+                )?,
+                None => return fail("aggregates are computed over all cases, not within one"),
+            },
             ExprKind::Unary { op, operand } => {
                 let v = self.eval(operand)?;
                 match op {

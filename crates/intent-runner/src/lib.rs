@@ -8,10 +8,12 @@
 
 mod case;
 mod eval;
+mod evaluate;
 mod http;
 mod redact;
 mod scores;
 mod select;
+mod stats;
 mod value;
 
 pub use redact::{REDACTED, Redactor};
@@ -41,6 +43,8 @@ pub struct RunOptions {
     pub selection: Selection,
     pub body_limit: usize,
     pub default_timeout: Duration,
+    /// The folder the plan's dataset paths are relative to: the project root.
+    pub data_root: std::path::PathBuf,
     /// Receives every request and response, redacted, for `--verbose`.
     pub exchanges: Option<Arc<dyn Fn(String) + Send + Sync>>,
 }
@@ -63,6 +67,7 @@ impl Default for RunOptions {
             selection: Selection::default(),
             body_limit: DEFAULT_BODY_LIMIT,
             default_timeout: DEFAULT_TIMEOUT,
+            data_root: std::path::PathBuf::from("."),
             exchanges: None,
         }
     }
@@ -80,12 +85,19 @@ impl std::fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
-/// One unit of work: an intent or one row of its examples, or a block this runner lists as
-/// not run.
+/// One unit of work, with the result it starts from.
 struct Work {
     result: ItemResult,
-    intent: Option<usize>,
-    row: Option<usize>,
+    job: Job,
+}
+
+enum Job {
+    /// An intent (by index), or one row of its examples.
+    Intent { index: usize, row: Option<usize> },
+    /// An evaluation (by index): all its rows, then its thresholds.
+    Evaluation { index: usize },
+    /// A block this runner lists as not run, with the reason in the result.
+    Listed,
 }
 
 /// Runs the selected items of `plan`. `on_item` is called as each item finishes (for the
@@ -106,7 +118,7 @@ pub async fn run(
     let mut unfinished: Vec<Option<ItemResult>> = vec![None; results.len()];
     let mut cases: Vec<(usize, Work)> = Vec::new();
     for (index, item) in work.into_iter().enumerate() {
-        if item.intent.is_none() {
+        if matches!(item.job, Job::Listed) {
             on_item(&item.result);
             results[index] = Some(item.result);
         } else {
@@ -119,7 +131,8 @@ pub async fn run(
     let results = Arc::new(std::sync::Mutex::new(results));
     let queue = Arc::new(std::sync::Mutex::new(cases.into_iter()));
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..options.jobs.max(1) {
+    let jobs = options.jobs.max(1);
+    for _ in 0..jobs {
         let (shared, queue, results, on_item) = (
             Arc::clone(&shared),
             Arc::clone(&queue),
@@ -133,7 +146,7 @@ pub async fn run(
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .next();
                 let Some((index, item)) = next else { break };
-                let result = run_case(&shared, item).await;
+                let result = run_work(&shared, item, jobs).await;
                 on_item(&result);
                 results
                     .lock()
@@ -183,14 +196,27 @@ pub async fn run(
     })
 }
 
+/// Runs one unit of work. An evaluation runs up to `jobs` of its rows at once.
+async fn run_work(shared: &Shared, item: Work, jobs: usize) -> ItemResult {
+    match item.job {
+        Job::Intent { index, row } => run_intent(shared, index, row, item.result).await,
+        Job::Evaluation { index } => {
+            evaluate::run(shared, &shared.plan.evaluations[index], item.result, jobs).await
+        }
+        Job::Listed => item.result,
+    }
+}
+
 /// Runs one intent, or one row of its examples with the row's values bound.
-async fn run_case(shared: &Shared, item: Work) -> ItemResult {
-    let Some(intent_index) = item.intent else {
-        return item.result;
-    };
-    let intent = &shared.plan.intents[intent_index];
-    let mut case = Case::new(shared, item.result);
-    if let (Some(row), Some(examples)) = (item.row, &intent.examples) {
+async fn run_intent(
+    shared: &Shared,
+    index: usize,
+    row: Option<usize>,
+    base: ItemResult,
+) -> ItemResult {
+    let intent = &shared.plan.intents[index];
+    let mut case = Case::new(shared, base);
+    if let (Some(row), Some(examples)) = (row, &intent.examples) {
         for (column, value) in examples.columns.iter().zip(&examples.rows[row].values) {
             let value = eval::Env::new(&shared.plan, &shared.globals)
                 .eval(value)
@@ -267,6 +293,7 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
         http: http::Http::new(options.body_limit).map_err(RunError)?,
         redactor: Redactor::new(secret_values),
         default_timeout: options.default_timeout,
+        data_root: options.data_root.clone(),
         exchanges: options.exchanges.clone(),
     })
 }
@@ -291,8 +318,10 @@ fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
         match &intent.examples {
             None => work.push(Work {
                 result: base,
-                intent: Some(i),
-                row: None,
+                job: Job::Intent {
+                    index: i,
+                    row: None,
+                },
             }),
             Some(examples) => {
                 for (r, row) in examples.rows.iter().enumerate() {
@@ -309,8 +338,10 @@ fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
                             example,
                             ..base.clone()
                         },
-                        intent: Some(i),
-                        row: Some(r),
+                        job: Job::Intent {
+                            index: i,
+                            row: Some(r),
+                        },
                     });
                 }
             }
@@ -334,19 +365,19 @@ fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
         )),
         ..placeholder()
     };
-    for e in &plan.evaluations {
+    for (index, e) in plan.evaluations.iter().enumerate() {
         if selection.selects(&e.id, &e.title, &e.tags) {
             work.push(Work {
-                result: not_run(
-                    ItemKind::Evaluation,
-                    &e.id,
-                    &e.title,
-                    e.file,
-                    &e.tags,
-                    &e.source,
-                ),
-                intent: None,
-                row: None,
+                result: ItemResult {
+                    id: e.id.clone(),
+                    kind: ItemKind::Evaluation,
+                    title: e.title.clone(),
+                    file: e.file,
+                    tags: e.tags.clone(),
+                    source: e.source.clone(),
+                    ..placeholder()
+                },
+                job: Job::Evaluation { index },
             });
         }
     }
@@ -354,8 +385,7 @@ fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
         if selection.selects(&l.id, &l.title, &l.tags) {
             work.push(Work {
                 result: not_run(ItemKind::Load, &l.id, &l.title, l.file, &l.tags, &l.source),
-                intent: None,
-                row: None,
+                job: Job::Listed,
             });
         }
     }
@@ -366,15 +396,13 @@ fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
     for p in plan.policies.iter().filter(|p| in_shard(&p.id)) {
         work.push(Work {
             result: not_run(ItemKind::Policy, &p.id, &p.title, p.file, &[], &p.source),
-            intent: None,
-            row: None,
+            job: Job::Listed,
         });
     }
     for m in plan.monitors.iter().filter(|m| in_shard(&m.id)) {
         work.push(Work {
             result: not_run(ItemKind::Monitor, &m.id, &m.title, m.file, &[], &m.source),
-            intent: None,
-            row: None,
+            job: Job::Listed,
         });
     }
     work

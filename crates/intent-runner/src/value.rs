@@ -18,7 +18,7 @@ pub enum Unit {
 }
 
 impl Unit {
-    fn suffix(self) -> &'static str {
+    pub fn suffix(self) -> &'static str {
         match self {
             Unit::Duration => "ms",
             Unit::Percent => "%",
