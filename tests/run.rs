@@ -261,11 +261,12 @@ fn the_example_specs_pass_against_the_example_shop() {
         .iter()
         .map(|i| i.examples.as_ref().map_or(1, |e| e.rows.len()))
         .sum();
-    let evaluations = plan.evaluations.len();
-    let not_run = plan.loads.len() + plan.policies.len() + plan.monitors.len();
+    let evaluations = plan.evaluations.len() + plan.loads.len();
+    let not_run = plan.policies.len() + plan.monitors.len();
     assert!(
-        rows > plan.intents.len() && evaluations > 0 && not_run > 0,
-        "the examples have example rows, evaluations and blocks the runner does not execute"
+        rows > plan.intents.len() && evaluations > 1 && not_run > 0,
+        "the examples have example rows, evaluations, load blocks and blocks the runner does not \
+         execute"
     );
 
     let run = run_examples(&[]);
@@ -278,8 +279,8 @@ fn the_example_specs_pass_against_the_example_shop() {
     );
     assert!(run.out.contains("✓ run passed"), "{}", run.out);
 
-    // JUnit: a test case per intent, example row and evaluation, and a skipped one per block
-    // not run.
+    // JUnit: a test case per intent, example row, evaluation and load block, and a skipped one
+    // per block not run.
     let items = rows + evaluations + not_run;
     let junit =
         quick_junit::Report::deserialize_from_str(&run.junit).expect("the JUnit report parses");
@@ -297,8 +298,9 @@ fn the_example_specs_pass_against_the_example_shop() {
         "{cases:?}"
     );
 
-    // JSON: every intent and evaluation passed; everything else is listed as not run, with
-    // why. The support evaluation measured its thresholds over every row of its dataset.
+    // JSON: every intent, evaluation and load block passed; everything else is listed as not
+    // run, with why. The support evaluation measured its thresholds over every row of its
+    // dataset.
     let result = run.result();
     assert_eq!(result.format, intent_ir::RESULTS_FORMAT);
     assert_eq!(result.items.len(), items);
@@ -314,6 +316,15 @@ fn the_example_specs_pass_against_the_example_shop() {
                 assert_eq!(metric("count").map(|m| m.value), Some(10.0), "{item:#?}");
                 assert!(metric("accuracy").is_some_and(|m| m.value >= 80.0 && m.unit == "%"));
                 assert!(metric("p50(overlap)").is_some(), "{item:#?}");
+            }
+            ItemKind::Load => {
+                // 50/s for 3s starts exactly 150 iterations, however busy the machine is.
+                assert_eq!(item.status, Outcome::Passed, "{item:#?}");
+                let metric = |name: &str| item.metrics.iter().find(|m| m.name == name);
+                assert_eq!(metric("count").map(|m| m.value), Some(150.0), "{item:#?}");
+                assert_eq!(metric("error_rate").map(|m| m.value), Some(0.0));
+                assert!(metric("throughput").is_some_and(|m| m.unit == "/s"));
+                assert!(metric("p99(duration)").is_some_and(|m| m.unit == "ms"));
             }
             _ => {
                 assert_eq!(item.status, Outcome::NotRun, "{item:#?}");
@@ -1641,7 +1652,7 @@ fn an_evaluation_reports_failed_rows_metrics_and_thresholds() {
         status
             .message
             .as_deref()
-            .is_some_and(|m| m.starts_with("failed in 1 of 4 cases (row 3)")),
+            .is_some_and(|m| m.starts_with("failed in 1 of 4 rows (row 3)")),
         "{status:#?}"
     );
     assert_eq!(status.actual.as_deref(), Some("400"));
@@ -1751,7 +1762,7 @@ fn a_row_that_no_longer_fits_its_columns_fails_its_case_with_the_row_number() {
     assert_eq!(fits.status, Outcome::Failed);
     let message = fits.message.as_deref().unwrap_or_default();
     assert!(
-        message.contains("failed in 1 of 5 cases (row 5)"),
+        message.contains("failed in 1 of 5 rows (row 5)"),
         "{message}"
     );
     assert!(
@@ -1780,4 +1791,108 @@ fn an_evaluation_whose_dataset_is_gone_errors_and_the_run_goes_on() {
             && reason.contains("misrouted.csv"),
         "{reason}"
     );
+}
+
+#[test]
+fn a_load_block_measures_every_iteration_and_checks_its_thresholds() {
+    let run = run_spec(
+        r#"load "Unknown items are looked up" {
+  arrive 20/s for 500ms
+  when GET shop /catalog/AB-9999
+  then status == 200
+  expect count == 10
+  expect error_rate < 1%
+  expect rate(status == 404) >= 90%
+  expect p99(duration) < 1m
+}"#,
+        &[],
+    );
+    assert_eq!(run.status, Status::Failed, "{}\n{}", run.out, run.err);
+    let result = run.result();
+    let [item] = result.items.as_slice() else {
+        panic!("one load block: {result:#?}")
+    };
+    assert_eq!((item.kind, item.status), (ItemKind::Load, Outcome::Failed));
+    let check = |text: &str| {
+        item.checks
+            .iter()
+            .find(|c| c.text == text)
+            .unwrap_or_else(|| panic!("no check `{text}`: {item:#?}"))
+    };
+    let status = check("status == 200");
+    assert_eq!(status.status, Outcome::Failed);
+    assert_eq!(
+        status.message.as_deref(),
+        Some("failed in 10 of 10 iterations (iterations 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)")
+    );
+    assert_eq!(status.actual.as_deref(), Some("404"));
+    // Every answer was a 404: an error to a load test, though the system is up.
+    let errors = check("error_rate < 1%");
+    assert_eq!(
+        (errors.status, errors.actual.as_deref()),
+        (Outcome::Failed, Some("100%"))
+    );
+    for passed in [
+        "count == 10",
+        "rate(status == 404) >= 90%",
+        "p99(duration) < 1m",
+    ] {
+        assert_eq!(check(passed).status, Outcome::Passed, "{item:#?}");
+    }
+    let metric = |name: &str| {
+        item.metrics
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.value)
+    };
+    assert_eq!(metric("count"), Some(10.0));
+    assert_eq!(metric("error_rate"), Some(100.0));
+    assert!(
+        run.out.contains("✗ load  Unknown items are looked up"),
+        "{}",
+        run.out
+    );
+    assert!(
+        run.out.contains("count = 10 · error_rate = 100%"),
+        "{}",
+        run.out
+    );
+}
+
+#[test]
+fn a_load_block_against_a_refused_target_fails_with_the_cause() {
+    let run = run_spec(
+        r#"load "The dead target holds load" {
+  arrive 20/s for 250ms
+  when GET dead /anything
+  expect p99(duration) < 1s
+  expect error_rate < 1% at 95% confidence
+}"#,
+        &[],
+    );
+    assert_eq!(run.status, Status::Failed, "{}\n{}", run.out, run.err);
+    let result = run.result();
+    let item = &result.items[0];
+    assert_eq!(item.status, Outcome::Failed, "{item:#?}");
+    let request = item
+        .checks
+        .iter()
+        .find(|c| c.text == "GET dead /anything")
+        .unwrap_or_else(|| panic!("{item:#?}"));
+    let message = request.message.as_deref().unwrap_or_default();
+    assert!(
+        message.starts_with("failed in 5 of 5 iterations (iterations 1, 2, 3, 4, 5); iteration 1: GET http://127.0.0.1:"),
+        "{message}"
+    );
+    assert!(message.contains("refused"), "{message}");
+    let latency = item.checks.iter().find(|c| c.text == "p99(duration) < 1s");
+    let message = latency
+        .and_then(|c| c.message.as_deref())
+        .unwrap_or_default();
+    assert_eq!(message, "p99(duration): no response was received");
+    let errors = item
+        .checks
+        .iter()
+        .find(|c| c.text.starts_with("error_rate"));
+    assert_eq!(errors.map(|c| c.status), Some(Outcome::Failed), "{item:#?}");
 }

@@ -19,7 +19,7 @@ pub fn format_duration(ms: f64) -> String {
 }
 
 /// A metric's value for people: at most three decimals, without trailing zeros, and its unit
-/// (`92.5%`, `12.346 ms`, `0.412`).
+/// (`92.5%`, `49.8/s`, `12.346 ms`, `0.412`).
 pub(crate) fn metric_value(metric: &Metric) -> String {
     let value = if metric.value.is_finite() {
         let text = format!("{:.3}", metric.value);
@@ -28,7 +28,7 @@ pub(crate) fn metric_value(metric: &Metric) -> String {
         metric.value.to_string()
     };
     match metric.unit.as_str() {
-        "" | "%" => format!("{value}{}", metric.unit),
+        "" | "%" | "/s" => format!("{value}{}", metric.unit),
         unit => format!("{value} {unit}"),
     }
 }

@@ -39,8 +39,8 @@ pub struct Shared {
 /// Why a case stopped early.
 struct Stop;
 
-/// What one case of an evaluation recorded for the aggregates: its scores, its
-/// classification, the per-case conditions of `rate(...)`, and its last response's duration.
+/// What one case of an evaluation or iteration of a load block recorded for the aggregates: its
+/// scores, its classification, the conditions of `rate(...)`, and its last response.
 #[derive(Debug, Default)]
 pub struct Observed {
     pub scores: Vec<(String, f64)>,
@@ -48,6 +48,8 @@ pub struct Observed {
     pub classified: Option<(Option<String>, Option<String>)>,
     /// One entry per condition asked for, in order; `None` where it could not be evaluated.
     pub conditions: Vec<Option<bool>>,
+    /// The status and duration of the case's last response.
+    pub status: Option<u16>,
     pub duration_ms: Option<f64>,
 }
 
@@ -94,6 +96,7 @@ impl<'s> Case<'s> {
         let started = Instant::now();
         let stopped = self.actions(actions).await.is_err();
         self.observed.duration_ms = self.env.latest.as_ref().map(|r| r.duration_ms);
+        self.observed.status = self.env.latest.as_ref().map(|r| r.status);
         self.observed.conditions = conditions
             .iter()
             .map(|c| self.env.eval(c).ok().and_then(|v| v.as_json()?.as_bool()))

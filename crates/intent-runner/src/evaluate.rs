@@ -9,15 +9,23 @@
 
 use crate::case::{Case, Observed, Shared};
 use crate::eval::{Aggregates, EvalError};
+use crate::measure::{condition_index, conditions, metric_name, metrics, share};
 use crate::stats::{Interval, percentile};
+use crate::tally::{Noun, Tally};
 use crate::value::{Unit, Value};
 use futures_util::{StreamExt, stream};
 use intent_ir::{
-    Aggregate, CheckResult, DataError, Dataset, Evaluation, Expr, ExprKind, ItemResult, Metric,
-    Row, Series, Status, Type, conform, read_rows,
+    Aggregate, CheckResult, DataError, Dataset, Evaluation, Expr, ItemResult, Row, Series, Status,
+    Type, conform, read_rows,
 };
 use serde_json::Value as Json;
 use std::time::Instant;
+
+/// The cases of an evaluation are the rows of its dataset.
+const ROWS: Noun = Noun {
+    one: "row",
+    many: "rows",
+};
 
 /// Runs the evaluation's cases, at most `jobs` at once, and checks its thresholds.
 pub async fn run(
@@ -48,12 +56,17 @@ pub async fn run(
         .iter()
         .map(|row| run_row(shared, evaluation, dataset, &columns, row, &conditions))
         .collect();
-    let cases: Vec<(usize, ItemResult, Observed)> =
-        stream::iter(pending).buffered(jobs.max(1)).collect().await;
+    let mut cases = stream::iter(pending).buffered(jobs.max(1));
+    let mut tally = Tally::new(ROWS);
+    let mut observed = Vec::with_capacity(rows.len());
+    while let Some((number, case, seen)) = cases.next().await {
+        tally.add(number, &case);
+        observed.push(seen);
+    }
     let mut result = base;
-    summarise(&mut result, &cases);
+    tally.finish(&mut result);
     let cases = Cases {
-        observed: cases.into_iter().map(|(_, _, o)| o).collect(),
+        observed,
         conditions: &conditions,
     };
     result.metrics = metrics(&evaluation.thresholds, &cases);
@@ -133,171 +146,11 @@ async fn run_row(
     (row.number, result, observed)
 }
 
-/// The conditions of `rate(...)` in the thresholds, which each case evaluates at its end.
-fn conditions(thresholds: &[intent_ir::Check]) -> Vec<&Expr> {
-    let mut found: Vec<&Expr> = Vec::new();
-    for check in thresholds {
-        check.expr.any(&mut |e| {
-            if let ExprKind::Aggregate {
-                series: Some(Series::Predicate { expr, .. }),
-                ..
-            } = &e.kind
-                && !found.contains(&&**expr)
-            {
-                found.push(expr);
-            }
-            false
-        });
-    }
-    found
-}
-
-/// How many row numbers a failed check lists before it says how many more.
-const ROWS_LISTED: usize = 10;
-
-/// One check result per per-case check, in the order the checks first appear: failed when it
-/// failed in any case, naming the rows, with the first failure's details and request.
-fn summarise(result: &mut ItemResult, cases: &[(usize, ItemResult, Observed)]) {
-    let mut order: Vec<&intent_ir::StableId> = Vec::new();
-    for (_, case, _) in cases {
-        for check in &case.checks {
-            if !order.contains(&&check.id) {
-                order.push(&check.id);
-            }
-        }
-    }
-    for id in order {
-        let runs: Vec<(usize, &ItemResult, &CheckResult)> = cases
-            .iter()
-            .flat_map(|(row, case, _)| {
-                case.checks
-                    .iter()
-                    .filter(|c| &c.id == id)
-                    .map(move |c| (*row, case, c))
-            })
-            .collect();
-        let failed: Vec<&(usize, &ItemResult, &CheckResult)> = runs
-            .iter()
-            .filter(|(_, _, c)| c.status == Status::Failed)
-            .collect();
-        let (_, _, first) = runs[0];
-        let mut summary = CheckResult {
-            status: if !failed.is_empty() {
-                Status::Failed
-            } else if runs.iter().all(|(_, _, c)| c.status == Status::Skipped) {
-                Status::Skipped
-            } else {
-                Status::Passed
-            },
-            duration_ms: runs.iter().map(|(_, _, c)| c.duration_ms).sum(),
-            message: None,
-            expected: None,
-            actual: None,
-            violations: Vec::new(),
-            request: None,
-            ..first.clone()
-        };
-        if let Some((row, case, failure)) = failed.first() {
-            let mut rows: Vec<String> = failed
-                .iter()
-                .take(ROWS_LISTED)
-                .map(|(r, _, _)| r.to_string())
-                .collect();
-            if failed.len() > ROWS_LISTED {
-                rows.push(format!("and {} more", failed.len() - ROWS_LISTED));
-            }
-            let why = failure
-                .message
-                .as_deref()
-                .map_or_else(String::new, |m| format!("; row {row}: {m}"));
-            summary.message = Some(format!(
-                "failed in {} of {} cases ({} {}){why}",
-                failed.len(),
-                cases.len(),
-                if failed.len() == 1 { "row" } else { "rows" },
-                rows.join(", ")
-            ));
-            summary.expected.clone_from(&failure.expected);
-            summary.actual.clone_from(&failure.actual);
-            summary.violations.clone_from(&failure.violations);
-            if let Some(request) = failure.request.and_then(|i| case.requests.get(i)) {
-                result.requests.push(request.clone());
-                summary.request = Some(result.requests.len() - 1);
-            }
-        }
-        result.checks.push(summary);
-    }
-}
-
-/// Every aggregate the thresholds read, with its value over all cases (point estimates),
-/// after the number of cases (`count`).
-fn metrics(thresholds: &[intent_ir::Check], cases: &Cases<'_>) -> Vec<Metric> {
-    let mut metrics = vec![Metric {
-        name: Aggregate::Count.name(),
-        value: cases.observed.len() as f64,
-        unit: String::new(),
-    }];
-    for check in thresholds {
-        check.expr.any(&mut |e| {
-            if let ExprKind::Aggregate {
-                aggregate,
-                series,
-                label,
-            } = &e.kind
-            {
-                let name = metric_name(*aggregate, series.as_ref(), label.as_deref());
-                let value = cases.aggregate(*aggregate, series.as_ref(), label.as_deref(), None);
-                if let (false, Ok(value)) = (metrics.iter().any(|m| m.name == name), value) {
-                    let (value, unit) = match value {
-                        Value::Quantity(unit, v) => (v, unit.suffix()),
-                        other => (other.as_f64().unwrap_or(f64::NAN), ""),
-                    };
-                    metrics.push(Metric {
-                        name,
-                        value,
-                        unit: unit.to_string(),
-                    });
-                }
-            }
-            false
-        });
-    }
-    metrics
-}
-
-/// An aggregate as a spec writes it: `accuracy`, `recall("billing")`, `p95(duration)`.
-fn metric_name(aggregate: Aggregate, series: Option<&Series>, label: Option<&str>) -> String {
-    let name = aggregate.name();
-    match (series, label) {
-        (_, Some(label)) => format!("{name}({label:?})"),
-        (Some(Series::Duration), None) => format!("{name}(duration)"),
-        (Some(Series::Score { name: score }), None) => format!("{name}({score})"),
-        (Some(Series::Predicate { text, .. }), None) => format!("{name}({text})"),
-        (None, None) => name,
-    }
-}
-
 /// The cases of an evaluation, as the aggregates of its thresholds read them.
 struct Cases<'e> {
     observed: Vec<Observed>,
     /// The conditions each case evaluated, in the order of [`Observed::conditions`].
     conditions: &'e [&'e Expr],
-}
-
-/// A share of cases: `successes` of `trials`, as a percentage, or the chosen end of its
-/// confidence interval.
-fn share(
-    successes: usize,
-    trials: usize,
-    interval: Option<Interval>,
-    what: &str,
-) -> Result<Value, EvalError> {
-    if trials == 0 {
-        return Err(EvalError(format!("no case to measure {what} over")));
-    }
-    let (k, n) = (successes as f64, trials as f64);
-    let fraction = interval.map_or(k / n, |i| i.wilson(k, n));
-    Ok(Value::Quantity(Unit::Percent, fraction * 100.0))
 }
 
 impl Cases<'_> {
@@ -391,22 +244,18 @@ impl Aggregates for Cases<'_> {
                 Ok(Value::Quantity(Unit::Percent, f1))
             }
             Aggregate::Rate => {
-                let Some(Series::Predicate { expr, text }) = series else {
-                    return Err(EvalError("`rate` needs a condition".into()));
-                };
-                let index = self.conditions.iter().position(|c| *c == &**expr);
+                let index = condition_index(self.conditions, series)?;
                 let answers: Vec<bool> = self
                     .observed
                     .iter()
-                    .filter_map(|o| index.and_then(|i| o.conditions.get(i).copied().flatten()))
+                    .filter_map(|o| o.conditions.get(index).copied().flatten())
                     .collect();
                 let hits = answers.iter().filter(|a| **a).count();
-                share(
-                    hits,
-                    answers.len(),
-                    interval,
-                    &format!("rate({text}): no case could evaluate it"),
-                )
+                let empty = format!(
+                    "{}: no case could evaluate the condition",
+                    metric_name(aggregate, series, label)
+                );
+                share(hits, answers.len(), interval, &empty)
             }
             Aggregate::Mean
             | Aggregate::Min

@@ -10,10 +10,13 @@ mod case;
 mod eval;
 mod evaluate;
 mod http;
+mod load;
+mod measure;
 mod redact;
 mod scores;
 mod select;
 mod stats;
+mod tally;
 mod value;
 
 pub use redact::{REDACTED, Redactor};
@@ -96,6 +99,8 @@ enum Job {
     Intent { index: usize, row: Option<usize> },
     /// An evaluation (by index): all its rows, then its thresholds.
     Evaluation { index: usize },
+    /// A load block (by index): its traffic, then its thresholds.
+    Load { index: usize },
     /// A block this runner lists as not run, with the reason in the result.
     Listed,
 }
@@ -203,6 +208,7 @@ async fn run_work(shared: &Shared, item: Work, jobs: usize) -> ItemResult {
         Job::Evaluation { index } => {
             evaluate::run(shared, &shared.plan.evaluations[index], item.result, jobs).await
         }
+        Job::Load { index } => load::run(shared, &shared.plan.loads[index], item.result).await,
         Job::Listed => item.result,
     }
 }
@@ -381,11 +387,19 @@ fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
             });
         }
     }
-    for l in &plan.loads {
+    for (index, l) in plan.loads.iter().enumerate() {
         if selection.selects(&l.id, &l.title, &l.tags) {
             work.push(Work {
-                result: not_run(ItemKind::Load, &l.id, &l.title, l.file, &l.tags, &l.source),
-                job: Job::Listed,
+                result: ItemResult {
+                    id: l.id.clone(),
+                    kind: ItemKind::Load,
+                    title: l.title.clone(),
+                    file: l.file,
+                    tags: l.tags.clone(),
+                    source: l.source.clone(),
+                    ..placeholder()
+                },
+                job: Job::Load { index },
             });
         }
     }

@@ -1,0 +1,144 @@
+//! The checks of many cases of one item (the rows of an evaluation, the iterations of a load
+//! block), tallied as the cases finish: each check is reported once, failed when it failed in
+//! any case, with the cases it failed in and the details and request of the lowest-numbered
+//! failure, so the report does not depend on the order concurrent cases finish in. Cases are
+//! added one at a time, so a long load test keeps counts, not every case.
+
+use intent_ir::{CheckResult, ItemResult, RequestRecord, StableId, Status};
+
+/// How many case numbers a failed check lists before it says how many more.
+const LISTED: usize = 10;
+
+/// What the cases are called in messages: rows of a dataset, iterations of a load block.
+#[derive(Clone, Copy)]
+pub struct Noun {
+    /// `row`, `iteration`.
+    pub one: &'static str,
+    /// `rows`, `iterations`.
+    pub many: &'static str,
+}
+
+/// One check over all cases.
+struct CheckTally {
+    /// The first result seen, the model for the summary.
+    first: CheckResult,
+    failed: usize,
+    ran: usize,
+    duration_ms: f64,
+    /// The failure of the lowest-numbered case, with its number and the request it read.
+    failure: Option<(usize, CheckResult, Option<RequestRecord>)>,
+    /// The lowest numbers of the cases it failed in.
+    listed: Vec<usize>,
+}
+
+pub struct Tally {
+    noun: Noun,
+    cases: usize,
+    checks: Vec<CheckTally>,
+}
+
+impl Tally {
+    pub fn new(noun: Noun) -> Self {
+        Self {
+            noun,
+            cases: 0,
+            checks: Vec::new(),
+        }
+    }
+
+    /// Counts one finished case, numbered `number` in messages.
+    pub fn add(&mut self, number: usize, case: &ItemResult) {
+        self.cases += 1;
+        for check in &case.checks {
+            let index = match self.position(&check.id) {
+                Some(i) => i,
+                None => {
+                    self.checks.push(CheckTally {
+                        first: check.clone(),
+                        failed: 0,
+                        ran: 0,
+                        duration_ms: 0.0,
+                        failure: None,
+                        listed: Vec::new(),
+                    });
+                    self.checks.len() - 1
+                }
+            };
+            let tally = &mut self.checks[index];
+            tally.duration_ms += check.duration_ms;
+            match check.status {
+                Status::Skipped => continue,
+                Status::Failed => {
+                    tally.failed += 1;
+                    // The lowest numbers, whatever order concurrent cases finish in.
+                    tally.listed.push(number);
+                    tally.listed.sort_unstable();
+                    tally.listed.truncate(LISTED);
+                    if tally
+                        .failure
+                        .as_ref()
+                        .is_none_or(|(first, ..)| number < *first)
+                    {
+                        let request = check.request.and_then(|i| case.requests.get(i)).cloned();
+                        tally.failure = Some((number, check.clone(), request));
+                    }
+                }
+                _ => {}
+            }
+            tally.ran += 1;
+        }
+    }
+
+    fn position(&self, id: &StableId) -> Option<usize> {
+        self.checks.iter().position(|c| &c.first.id == id)
+    }
+
+    /// Appends one check result per check to `result`, in the order the checks first
+    /// appeared, and the request of each first failure to its requests.
+    pub fn finish(self, result: &mut ItemResult) {
+        let Noun { one, many } = self.noun;
+        for tally in self.checks {
+            let mut summary = CheckResult {
+                status: if tally.failed > 0 {
+                    Status::Failed
+                } else if tally.ran == 0 {
+                    Status::Skipped
+                } else {
+                    Status::Passed
+                },
+                duration_ms: tally.duration_ms,
+                message: None,
+                expected: None,
+                actual: None,
+                violations: Vec::new(),
+                request: None,
+                ..tally.first
+            };
+            if let Some((number, failure, request)) = tally.failure {
+                let mut numbers: Vec<String> = tally.listed.iter().map(usize::to_string).collect();
+                if tally.failed > numbers.len() {
+                    numbers.push(format!("and {} more", tally.failed - numbers.len()));
+                }
+                let why = failure
+                    .message
+                    .as_deref()
+                    .map_or_else(String::new, |m| format!("; {one} {number}: {m}"));
+                summary.message = Some(format!(
+                    "failed in {} of {} {many} ({} {}){why}",
+                    tally.failed,
+                    self.cases,
+                    if tally.failed == 1 { one } else { many },
+                    numbers.join(", ")
+                ));
+                summary.expected = failure.expected;
+                summary.actual = failure.actual;
+                summary.violations = failure.violations;
+                if let Some(request) = request {
+                    result.requests.push(request);
+                    summary.request = Some(result.requests.len() - 1);
+                }
+            }
+            result.checks.push(summary);
+        }
+    }
+}
