@@ -261,12 +261,12 @@ fn the_example_specs_pass_against_the_example_shop() {
         .iter()
         .map(|i| i.examples.as_ref().map_or(1, |e| e.rows.len()))
         .sum();
-    let evaluations = plan.evaluations.len() + plan.loads.len();
-    let not_run = plan.policies.len() + plan.monitors.len();
+    let evaluations = plan.evaluations.len() + plan.loads.len() + plan.policies.len();
+    let not_run = plan.monitors.len();
     assert!(
-        rows > plan.intents.len() && evaluations > 1 && not_run > 0,
-        "the examples have example rows, evaluations, load blocks and blocks the runner does not \
-         execute"
+        rows > plan.intents.len() && evaluations > 2 && not_run > 0,
+        "the examples have example rows, evaluations, load blocks, policies and blocks the runner \
+         does not execute"
     );
 
     let run = run_examples(&[]);
@@ -279,8 +279,8 @@ fn the_example_specs_pass_against_the_example_shop() {
     );
     assert!(run.out.contains("✓ run passed"), "{}", run.out);
 
-    // JUnit: a test case per intent, example row, evaluation and load block, and a skipped one
-    // per block not run.
+    // JUnit: a test case per intent, example row, evaluation, load block and policy, and a
+    // skipped one per block not run.
     let items = rows + evaluations + not_run;
     let junit =
         quick_junit::Report::deserialize_from_str(&run.junit).expect("the JUnit report parses");
@@ -298,8 +298,8 @@ fn the_example_specs_pass_against_the_example_shop() {
         "{cases:?}"
     );
 
-    // JSON: every intent, evaluation and load block passed; everything else is listed as not
-    // run, with why. The support evaluation measured its thresholds over every row of its
+    // JSON: every intent, evaluation, load block and policy passed; the monitor is listed as
+    // not run, with why. The support evaluation measured its thresholds over every row of its
     // dataset.
     let result = run.result();
     assert_eq!(result.format, intent_ir::RESULTS_FORMAT);
@@ -316,6 +316,16 @@ fn the_example_specs_pass_against_the_example_shop() {
                 assert_eq!(metric("count").map(|m| m.value), Some(10.0), "{item:#?}");
                 assert!(metric("accuracy").is_some_and(|m| m.value >= 80.0 && m.unit == "%"));
                 assert!(metric("p50(overlap)").is_some(), "{item:#?}");
+            }
+            ItemKind::Policy => {
+                // Every response of the run was checked; the @private intents were replayed
+                // without credentials and refused.
+                assert_eq!(item.status, Outcome::Passed, "{item:#?}");
+                assert!(!item.checks.is_empty(), "{item:#?}");
+                let counted = |name: &str| item.metrics.iter().find(|m| m.name == name);
+                let measured = counted("responses checked").is_some_and(|m| m.value > 150.0)
+                    || counted("intents replayed").is_some_and(|m| m.value == 3.0);
+                assert!(measured, "{item:#?}");
             }
             ItemKind::Load => {
                 // 50/s for 3s starts exactly 150 iterations, however busy the machine is.
@@ -350,7 +360,11 @@ fn a_tag_expression_selects_only_the_matching_intents() {
     let run = run_examples(&["--tags", "@checkout and not @smoke"]);
     assert_eq!(run.status, Status::Success, "{}\n{}", run.out, run.err);
     let result = run.result();
-    let titles: BTreeSet<&str> = result.items.iter().map(|i| i.title.as_str()).collect();
+    let (intents, policies): (Vec<&ItemResult>, Vec<&ItemResult>) = result
+        .items
+        .iter()
+        .partition(|i| i.kind == ItemKind::Intent);
+    let titles: BTreeSet<&str> = intents.iter().map(|i| i.title.as_str()).collect();
     assert_eq!(
         titles,
         BTreeSet::from([
@@ -360,8 +374,15 @@ fn a_tag_expression_selects_only_the_matching_intents() {
         ])
     );
     // The three example rows of the quote intent all run.
-    assert_eq!(result.items.len(), 5);
-    for item in &result.items {
+    assert_eq!(intents.len(), 5);
+    // Policies apply to what was selected: only the selected @private intents are replayed.
+    assert!(policies.iter().all(|p| p.kind == ItemKind::Policy));
+    let replays = policies
+        .iter()
+        .flat_map(|p| &p.metrics)
+        .find(|m| m.name == "intents replayed");
+    assert_eq!(replays.map(|m| m.value), Some(2.0), "{policies:#?}");
+    for item in intents {
         assert!(
             item.tags.iter().any(|t| t == "checkout") && !item.tags.iter().any(|t| t == "smoke"),
             "{item:#?}"
@@ -375,9 +396,14 @@ fn a_name_selects_by_part_of_the_title() {
     let run = run_examples(&["--name", "paged"]);
     assert_eq!(run.status, Status::Success, "{}\n{}", run.out, run.err);
     let result = run.result();
-    let titles: Vec<&str> = result.items.iter().map(|i| i.title.as_str()).collect();
+    let intents: Vec<&ItemResult> = result
+        .items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Intent)
+        .collect();
+    let titles: Vec<&str> = intents.iter().map(|i| i.title.as_str()).collect();
     assert_eq!(titles, ["The catalog is paged"]);
-    assert_eq!(result.items[0].status, Outcome::Passed);
+    assert_eq!(intents[0].status, Outcome::Passed);
 }
 
 #[test]
@@ -392,14 +418,14 @@ fn two_shards_cover_every_intent_exactly_once() {
             None => intents.push(intent.id.as_str().to_string()),
         }
     }
-    // Blocks not executed are sharded too: each is listed in exactly one shard.
+    // Evaluations, load blocks and blocks not executed are sharded too: each is in exactly one
+    // shard. Policies are in every shard, applied to what that shard runs.
     let mut others: Vec<String> = plan
         .evaluations
         .iter()
         .map(|e| e.id.as_str().to_string())
         .collect();
     others.extend(plan.loads.iter().map(|l| l.id.as_str().to_string()));
-    others.extend(plan.policies.iter().map(|p| p.id.as_str().to_string()));
     others.extend(plan.monitors.iter().map(|m| m.id.as_str().to_string()));
     let (mut seen_intents, mut seen_others) = (Vec::new(), Vec::new());
     for shard in ["1/2", "2/2"] {
@@ -409,7 +435,13 @@ fn two_shards_cover_every_intent_exactly_once() {
         let ids = intent_ids(&result);
         assert!(!ids.is_empty(), "shard {shard} has intents");
         seen_intents.extend(ids);
-        for item in result.items.iter().filter(|i| i.kind != ItemKind::Intent) {
+        let policies = result.items.iter().filter(|i| i.kind == ItemKind::Policy);
+        assert_eq!(policies.count(), plan.policies.len(), "shard {shard}");
+        for item in result
+            .items
+            .iter()
+            .filter(|i| !matches!(i.kind, ItemKind::Intent | ItemKind::Policy))
+        {
             seen_others.push(item.id.as_str().to_string());
         }
     }
@@ -427,7 +459,7 @@ fn two_shards_cover_every_intent_exactly_once() {
     );
     assert_eq!(
         seen_others, others,
-        "each other block is listed in exactly one shard"
+        "each other block is in exactly one shard"
     );
 }
 
@@ -1895,4 +1927,90 @@ fn a_load_block_against_a_refused_target_fails_with_the_cause() {
         .iter()
         .find(|c| c.text.starts_with("error_rate"));
     assert_eq!(errors.map(|c| c.status), Some(Outcome::Failed), "{item:#?}");
+}
+
+const POLICIES: &str = "../tests/fixtures/policy/violations.intent";
+
+#[test]
+fn policies_check_every_response_and_replay_private_intents_without_credentials() {
+    let target = format!("shop={}", shop_url());
+    let run = run(&[POLICIES, "--target", &target]);
+    assert_eq!(run.status, Status::Failed, "{}\n{}", run.out, run.err);
+    let result = run.result();
+    let policy = |title: &str| {
+        result
+            .items
+            .iter()
+            .find(|i| i.kind == ItemKind::Policy && i.title == title)
+            .unwrap_or_else(|| panic!("no policy `{title}`: {result:#?}"))
+    };
+    let message = |item: &ItemResult, text: &str| {
+        let check = item.checks.iter().find(|c| c.text == text);
+        check
+            .and_then(|c| c.message.clone())
+            .unwrap_or_else(|| panic!("no message for `{text}`: {item:#?}"))
+    };
+    // Level fail: the responses that broke it, each named with the intent that received it,
+    // the intent's own and the one of its replay.
+    let listing = policy("The catalog never lists AB-0001");
+    assert_eq!(listing.status, Outcome::Failed);
+    let text = message(listing, r#"body not contains "AB-0001""#);
+    assert!(
+        text.starts_with("failed in 2 of 6 responses (responses GET http://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"/catalog → 200 of "The catalog is read with a token""#),
+        "{text}"
+    );
+    assert!(text.contains("(replayed without credentials)"), "{text}");
+    let checked = listing
+        .metrics
+        .iter()
+        .find(|m| m.name == "responses checked");
+    assert_eq!(checked.map(|m| m.value), Some(6.0));
+    // Level warn: the item passes, and its failure is drawn as a warning.
+    let frames = policy("Frames are denied");
+    assert_eq!(frames.status, Outcome::Passed);
+    assert_eq!(frames.checks[0].status, Outcome::Failed);
+    assert!(
+        run.out
+            .contains("⚠ check failed in policy \"Frames are denied\""),
+        "{}",
+        run.out
+    );
+    // Level off: listed, not run.
+    let retired = policy("A retired rule");
+    assert_eq!(retired.status, Outcome::NotRun);
+    assert_eq!(
+        retired.reason.as_deref(),
+        Some("the policy is at level `off`")
+    );
+    // Without auth: the catalog answers without credentials, and the health intent has none to
+    // leave out.
+    let private = policy("Private endpoints need credentials");
+    assert_eq!(private.status, Outcome::Failed);
+    let refused = private
+        .checks
+        .iter()
+        .find(|c| c.text == "status in [401, 403]");
+    assert_eq!(
+        refused.and_then(|c| c.actual.as_deref()),
+        Some("200"),
+        "{private:#?}"
+    );
+    assert_eq!(
+        message(private, "status in [401, 403]"),
+        r#"failed in 1 of 2 intents (intent "The catalog is read with a token")"#
+    );
+    assert!(
+        message(private, "the intent sends credentials").contains(
+            r#"intent "The shop is healthy": no request of the intent carries credentials"#
+        )
+    );
+    let snapshot = POLICIES.trim_start_matches("../").replace('/', "__");
+    insta::assert_snapshot!(
+        format!("terminal__{snapshot}"),
+        redact(&sort_item_lines(&run.out))
+    );
 }

@@ -34,6 +34,10 @@ pub struct Shared {
     pub data_root: std::path::PathBuf,
     /// Receives a readable dump of each exchange when `--verbose` is on.
     pub exchanges: Option<Arc<dyn Fn(String) + Send + Sync>>,
+    /// The policies applied to every response, with what they found so far.
+    pub policies: crate::policy::Watch,
+    /// What the run selected: a policy replays only the selected intents.
+    pub selection: crate::Selection,
 }
 
 /// Why a case stopped early.
@@ -61,6 +65,9 @@ pub struct Case<'s> {
     /// The run's redactor plus the values this case derived from secrets (`upper(token)`).
     redactor: Redactor,
     observed: Observed,
+    /// Set when the case replays an intent for a policy `without auth`: the checks made on the
+    /// response to its first request that carried credentials, sent without them.
+    replay: Option<&'s [Check]>,
 }
 
 type Step<'a> = Pin<Box<dyn Future<Output = Result<(), Stop>> + Send + 'a>>;
@@ -74,7 +81,47 @@ impl<'s> Case<'s> {
             cookies: Vec::new(),
             redactor: shared.redactor.clone(),
             observed: Observed::default(),
+            replay: None,
         }
+    }
+
+    /// Checks `checks` against one response alone, as a policy applied to every response does:
+    /// they read that response and the globals.
+    pub fn judge(
+        shared: &'s Shared,
+        base: ItemResult,
+        response: Arc<Response>,
+        record: RequestRecord,
+        checks: &[Check],
+    ) -> ItemResult {
+        let started = Instant::now();
+        let mut case = Case::new(shared, base);
+        case.env.latest = Some(response);
+        case.result.requests.push(record);
+        for check in checks {
+            case.check(check);
+        }
+        case.settle(started, false)
+    }
+
+    /// Replays `actions` (an intent's) for a policy: requests without credentials are sent as
+    /// written, and the first one that carries credentials is sent without them, `checks` are
+    /// made on its response, and the replay ends there. The intent's own checks are not made.
+    /// An intent that never sends credentials fails the replay, with `no_credentials` as the
+    /// check.
+    pub async fn replay(
+        mut self,
+        actions: &[Action],
+        checks: &'s [Check],
+        no_credentials: CheckResult,
+    ) -> ItemResult {
+        let started = Instant::now();
+        self.replay = Some(checks);
+        let ended = self.actions(actions).await.is_err();
+        if !ended {
+            self.result.checks.push(no_credentials);
+        }
+        self.settle(started, false)
     }
 
     pub fn bind(&mut self, name: &str, value: Value) {
@@ -180,6 +227,8 @@ impl<'s> Case<'s> {
                 source,
             } => self.call_step(step, args, bind.as_deref(), source).await,
             Action::Request(request) => self.request(request).await,
+            // A replay makes only the policy's checks.
+            Action::Check(_) if self.replay.is_some() => Ok(()),
             Action::Check(check) => {
                 self.check(check);
                 Ok(())
@@ -373,7 +422,7 @@ impl<'s> Case<'s> {
     async fn request(&mut self, request: &Request) -> Result<(), Stop> {
         let started = Instant::now();
         let text = request_text(request);
-        let prepared = match self.prepare(request) {
+        let mut prepared = match self.prepare(request) {
             Ok(p) => p,
             Err(e) => {
                 self.failed(
@@ -387,7 +436,13 @@ impl<'s> Case<'s> {
                 return Err(Stop);
             }
         };
+        // In a replay, the first request with credentials goes without them, once.
+        let stripped = self.replay.is_some() && prepared.has_credentials();
+        if stripped {
+            prepared.strip_credentials();
+        }
         let attempts = match &request.options.retry {
+            _ if stripped => 1,
             Some(retry) => {
                 1 + self
                     .env
@@ -413,7 +468,7 @@ impl<'s> Case<'s> {
         let mut last_until: Option<String> = None;
         for attempt in 1..=attempts {
             let sent = Instant::now();
-            let cookie = self.cookie_header();
+            let cookie = if stripped { None } else { self.cookie_header() };
             let outcome = self.shared.http.send(&prepared, cookie.as_deref()).await;
             match outcome {
                 Err(error) => {
@@ -448,7 +503,7 @@ impl<'s> Case<'s> {
                 Ok(response) => {
                     self.exchange(&prepared, Some(&response), None);
                     self.keep_cookies(&response);
-                    self.result.requests.push(RequestRecord {
+                    let record = RequestRecord {
                         id: request.id.clone(),
                         method: prepared.method.clone(),
                         url: self.redactor.redact(&response.url),
@@ -456,8 +511,16 @@ impl<'s> Case<'s> {
                         duration_ms: response.duration_ms,
                         error: None,
                         source: request.source.clone(),
-                    });
+                    };
                     let response = Arc::new(response);
+                    self.shared.policies.observe(
+                        self.shared,
+                        &self.result,
+                        &request.target,
+                        &response,
+                        &record,
+                    );
+                    self.result.requests.push(record);
                     self.env.latest = Some(Arc::clone(&response));
                     if let Some(name) = &request.name {
                         self.env.bind(name, Value::Response(Arc::clone(&response)));
@@ -481,6 +544,12 @@ impl<'s> Case<'s> {
                     }
                 }
             }
+        }
+        if stripped {
+            for check in self.replay.unwrap_or_default() {
+                self.check(check);
+            }
+            return Err(Stop);
         }
         let request_index = self.last_request();
         if let Some(retry) = &request.options.retry {
@@ -774,8 +843,12 @@ impl<'s> Case<'s> {
         );
     }
 
-    /// Reports the checks of actions that will not run as skipped.
+    /// Reports the checks of actions that will not run as skipped (not in a replay, which
+    /// makes none of them).
     fn skip(&mut self, rest: &[Action]) {
+        if self.replay.is_some() {
+            return;
+        }
         for action in rest {
             if let Action::Check(check) = action {
                 self.result.checks.push(CheckResult {

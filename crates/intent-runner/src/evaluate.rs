@@ -25,6 +25,7 @@ use std::time::Instant;
 const ROWS: Noun = Noun {
     one: "row",
     many: "rows",
+    listed: 10,
 };
 
 /// Runs the evaluation's cases, at most `jobs` at once, and checks its thresholds.
@@ -116,6 +117,8 @@ async fn run_row(
     // Every row has the evaluation's id, so the checks of all rows share theirs.
     let base = ItemResult {
         id: evaluation.id.clone(),
+        title: evaluation.title.clone(),
+        tags: evaluation.tags.clone(),
         ..crate::placeholder()
     };
     let values = Json::Object(row.values.clone());

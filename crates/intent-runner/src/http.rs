@@ -40,6 +40,25 @@ pub struct Prepared {
     pub timeout: Duration,
 }
 
+impl Prepared {
+    /// Whether the request carries credentials: an `Authorization` header (from `auth bearer`
+    /// or written out) or `auth basic`.
+    pub fn has_credentials(&self) -> bool {
+        self.basic.is_some()
+            || self
+                .headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+    }
+
+    /// Removes every credential, for a policy's replay `without auth`.
+    pub fn strip_credentials(&mut self) {
+        self.basic = None;
+        self.headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum PreparedBody {
     Json(serde_json::Value),

@@ -12,6 +12,7 @@ mod evaluate;
 mod http;
 mod load;
 mod measure;
+mod policy;
 mod redact;
 mod scores;
 mod select;
@@ -101,6 +102,9 @@ enum Job {
     Evaluation { index: usize },
     /// A load block (by index): its traffic, then its thresholds.
     Load { index: usize },
+    /// A policy (by index), settled once every other item is done: its replays `without auth`,
+    /// then what it found in the responses it watched.
+    Policy { index: usize },
     /// A block this runner lists as not run, with the reason in the result.
     Listed,
 }
@@ -122,52 +126,51 @@ pub async fn run(
     // What to report for a case that never finishes (an interrupt), and the cases to run.
     let mut unfinished: Vec<Option<ItemResult>> = vec![None; results.len()];
     let mut cases: Vec<(usize, Work)> = Vec::new();
+    let mut policies: Vec<(usize, Work)> = Vec::new();
     for (index, item) in work.into_iter().enumerate() {
-        if matches!(item.job, Job::Listed) {
-            on_item(&item.result);
-            results[index] = Some(item.result);
-        } else {
-            unfinished[index] = Some(item.result.clone());
-            cases.push((index, item));
+        match item.job {
+            Job::Listed => {
+                on_item(&item.result);
+                results[index] = Some(item.result);
+            }
+            Job::Policy { .. } => {
+                unfinished[index] = Some(item.result.clone());
+                policies.push((index, item));
+            }
+            _ => {
+                unfinished[index] = Some(item.result.clone());
+                cases.push((index, item));
+            }
         }
     }
-    // A fixed pool of workers takes the cases in plan order; each result is stored as soon as
-    // it is known, so an interrupt loses nothing that finished.
     let results = Arc::new(std::sync::Mutex::new(results));
-    let queue = Arc::new(std::sync::Mutex::new(cases.into_iter()));
-    let mut tasks = tokio::task::JoinSet::new();
     let jobs = options.jobs.max(1);
-    for _ in 0..jobs {
-        let (shared, queue, results, on_item) = (
-            Arc::clone(&shared),
-            Arc::clone(&queue),
-            Arc::clone(&results),
-            Arc::clone(&on_item),
-        );
-        tasks.spawn(async move {
-            loop {
-                let next = queue
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .next();
-                let Some((index, item)) = next else { break };
-                let result = run_work(&shared, item, jobs).await;
-                on_item(&result);
-                results
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)[index] = Some(result);
-            }
-        });
-    }
-    let mut interrupted = false;
     tokio::pin!(interrupt);
-    loop {
-        tokio::select! {
-            next = tasks.join_next() => if next.is_none() { break },
-            () = &mut interrupt, if !interrupted => {
-                interrupted = true;
-                tasks.abort_all();
+    let mut interrupted = pool(&shared, cases, &results, &on_item, jobs, interrupt.as_mut()).await;
+    // Policies watch every response, so they are settled after everything else, and after
+    // their own replays: one at a time, each replaying up to `jobs` intents at once.
+    if !interrupted {
+        let replays = async {
+            let mut replayed = Vec::new();
+            for (index, item) in policies {
+                let Job::Policy { index: policy } = item.job else {
+                    continue;
+                };
+                let result = policy::replay_all(&shared, policy, item.result, jobs).await;
+                replayed.push((index, policy, result));
             }
+            replayed
+        };
+        tokio::select! {
+            replayed = replays => {
+                let mut stored = results.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                for (index, policy, result) in replayed {
+                    let result = policy::settle(&shared, policy, result);
+                    on_item(&result);
+                    stored[index] = Some(result);
+                }
+            }
+            () = interrupt.as_mut() => interrupted = true,
         }
     }
     let results = std::mem::take(
@@ -201,6 +204,53 @@ pub async fn run(
     })
 }
 
+/// Runs `work` on a pool of `jobs` workers that take it in plan order, storing each result at
+/// its index as soon as it is known, so an interrupt loses nothing that finished. Returns
+/// whether `interrupt` completed (and every worker was stopped).
+async fn pool(
+    shared: &Arc<Shared>,
+    work: Vec<(usize, Work)>,
+    results: &Arc<std::sync::Mutex<Vec<Option<ItemResult>>>>,
+    on_item: &Arc<dyn Fn(&ItemResult) + Send + Sync>,
+    jobs: usize,
+    mut interrupt: std::pin::Pin<&mut impl Future<Output = ()>>,
+) -> bool {
+    let queue = Arc::new(std::sync::Mutex::new(work.into_iter()));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..jobs {
+        let (shared, queue, results, on_item) = (
+            Arc::clone(shared),
+            Arc::clone(&queue),
+            Arc::clone(results),
+            Arc::clone(on_item),
+        );
+        tasks.spawn(async move {
+            loop {
+                let next = queue
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .next();
+                let Some((index, item)) = next else { break };
+                let result = run_work(&shared, item, jobs).await;
+                on_item(&result);
+                results
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)[index] = Some(result);
+            }
+        });
+    }
+    loop {
+        tokio::select! {
+            next = tasks.join_next() => if next.is_none() { return false },
+            () = &mut interrupt => {
+                tasks.abort_all();
+                while tasks.join_next().await.is_some() {}
+                return true;
+            }
+        }
+    }
+}
+
 /// Runs one unit of work. An evaluation runs up to `jobs` of its rows at once.
 async fn run_work(shared: &Shared, item: Work, jobs: usize) -> ItemResult {
     match item.job {
@@ -209,7 +259,8 @@ async fn run_work(shared: &Shared, item: Work, jobs: usize) -> ItemResult {
             evaluate::run(shared, &shared.plan.evaluations[index], item.result, jobs).await
         }
         Job::Load { index } => load::run(shared, &shared.plan.loads[index], item.result).await,
-        Job::Listed => item.result,
+        // Policies are settled after the pool (in `run`); a listed block only reports.
+        Job::Policy { .. } | Job::Listed => item.result,
     }
 }
 
@@ -223,14 +274,24 @@ async fn run_intent(
     let intent = &shared.plan.intents[index];
     let mut case = Case::new(shared, base);
     if let (Some(row), Some(examples)) = (row, &intent.examples) {
-        for (column, value) in examples.columns.iter().zip(&examples.rows[row].values) {
-            let value = eval::Env::new(&shared.plan, &shared.globals)
-                .eval(value)
-                .unwrap_or(Value::Absent);
-            case.bind(&column.name, value);
-        }
+        bind_row(shared, &mut case, examples, &examples.rows[row]);
     }
     case.run(&intent.actions).await
+}
+
+/// Binds the values of an examples row to its columns' names.
+fn bind_row(
+    shared: &Shared,
+    case: &mut Case<'_>,
+    examples: &intent_ir::Examples,
+    row: &intent_ir::ExampleRow,
+) {
+    for (column, value) in examples.columns.iter().zip(&row.values) {
+        let value = eval::Env::new(&shared.plan, &shared.globals)
+            .eval(value)
+            .unwrap_or(Value::Absent);
+        case.bind(&column.name, value);
+    }
 }
 
 fn placeholder() -> ItemResult {
@@ -301,6 +362,8 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
         default_timeout: options.default_timeout,
         data_root: options.data_root.clone(),
         exchanges: options.exchanges.clone(),
+        policies: policy::Watch::new(plan),
+        selection: options.selection.clone(),
     })
 }
 
@@ -403,14 +466,22 @@ fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
             });
         }
     }
-    // Policies and monitors carry no tags or titles to select: they are listed when nothing is
-    // selected by tag or name, each in the one shard its id falls in.
+    // Policies apply to whatever this run selected (their replays to the selected intents), so
+    // every run has them. Monitors carry no tags or titles to select: they are listed when
+    // nothing is selected by tag or name, each in the one shard its id falls in.
     let unfiltered = selection.tags.is_none() && selection.names.is_empty();
     let in_shard = |id: &StableId| unfiltered && selection.shard.is_none_or(|s| s.contains(id));
-    for p in plan.policies.iter().filter(|p| in_shard(&p.id)) {
+    for (index, p) in plan.policies.iter().enumerate() {
         work.push(Work {
-            result: not_run(ItemKind::Policy, &p.id, &p.title, p.file, &[], &p.source),
-            job: Job::Listed,
+            result: ItemResult {
+                id: p.id.clone(),
+                kind: ItemKind::Policy,
+                title: p.title.clone(),
+                file: p.file,
+                source: p.source.clone(),
+                ..placeholder()
+            },
+            job: Job::Policy { index },
         });
     }
     for m in plan.monitors.iter().filter(|m| in_shard(&m.id)) {

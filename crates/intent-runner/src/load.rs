@@ -29,6 +29,7 @@ pub const MAX_IN_FLIGHT: usize = 1000;
 const ITERATIONS: Noun = Noun {
     one: "iteration",
     many: "iterations",
+    listed: 10,
 };
 
 /// How traffic is generated, with its values evaluated.
@@ -189,6 +190,8 @@ async fn run_iteration(
     // Every iteration has the block's id, so the checks of all iterations share theirs.
     let base = ItemResult {
         id: load.id.clone(),
+        title: load.title.clone(),
+        tags: load.tags.clone(),
         ..crate::placeholder()
     };
     let (result, observed) = Case::new(shared, base)

@@ -5,39 +5,42 @@
 //! added one at a time, so a long load test keeps counts, not every case.
 
 use intent_ir::{CheckResult, ItemResult, RequestRecord, StableId, Status};
+use std::fmt::Display;
 
-/// How many case numbers a failed check lists before it says how many more.
-const LISTED: usize = 10;
-
-/// What the cases are called in messages: rows of a dataset, iterations of a load block.
+/// What the cases are called in messages: rows of a dataset, iterations of a load block,
+/// responses or intents of a policy.
 #[derive(Clone, Copy)]
 pub struct Noun {
     /// `row`, `iteration`.
     pub one: &'static str,
     /// `rows`, `iterations`.
     pub many: &'static str,
+    /// How many cases a failed check names before it says how many more.
+    pub listed: usize,
 }
 
 /// One check over all cases.
-struct CheckTally {
+struct CheckTally<K> {
     /// The first result seen, the model for the summary.
     first: CheckResult,
     failed: usize,
     ran: usize,
     duration_ms: f64,
-    /// The failure of the lowest-numbered case, with its number and the request it read.
-    failure: Option<(usize, CheckResult, Option<RequestRecord>)>,
-    /// The lowest numbers of the cases it failed in.
-    listed: Vec<usize>,
+    /// The failure of the lowest case, with its key and the request it read.
+    failure: Option<(K, CheckResult, Option<RequestRecord>)>,
+    /// The lowest keys of the cases it failed in.
+    listed: Vec<K>,
 }
 
-pub struct Tally {
+/// The tally of one item's cases, each known by a key that orders them and names them in
+/// messages: a row or iteration number, an intent, a response.
+pub struct Tally<K> {
     noun: Noun,
     cases: usize,
-    checks: Vec<CheckTally>,
+    checks: Vec<CheckTally<K>>,
 }
 
-impl Tally {
+impl<K: Ord + Clone + Display> Tally<K> {
     pub fn new(noun: Noun) -> Self {
         Self {
             noun,
@@ -46,8 +49,8 @@ impl Tally {
         }
     }
 
-    /// Counts one finished case, numbered `number` in messages.
-    pub fn add(&mut self, number: usize, case: &ItemResult) {
+    /// Counts one finished case, known as `key`.
+    pub fn add(&mut self, key: K, case: &ItemResult) {
         self.cases += 1;
         for check in &case.checks {
             let index = match self.position(&check.id) {
@@ -70,17 +73,21 @@ impl Tally {
                 Status::Skipped => continue,
                 Status::Failed => {
                     tally.failed += 1;
-                    // The lowest numbers, whatever order concurrent cases finish in.
-                    tally.listed.push(number);
-                    tally.listed.sort_unstable();
-                    tally.listed.truncate(LISTED);
+                    // The lowest keys, whatever order concurrent cases finish in.
+                    let listed = self.noun.listed;
+                    if tally.listed.len() < listed || tally.listed.last().is_some_and(|l| key < *l)
+                    {
+                        tally.listed.push(key.clone());
+                        tally.listed.sort_unstable();
+                        tally.listed.truncate(listed);
+                    }
                     if tally
                         .failure
                         .as_ref()
-                        .is_none_or(|(first, ..)| number < *first)
+                        .is_none_or(|(first, ..)| key < *first)
                     {
                         let request = check.request.and_then(|i| case.requests.get(i)).cloned();
-                        tally.failure = Some((number, check.clone(), request));
+                        tally.failure = Some((key.clone(), check.clone(), request));
                     }
                 }
                 _ => {}
@@ -93,10 +100,15 @@ impl Tally {
         self.checks.iter().position(|c| &c.first.id == id)
     }
 
+    /// How many cases were added.
+    pub fn cases(&self) -> usize {
+        self.cases
+    }
+
     /// Appends one check result per check to `result`, in the order the checks first
     /// appeared, and the request of each first failure to its requests.
     pub fn finish(self, result: &mut ItemResult) {
-        let Noun { one, many } = self.noun;
+        let Noun { one, many, .. } = self.noun;
         for tally in self.checks {
             let mut summary = CheckResult {
                 status: if tally.failed > 0 {
@@ -114,21 +126,21 @@ impl Tally {
                 request: None,
                 ..tally.first
             };
-            if let Some((number, failure, request)) = tally.failure {
-                let mut numbers: Vec<String> = tally.listed.iter().map(usize::to_string).collect();
-                if tally.failed > numbers.len() {
-                    numbers.push(format!("and {} more", tally.failed - numbers.len()));
+            if let Some((key, failure, request)) = tally.failure {
+                let mut keys: Vec<String> = tally.listed.iter().map(K::to_string).collect();
+                if tally.failed > keys.len() {
+                    keys.push(format!("and {} more", tally.failed - keys.len()));
                 }
                 let why = failure
                     .message
                     .as_deref()
-                    .map_or_else(String::new, |m| format!("; {one} {number}: {m}"));
+                    .map_or_else(String::new, |m| format!("; {one} {key}: {m}"));
                 summary.message = Some(format!(
                     "failed in {} of {} {many} ({} {}){why}",
                     tally.failed,
                     self.cases,
                     if tally.failed == 1 { one } else { many },
-                    numbers.join(", ")
+                    keys.join(", ")
                 ));
                 summary.expected = failure.expected;
                 summary.actual = failure.actual;
