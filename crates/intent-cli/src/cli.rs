@@ -97,24 +97,31 @@ pub struct RunArgs {
     /// Run only shard K of N (a deterministic partition for CI matrices), e.g. 2/4.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// How many intents run at once (default: the number of cores).
-    #[arg(long, value_name = "N")]
-    pub jobs: Option<usize>,
-    /// Override a target's URL: NAME=URL; repeatable. Wins over intent.toml.
-    #[arg(long = "target", value_name = "NAME=URL")]
-    pub targets: Vec<String>,
-    /// Use the URLs of this environment from intent.toml.
-    #[arg(long, value_name = "NAME")]
-    pub env: Option<String>,
     /// Write a report: junit=PATH, json=PATH or markdown=PATH; repeatable.
     #[arg(long = "report", value_name = "KIND=PATH")]
     pub reports: Vec<String>,
     /// Print every request and response (secrets redacted).
     #[arg(long, short)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub system: SystemArgs,
+}
+
+/// Where the system under test is, and how hard to drive it: shared by `run` and `monitor`.
+#[derive(Args, Debug)]
+pub struct SystemArgs {
+    /// Override a target's URL: NAME=URL; repeatable. Wins over intent.toml.
+    #[arg(long = "target", value_name = "NAME=URL")]
+    pub targets: Vec<String>,
+    /// Use the URLs of this environment from intent.toml.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
     /// Do not start systems under test, even if intent.toml says how.
     #[arg(long)]
     pub no_start: bool,
+    /// How many intents run at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
     /// The largest response body accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = intent_runner::DEFAULT_BODY_LIMIT)]
     pub max_body: usize,

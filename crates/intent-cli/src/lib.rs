@@ -10,6 +10,7 @@ mod explain;
 mod output;
 pub mod project;
 mod run;
+mod session;
 pub mod system;
 
 use clap::Parser;

@@ -2,18 +2,14 @@
 //! describes, run, report, and stop them again, whatever happened.
 
 use crate::Status;
-use crate::check::compile;
 use crate::cli::RunArgs;
 use crate::output::use_color;
-use crate::project::{self, Project};
-use crate::system::{self, RunningSystem};
+use crate::session::{Session, invalid};
 use intent_ir::{Plan, RunResult};
 use intent_report::TerminalOptions;
 use intent_runner::{RunOptions, Selection, Shard};
-use intent_source::{SourceFile, SourceMap};
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A report to write after the run: `junit=PATH`, `json=PATH` or `markdown=PATH`.
@@ -70,119 +66,20 @@ async fn run_async(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         Ok(s) => s,
         Err(e) => return invalid(err, &e),
     };
-    let mut overrides = BTreeMap::new();
-    for t in &args.targets {
-        match t.split_once('=') {
-            Some((name, url)) if !name.is_empty() && !url.is_empty() => {
-                overrides.insert(name.to_string(), url.to_string());
-            }
-            _ => return invalid(err, &format!("`--target {t}`: write NAME=URL")),
-        }
-    }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let project = match project::find(&cwd).map(|p| project::load(&p)) {
-        None => None,
-        Some(Ok(p)) => Some(p),
-        Some(Err(e)) => return invalid(err, &e.to_string()),
-    };
-    // Datasets are read relative to the project root, as the plan's paths are written.
-    let (plan, sources, data_root) = if let Some(path) = &args.plan {
-        match read_plan(path, project.as_ref()) {
-            Ok((plan, sources)) => {
-                let root = project
-                    .as_ref()
-                    .map_or_else(|| cwd.clone(), |p| p.root.clone());
-                (plan, sources, root)
-            }
-            Err(e) => return invalid(err, &e),
-        }
-    } else {
-        match compile(&args.compile, out, err) {
-            Some((loaded, checked)) => (checked.plan, loaded.sources, checked.root),
-            None => return Status::Invalid,
-        }
-    };
-    for name in overrides.keys() {
-        if plan.target(name).is_none() {
-            let known: Vec<&str> = plan.targets.iter().map(|t| t.name.as_str()).collect();
-            return invalid(
-                err,
-                &format!(
-                    "`--target {name}=…`: the specs have no target `{name}` (targets: {})",
-                    known.join(", ")
-                ),
-            );
-        }
-    }
-    let mut targets = overrides.clone();
-    if let Some(project) = &project {
-        for target in &plan.targets {
-            if targets.contains_key(&target.name) {
-                continue;
-            }
-            match project.target_url(&target.name, args.env.as_deref()) {
-                Ok(Some(url)) => {
-                    targets.insert(target.name.clone(), url);
-                }
-                Ok(None) => {}
-                Err(e) => return invalid(err, &e.to_string()),
-            }
-        }
-    } else if let Some(env) = &args.env {
-        return invalid(
-            err,
-            &format!("`--env {env}` needs an intent.toml that defines environments"),
-        );
-    }
-
-    // Start the systems under test that intent.toml describes, unless a URL was given.
-    let mut running: Vec<RunningSystem> = Vec::new();
-    if let (Some(project), false) = (&project, args.no_start) {
-        for target in &plan.targets {
-            let Some(start) = project
-                .targets
-                .get(&target.name)
-                .and_then(|t| t.start.as_ref())
-            else {
-                continue;
-            };
-            if overrides.contains_key(&target.name) || args.env.is_some() {
-                continue;
-            }
-            let _ = writeln!(err, "starting {} …", target.name);
-            match system::start(
-                &target.name,
-                start,
-                targets.get(&target.name).map(String::as_str),
-            )
-            .await
-            {
-                Ok(system) => {
-                    let _ = writeln!(err, "{} is ready at {}", target.name, system.url());
-                    targets.insert(target.name.clone(), system.url().to_string());
-                    running.push(system);
-                }
-                Err(e) => {
-                    let _ = writeln!(err, "error: {e}");
-                    stop_all(running).await;
-                    return Status::CouldNotRun;
-                }
-            }
-        }
-    }
-
+    let mut session =
+        match Session::open(&args.compile, args.plan.as_deref(), &args.system, out, err).await {
+            Ok(session) => session,
+            Err(status) => return status,
+        };
     let options = TerminalOptions {
         color: use_color(std::io::stdout().is_terminal()),
         width: 100,
         verbose: args.verbose,
     };
-    let setup = Setup {
-        targets,
-        selection,
-        data_root,
-    };
-    let result = execute(args, Arc::new(plan), setup, &options, out).await;
-    stop_all(running).await;
+    let run_options = session.run_options(&args.system, selection);
+    let result = execute(args, Arc::clone(&session.plan), run_options, &options, out).await;
+    let sources = std::mem::take(&mut session.sources);
+    session.close().await;
     let result = match result {
         Ok(r) => r,
         Err(e) => {
@@ -226,18 +123,11 @@ async fn run_async(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
     }
 }
 
-/// What the command line and intent.toml settled for the runner.
-struct Setup {
-    targets: BTreeMap<String, String>,
-    selection: Selection,
-    data_root: PathBuf,
-}
-
 /// Runs the plan, printing a line per item as it finishes.
 async fn execute(
     args: &RunArgs,
     plan: Arc<Plan>,
-    setup: Setup,
+    run_options: RunOptions,
     options: &TerminalOptions,
     out: &mut dyn Write,
 ) -> Result<RunResult, intent_runner::RunError> {
@@ -257,13 +147,8 @@ async fn execute(
     });
     drop(lines);
     let run_options = RunOptions {
-        jobs: args.jobs.unwrap_or_else(|| RunOptions::default().jobs),
-        targets: setup.targets,
-        selection: setup.selection,
-        data_root: setup.data_root,
-        body_limit: args.max_body,
         exchanges,
-        ..RunOptions::default()
+        ..run_options
     };
     let interrupt = async {
         if tokio::signal::ctrl_c().await.is_err() {
@@ -287,12 +172,6 @@ async fn execute(
     outcome.map_err(|e| intent_runner::RunError(format!("the runner stopped: {e}")))?
 }
 
-async fn stop_all(running: Vec<RunningSystem>) {
-    for system in running {
-        system.stop().await;
-    }
-}
-
 fn selection(args: &RunArgs) -> Result<Selection, String> {
     let tags = match &args.tags {
         Some(text) => Some(intent_check::tag_expr(&intent_syntax::parse_tag_expr(
@@ -306,33 +185,4 @@ fn selection(args: &RunArgs) -> Result<Selection, String> {
         names: args.name.clone(),
         shard,
     })
-}
-
-/// Reads a plan written by `intent compile`, and the spec texts it points at (for drawing
-/// failures; a missing file only loses the snippet).
-fn read_plan(path: &Path, project: Option<&Project>) -> Result<(Plan, SourceMap), String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read the plan {}: {e}", path.display()))?;
-    let plan: Plan = serde_json::from_str(&text)
-        .map_err(|e| format!("{} is not a plan: {e}", path.display()))?;
-    if plan.format != intent_ir::FORMAT {
-        return Err(format!(
-            "{} has the format `{}`, but this intent reads `{}`; compile it again",
-            path.display(),
-            plan.format,
-            intent_ir::FORMAT
-        ));
-    }
-    let base = project.map_or_else(|| PathBuf::from("."), |p| p.root.clone());
-    let mut sources = SourceMap::new();
-    for file in &plan.files {
-        let text = std::fs::read_to_string(base.join(&file.path)).unwrap_or_default();
-        sources.add(SourceFile::new(file.path.clone(), text));
-    }
-    Ok((plan, sources))
-}
-
-fn invalid(err: &mut dyn Write, message: &str) -> Status {
-    let _ = writeln!(err, "error: {message}");
-    Status::Invalid
 }
