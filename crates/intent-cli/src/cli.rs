@@ -19,6 +19,10 @@ pub enum Command {
     Compile(CompileArgs),
     /// Compile specs and run them against the real system; exit 0 when everything passed.
     Run(RunArgs),
+    /// Run the monitors of the specs on their schedule, keep their history and send alerts.
+    Monitor(MonitorArgs),
+    /// Show the monitors' history: availability, recent runs and alerts.
+    History(HistoryArgs),
     /// Explain a diagnostic code, with a wrong and a right example.
     Explain(ExplainArgs),
 }
@@ -125,4 +129,40 @@ pub struct SystemArgs {
     /// The largest response body accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = intent_runner::DEFAULT_BODY_LIMIT)]
     pub max_body: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct MonitorArgs {
+    #[command(flatten)]
+    pub compile: CompileOptions,
+    /// Use a plan written by `intent compile` instead of compiling specs.
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    pub plan: Option<PathBuf>,
+    /// Watch only the monitors whose title contains this text (case-insensitive); repeatable.
+    #[arg(long = "monitor", value_name = "TEXT")]
+    pub monitors: Vec<String>,
+    /// Stop after each monitor ran N times (default: watch until Ctrl-C).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub cycles: Option<u32>,
+    /// Run each monitor once and stop: the same as `--cycles 1`.
+    #[arg(long, conflicts_with = "cycles")]
+    pub once: bool,
+    /// The history file (SQLite); default: .intent/history.sqlite in the project root.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    #[command(flatten)]
+    pub system: SystemArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// The history file (SQLite); default: .intent/history.sqlite in the project root.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// Show only the monitor with this title.
+    #[arg(long = "monitor", value_name = "TITLE")]
+    pub monitor: Option<String>,
+    /// How many recent runs to list.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
 }

@@ -7,6 +7,8 @@ mod check;
 mod cli;
 mod compile;
 mod explain;
+mod history;
+mod monitor;
 mod output;
 pub mod project;
 mod run;
@@ -69,6 +71,8 @@ pub fn run(
         cli::Command::Check(args) => check::run(&args, out, err),
         cli::Command::Compile(args) => compile::run(&args, out, err),
         cli::Command::Run(args) => run::run(&args, out, err),
+        cli::Command::Monitor(args) => monitor::run(&args, out, err),
+        cli::Command::History(args) => history::run(&args, out, err),
         cli::Command::Explain(args) => explain::run(&args, out, err),
     }
 }

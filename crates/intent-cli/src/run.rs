@@ -38,17 +38,7 @@ fn parse_report(text: &str) -> Result<(ReportKind, PathBuf), String> {
 }
 
 pub fn run(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
-            return Status::CouldNotRun;
-        }
-    };
-    runtime.block_on(run_async(args, out, err))
+    crate::session::block_on(err, |err| run_async(args, out, err))
 }
 
 async fn run_async(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
@@ -184,5 +174,6 @@ fn selection(args: &RunArgs) -> Result<Selection, String> {
         tags,
         names: args.name.clone(),
         shard,
+        ..Selection::default()
     })
 }

@@ -191,6 +191,37 @@ fn read_plan(path: &Path, project: Option<&Project>) -> Result<(Plan, SourceMap)
     Ok((plan, sources))
 }
 
+/// Runs a command's async body on a multi-threaded runtime; a runtime that cannot start is
+/// exit 3.
+pub fn block_on<'w, F: std::future::Future<Output = Status>>(
+    err: &'w mut dyn Write,
+    body: impl FnOnce(&'w mut dyn Write) -> F,
+) -> Status {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(body(err)),
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
+            Status::CouldNotRun
+        }
+    }
+}
+
+/// The history file: the one given, else `.intent/history.sqlite` in the project root (the
+/// folder with intent.toml, else the current folder).
+pub fn history_path(given: Option<&Path>) -> PathBuf {
+    if let Some(path) = given {
+        return path.to_path_buf();
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let root = project::find(&cwd)
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or(cwd);
+    root.join(".intent").join("history.sqlite")
+}
+
 pub fn invalid(err: &mut dyn Write, message: &str) -> Status {
     let _ = writeln!(err, "error: {message}");
     Status::Invalid

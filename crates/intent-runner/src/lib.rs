@@ -317,8 +317,9 @@ fn placeholder() -> ItemResult {
     }
 }
 
-/// Evaluates what every case shares: lets and secrets (in plan order) and target URLs.
-fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
+/// The lets and secrets, in plan order, and the values of the secrets (and of lets derived
+/// from them), which every output must redact.
+fn globals(plan: &Plan) -> Result<(HashMap<String, Value>, Vec<String>), RunError> {
     let mut globals: HashMap<String, Value> = HashMap::new();
     let mut secret_values = Vec::new();
     for binding in &plan.bindings {
@@ -336,6 +337,23 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
         }
         globals.insert(binding.name.clone(), value);
     }
+    Ok((globals, secret_values))
+}
+
+/// The value of an expression that reads no response, such as a monitor's interval or an
+/// alert's destination, with the lets and secrets evaluated as for a run. Quantities are in
+/// their canonical unit (milliseconds, percent points, bytes, per second).
+pub fn constant(plan: &Plan, expr: &intent_ir::Expr) -> Result<serde_json::Value, RunError> {
+    let (globals, _) = globals(plan)?;
+    eval::Env::new(plan, &globals)
+        .eval(expr)
+        .map(|v| v.to_json())
+        .map_err(|e| RunError(e.0))
+}
+
+/// Evaluates what every case shares: lets and secrets (in plan order) and target URLs.
+fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
+    let (globals, secret_values) = globals(plan)?;
     let mut targets = HashMap::new();
     for target in &plan.targets {
         let url = match options.targets.get(&target.name) {
@@ -469,7 +487,7 @@ fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
     // Policies apply to whatever this run selected (their replays to the selected intents), so
     // every run has them. Monitors carry no tags or titles to select: they are listed when
     // nothing is selected by tag or name, each in the one shard its id falls in.
-    let unfiltered = selection.tags.is_none() && selection.names.is_empty();
+    let unfiltered = !selection.narrows();
     let in_shard = |id: &StableId| unfiltered && selection.shard.is_none_or(|s| s.contains(id));
     for (index, p) in plan.policies.iter().enumerate() {
         work.push(Work {

@@ -1,6 +1,6 @@
 //! Which items a run executes: by tag expression, by title, and by deterministic shard.
 
-use intent_ir::{StableId, TagExpr};
+use intent_ir::{Selector, StableId, TagExpr};
 use sha2::{Digest, Sha256};
 
 /// `--shard K/N`: this is shard `index` (1-based) of `count`.
@@ -46,15 +46,28 @@ pub struct Selection {
     /// Case-insensitive parts of titles; an item matching any is selected.
     pub names: Vec<String>,
     pub shard: Option<Shard>,
+    /// A monitor's `run` lines: an item matching any is selected; empty selects all.
+    pub selectors: Vec<Selector>,
 }
 
 impl Selection {
     pub fn selects(&self, id: &StableId, title: &str, tags: &[String]) -> bool {
-        let title = title.to_lowercase();
+        let lower = title.to_lowercase();
         self.tags.as_ref().is_none_or(|t| t.matches(tags))
             && (self.names.is_empty()
-                || self.names.iter().any(|n| title.contains(&n.to_lowercase())))
+                || self.names.iter().any(|n| lower.contains(&n.to_lowercase())))
             && self.shard.is_none_or(|s| s.contains(id))
+            && (self.selectors.is_empty()
+                || self.selectors.iter().any(|s| match s {
+                    Selector::All => true,
+                    Selector::Tagged { tags: expr } => expr.matches(tags),
+                    Selector::Title { title: wanted } => wanted == title,
+                }))
+    }
+
+    /// Whether the selection picks items by tag, title or `run` line (not only by shard).
+    pub fn narrows(&self) -> bool {
+        self.tags.is_some() || !self.names.is_empty() || !self.selectors.is_empty()
     }
 }
 
@@ -97,11 +110,41 @@ mod tests {
         let selection = Selection {
             tags: Some(smoke),
             names: vec!["ORDER".into()],
-            shard: None,
+            ..Selection::default()
         };
         let id = StableId("a::b".into());
         assert!(selection.selects(&id, "Place an order", &["smoke".into()]));
         assert!(!selection.selects(&id, "Place an order", &["smoke".into(), "slow".into()]));
         assert!(!selection.selects(&id, "Browse the catalog", &["smoke".into()]));
+        assert!(selection.narrows() && !Selection::default().narrows());
+    }
+
+    #[test]
+    fn a_monitors_run_lines_select_any_item_they_match() {
+        let selection = Selection {
+            selectors: vec![
+                Selector::Tagged {
+                    tags: TagExpr::Tag("smoke".into()),
+                },
+                Selector::Title {
+                    title: "The checkout holds a small load".into(),
+                },
+            ],
+            ..Selection::default()
+        };
+        let id = StableId("a::b".into());
+        assert!(selection.narrows());
+        assert!(selection.selects(&id, "The shop is up", &["smoke".into()]));
+        assert!(selection.selects(&id, "The checkout holds a small load", &[]));
+        assert!(
+            !selection.selects(&id, "The checkout holds", &[]),
+            "titles match whole"
+        );
+        assert!(!selection.selects(&id, "Browse the catalog", &["slow".into()]));
+        let all = Selection {
+            selectors: vec![Selector::All],
+            ..Selection::default()
+        };
+        assert!(all.selects(&id, "Anything", &[]));
     }
 }

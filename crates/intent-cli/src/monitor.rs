@@ -1,0 +1,174 @@
+//! `intent monitor`: compile (or read a plan), start the systems intent.toml describes, and run
+//! the specs' monitors on their schedule, keeping every run in the history and sending alerts,
+//! until Ctrl-C or `--cycles N`.
+
+use crate::Status;
+use crate::cli::MonitorArgs;
+use crate::output::use_color;
+use crate::session::{Session, block_on, history_path, invalid};
+use intent_ir::{Monitor, Status as Outcome};
+use intent_monitor::{Event, History, WatchOptions};
+use intent_report::{TerminalOptions, format_duration, item_line};
+use intent_runner::Selection;
+use std::io::{IsTerminal, Write};
+
+pub fn run(args: &MonitorArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
+    block_on(err, |err| watch(args, out, err))
+}
+
+async fn watch(args: &MonitorArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
+    let session =
+        match Session::open(&args.compile, args.plan.as_deref(), &args.system, out, err).await {
+            Ok(session) => session,
+            Err(status) => return status,
+        };
+    let status = watch_session(args, &session, out, err).await;
+    session.close().await;
+    status
+}
+
+async fn watch_session(
+    args: &MonitorArgs,
+    session: &Session,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let plan = &session.plan;
+    let wanted = |m: &Monitor| {
+        let title = m.title.to_lowercase();
+        args.monitors.is_empty()
+            || args
+                .monitors
+                .iter()
+                .any(|n| title.contains(&n.to_lowercase()))
+    };
+    let monitors: Vec<&Monitor> = plan.monitors.iter().filter(|m| wanted(m)).collect();
+    if monitors.is_empty() {
+        let known: Vec<&str> = plan.monitors.iter().map(|m| m.title.as_str()).collect();
+        return invalid(
+            err,
+            &if known.is_empty() {
+                "the specs define no monitor".to_string()
+            } else {
+                format!("no monitor matches (monitors: {})", known.join(", "))
+            },
+        );
+    }
+    let watched = match intent_monitor::settle(plan, &monitors) {
+        Ok(w) => w,
+        Err(e) => return invalid(err, &e.to_string()),
+    };
+    let path = history_path(args.history.as_deref());
+    if let Some(folder) = path.parent()
+        && let Err(e) = std::fs::create_dir_all(folder)
+    {
+        let _ = writeln!(err, "error: cannot create {}: {e}", folder.display());
+        return Status::CouldNotRun;
+    }
+    let mut history = match History::open(&path) {
+        Ok(h) => h,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return Status::CouldNotRun;
+        }
+    };
+    let schedule: Vec<String> = watched
+        .iter()
+        .map(|w| {
+            format!(
+                "{:?} every {}",
+                w.monitor.title,
+                format_duration(w.every.as_secs_f64() * 1000.0)
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        err,
+        "watching {} · history {}",
+        schedule.join(", "),
+        path.display()
+    );
+    let options = TerminalOptions {
+        color: use_color(std::io::stdout().is_terminal()),
+        width: 100,
+        verbose: false,
+    };
+    let mut on_event = |event: Event<'_>| {
+        let _ = writeln!(out, "{}", event_lines(&event, &options));
+    };
+    let cycles = if args.once { Some(1) } else { args.cycles };
+    let watch_options = WatchOptions {
+        run: session.run_options(&args.system, Selection::default()),
+        cycles,
+    };
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let latest = intent_monitor::watch(
+        std::sync::Arc::clone(plan),
+        &watched,
+        watch_options,
+        &mut history,
+        &mut on_event,
+        interrupt,
+    )
+    .await;
+    match latest {
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            Status::CouldNotRun
+        }
+        Ok(latest) if latest.iter().flatten().all(|r| r.passed() || r.interrupted) => {
+            Status::Success
+        }
+        Ok(_) => Status::Failed,
+    }
+}
+
+/// A run as one line with its counts, followed by a line per item that did not pass; an alert
+/// as one line.
+fn event_lines(event: &Event<'_>, options: &TerminalOptions) -> String {
+    match event {
+        Event::Ran {
+            monitor,
+            cycle,
+            result,
+        } => {
+            let count = |s: Outcome| result.items.iter().filter(|i| i.status == s).count();
+            let mark = if result.interrupted {
+                "!"
+            } else if result.passed() {
+                "✓"
+            } else {
+                "✗"
+            };
+            let mut text = format!(
+                "{mark} monitor  {} #{cycle} · {} passed, {} failed, {} errored · {}",
+                monitor.title,
+                count(Outcome::Passed),
+                count(Outcome::Failed),
+                count(Outcome::Errored),
+                format_duration(result.duration_ms)
+            );
+            for item in result
+                .items
+                .iter()
+                .filter(|i| matches!(i.status, Outcome::Failed | Outcome::Errored))
+            {
+                text.push('\n');
+                text.push_str(&item_line(item, options));
+            }
+            text
+        }
+        Event::Alerted { monitor, alert } => format!(
+            "{} alert {} for {:?} → {}: {}",
+            if alert.delivered { "↗" } else { "!" },
+            alert.state,
+            monitor.title,
+            alert.destination,
+            alert.detail
+        ),
+    }
+}

@@ -1,0 +1,312 @@
+//! `intent monitor` and `intent history` against a real server on loopback: a target that
+//! fails twice and then recovers, and a webhook that records the alerts it receives. The
+//! history is a real SQLite file, read back here with SQL.
+
+use axum::Json;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use intent_cli::Status;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// What the test server saw: how often `/flaky` was asked, and each alert `/hook` received.
+#[derive(Default)]
+struct Seen {
+    flaky: AtomicUsize,
+    alerts: Mutex<Vec<serde_json::Value>>,
+}
+
+/// Starts a server on a free loopback port, on a thread of its own: `/flaky` answers 500 to
+/// its first `failures` requests and 200 after; `/hook` takes alerts. Returns its base URL.
+fn start_server(failures: usize) -> (String, Arc<Seen>) {
+    let seen = Arc::new(Seen::default());
+    let state = Arc::clone(&seen);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the test server");
+        runtime.block_on(async move {
+            let flaky = Arc::clone(&state);
+            let hook = Arc::clone(&state);
+            let app = Router::new()
+                .route(
+                    "/flaky",
+                    get(move || {
+                        let n = flaky.flaky.fetch_add(1, Ordering::SeqCst);
+                        async move {
+                            if n < failures {
+                                StatusCode::INTERNAL_SERVER_ERROR
+                            } else {
+                                StatusCode::OK
+                            }
+                        }
+                    }),
+                )
+                .route(
+                    "/hook",
+                    post(move |Json(alert): Json<serde_json::Value>| {
+                        hook.alerts.lock().expect("the alerts").push(alert);
+                        async { StatusCode::NO_CONTENT }
+                    }),
+                );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind the test server");
+            let address = listener.local_addr().expect("its address");
+            tx.send(format!("http://{address}"))
+                .expect("report the URL");
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    (rx.recv().expect("the server starts"), seen)
+}
+
+/// A spec with one @smoke intent on `/flaky` and a monitor that runs it every 20 ms, alerting
+/// the webhook at `hook` after 2 failures, written to `dir`. With `secret`, the webhook's URL
+/// is a secret (its environment variable unset, so the default is used).
+fn write_spec(dir: &Path, hook: &str, secret: bool) -> String {
+    let destination = if secret {
+        "hook".to_string()
+    } else {
+        format!("{hook:?}")
+    };
+    let spec = format!(
+        r#"target api = "http://127.0.0.1:1"
+secret hook = env("INTENT_TEST_UNSET_HOOK", "{hook}")
+
+intent "The flaky endpoint answers" @smoke {{
+  when GET api /flaky
+  then status == 200
+}}
+
+monitor "Flaky watch" every 20ms {{
+  run intents tagged @smoke
+  alert webhook {destination} after 2 failures
+}}
+"#
+    );
+    let path = dir.join("watch.intent");
+    std::fs::write(&path, spec).expect("write the spec");
+    path.to_string_lossy().into_owned()
+}
+
+fn intent(args: &[&str]) -> (Status, String, String) {
+    let mut argv = vec![std::ffi::OsString::from("intent")];
+    argv.extend(args.iter().map(std::ffi::OsString::from));
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let status = intent_cli::run(argv, &mut out, &mut err);
+    (
+        status,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+#[test]
+fn a_monitor_alerts_after_its_failures_in_a_row_and_again_when_it_recovers() {
+    let (url, seen) = start_server(2);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = write_spec(dir.path(), &format!("{url}/hook"), false);
+    let history = dir.path().join("history.sqlite");
+    let history = history.to_str().expect("utf-8");
+    let target = format!("api={url}");
+    let (status, out, err) = intent(&[
+        "monitor",
+        &spec,
+        "--cycles",
+        "4",
+        "--history",
+        history,
+        "--no-start",
+        "--target",
+        &target,
+    ]);
+    // The latest run passed.
+    assert_eq!(status, Status::Success, "{out}\n{err}");
+    let lines: Vec<&str> = out.lines().filter(|l| !l.starts_with("  ")).collect();
+    let marks: Vec<String> = lines
+        .iter()
+        .map(|l| l.split(" · ").next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            "✗ monitor  Flaky watch #1",
+            "✗ monitor  Flaky watch #2",
+            &format!("↗ alert failing for \"Flaky watch\" → {url}/hook: answered 204"),
+            "✓ monitor  Flaky watch #3",
+            &format!("↗ alert recovered for \"Flaky watch\" → {url}/hook: answered 204"),
+            "✓ monitor  Flaky watch #4",
+        ],
+        "{out}"
+    );
+    // The failing run names the item that failed.
+    assert!(
+        out.contains("  ✗ intent  The flaky endpoint answers"),
+        "{out}"
+    );
+
+    // The webhook got the failing alert after the second failure, then the recovery.
+    let alerts = seen.alerts.lock().expect("the alerts").clone();
+    assert_eq!(alerts.len(), 2, "{alerts:#?}");
+    assert_eq!(alerts[0]["state"], "failing");
+    assert_eq!(alerts[0]["monitor"], "Flaky watch");
+    assert_eq!(alerts[0]["failed_runs_in_a_row"], 2);
+    assert_eq!(
+        alerts[0]["failures"][0]["title"],
+        "The flaky endpoint answers"
+    );
+    assert_eq!(alerts[0]["failures"][0]["checks"][0]["actual"], "500");
+    assert_eq!(alerts[1]["state"], "recovered");
+    assert_eq!(alerts[1]["failures"], serde_json::json!([]));
+
+    // The history is a SQLite file with every run, item and alert.
+    let db = rusqlite::Connection::open(history).expect("open the history");
+    let outcomes: Vec<String> = db
+        .prepare("SELECT outcome FROM runs ORDER BY id")
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect::<Result<_, _>>())
+        })
+        .expect("the runs");
+    assert_eq!(outcomes, ["failed", "failed", "passed", "passed"]);
+    let items: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM items WHERE title = 'The flaky endpoint answers'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the items");
+    assert_eq!(items, 4);
+    let delivered: Vec<(String, bool)> = db
+        .prepare("SELECT state, delivered FROM alerts ORDER BY rowid")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .and_then(|rows| rows.collect::<Result<_, _>>())
+        })
+        .expect("the alerts");
+    assert_eq!(
+        delivered,
+        [
+            ("failing".to_string(), true),
+            ("recovered".to_string(), true)
+        ]
+    );
+
+    // `intent history` reads it back; a second watch adds to the same file.
+    let (status, out, err) = intent(&["history", "--history", history]);
+    assert_eq!(status, Status::Success, "{err}");
+    assert!(
+        out.starts_with("Flaky watch: 4 runs, 2 passed (50.0%)\n"),
+        "{out}"
+    );
+    assert!(out.contains("alert failing → "), "{out}");
+    let (status, _, err) = intent(&[
+        "monitor",
+        &spec,
+        "--once",
+        "--history",
+        history,
+        "--no-start",
+        "--target",
+        &target,
+    ]);
+    assert_eq!(status, Status::Success, "{err}");
+    let (_, out, _) = intent(&["history", "--history", history, "--limit", "1"]);
+    assert!(
+        out.starts_with("Flaky watch: 5 runs, 3 passed (60.0%)\n"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 2, "one run listed: {out}");
+}
+
+#[test]
+fn an_alert_that_cannot_be_delivered_is_kept_with_its_cause_and_the_watch_goes_on() {
+    // The webhook's URL is a secret here: no output and no row of the history shows it.
+    let (url, _) = start_server(usize::MAX);
+    let dead = intent_tests::fault::refused_url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = write_spec(dir.path(), &format!("{dead}/hook"), true);
+    let history = dir.path().join("history.sqlite");
+    let history = history.to_str().expect("utf-8");
+    let target = format!("api={url}");
+    let (status, out, err) = intent(&[
+        "monitor",
+        &spec,
+        "--cycles",
+        "3",
+        "--history",
+        history,
+        "--no-start",
+        "--target",
+        &target,
+    ]);
+    // Every run failed: exit 1, and all three runs happened despite the dead webhook.
+    assert_eq!(status, Status::Failed, "{out}\n{err}");
+    assert!(out.contains("Flaky watch #3"), "{out}");
+    assert!(
+        out.contains("! alert failing for \"Flaky watch\" → [redacted]: "),
+        "{out}"
+    );
+    assert!(!out.contains(&dead) && !err.contains(&dead), "{out}\n{err}");
+    let db = rusqlite::Connection::open(history).expect("open the history");
+    let (destination, delivered, detail): (String, bool, String) = db
+        .query_row(
+            "SELECT destination, delivered, detail FROM alerts",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("one alert, sent once when the streak reached 2");
+    assert_eq!(destination, "[redacted]");
+    assert!(!delivered);
+    assert!(!detail.contains(&dead), "{detail}");
+    assert!(
+        detail.contains("refused") || detail.contains("connect"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn monitor_settings_and_missing_history_are_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = write_spec(dir.path(), "mailto:ops@example.com", false);
+    let history = dir.path().join("history.sqlite");
+    let history = history.to_str().expect("utf-8");
+    let (status, _, err) = intent(&[
+        "monitor",
+        &spec,
+        "--once",
+        "--history",
+        history,
+        "--no-start",
+    ]);
+    assert_eq!(status, Status::Invalid, "{err}");
+    assert!(
+        err.contains("the webhook is not an http:// or https:// URL"),
+        "{err}"
+    );
+    assert!(!Path::new(history).exists(), "nothing was written");
+
+    let (status, _, err) = intent(&[
+        "monitor",
+        &spec,
+        "--monitor",
+        "nightly",
+        "--history",
+        history,
+        "--no-start",
+    ]);
+    assert_eq!(status, Status::Invalid);
+    assert!(
+        err.contains("no monitor matches (monitors: Flaky watch)"),
+        "{err}"
+    );
+
+    let (status, _, err) = intent(&["history", "--history", history]);
+    assert_eq!(status, Status::Invalid);
+    assert!(err.contains("there is no history at"), "{err}");
+}
