@@ -104,6 +104,12 @@ pub fn settle<'p>(
                 .ok_or_else(|| fail("`every` must be at least 1ms".into()))?;
             let mut alerts = Vec::new();
             for alert in &monitor.alerts {
+                if alert.channel != "webhook" {
+                    return Err(fail(format!(
+                        "`alert {}` is not a channel this version sends to; use `alert webhook URL`",
+                        alert.channel
+                    )));
+                }
                 let destination = constant(&alert.destination)?;
                 let destination = destination
                     .as_str()
