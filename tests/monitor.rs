@@ -306,6 +306,25 @@ fn monitor_settings_and_missing_history_are_refused_before_anything_runs() {
         "{err}"
     );
 
+    let by_mail = std::fs::read_to_string(&spec).expect("the spec").replace(
+        "alert webhook \"mailto:ops@example.com\"",
+        "alert email \"http://127.0.0.1:9/\"",
+    );
+    std::fs::write(&spec, by_mail).expect("rewrite the spec");
+    let (status, _, err) = intent(&[
+        "monitor",
+        &spec,
+        "--once",
+        "--history",
+        history,
+        "--no-start",
+    ]);
+    assert_eq!(status, Status::Invalid, "{err}");
+    assert!(
+        err.contains("`alert email` is not a channel this version sends to"),
+        "{err}"
+    );
+
     let (status, _, err) = intent(&["history", "--history", history]);
     assert_eq!(status, Status::Invalid);
     assert!(err.contains("there is no history at"), "{err}");
