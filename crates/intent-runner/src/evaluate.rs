@@ -9,7 +9,7 @@
 
 use crate::case::{Case, Observed, Shared};
 use crate::eval::{Aggregates, EvalError};
-use crate::measure::{condition_index, conditions, metric_name, metrics, share};
+use crate::measure::{conclude, condition_index, conditions, errored, metric_name, share};
 use crate::stats::{Interval, percentile};
 use crate::tally::{Noun, Tally};
 use crate::value::{Unit, Value};
@@ -38,13 +38,7 @@ pub async fn run(
     let started = Instant::now();
     let (dataset, rows) = match read(shared, evaluation) {
         Ok(found) => found,
-        Err(reason) => {
-            return ItemResult {
-                status: Status::Errored,
-                reason: Some(reason),
-                ..base
-            };
-        }
+        Err(reason) => return errored(base, reason),
     };
     let conditions = conditions(&evaluation.thresholds);
     let columns = Type::Record {
@@ -64,16 +58,12 @@ pub async fn run(
         tally.add(number, &case);
         observed.push(seen);
     }
-    let mut result = base;
-    tally.finish(&mut result);
     let cases = Cases {
         observed,
         conditions: &conditions,
     };
-    result.metrics = metrics(&evaluation.thresholds, &cases);
-    let mut result = Case::new(shared, result).thresholds(&evaluation.thresholds, &cases);
-    result.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-    result
+    let thresholds = &evaluation.thresholds;
+    conclude(shared, base, tally, thresholds, &cases, Vec::new(), started)
 }
 
 /// The dataset's declaration and every row of its file.

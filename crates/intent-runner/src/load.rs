@@ -9,7 +9,7 @@
 
 use crate::case::{Case, Observed, Shared};
 use crate::eval::{Aggregates, Env, EvalError};
-use crate::measure::{condition_index, conditions, metric_name, metrics, share};
+use crate::measure::{conclude, condition_index, conditions, errored, metric_name, share};
 use crate::stats::Interval;
 use crate::tally::{Noun, Tally};
 use crate::value::{Unit, Value};
@@ -46,13 +46,7 @@ pub async fn run(shared: &Shared, load: &Load, base: ItemResult) -> ItemResult {
     let started = Instant::now();
     let (model, duration) = match model(shared, load) {
         Ok(found) => found,
-        Err(reason) => {
-            return ItemResult {
-                status: Status::Errored,
-                reason: Some(reason),
-                ..base
-            };
-        }
+        Err(reason) => return errored(base, reason),
     };
     let conditions = conditions(&load.thresholds);
     let mut traffic = Traffic::new(conditions.len());
@@ -70,23 +64,18 @@ pub async fn run(shared: &Shared, load: &Load, base: ItemResult) -> ItemResult {
     )
     .await;
     traffic.elapsed = started.elapsed();
-    let mut result = base;
-    tally.finish(&mut result);
     let source = Iterations {
         traffic: &traffic,
         conditions: &conditions,
     };
-    result.metrics = metrics(&load.thresholds, &source);
-    if traffic.dropped > 0 {
-        result.metrics.push(intent_ir::Metric {
-            name: "dropped".into(),
-            value: traffic.dropped as f64,
-            unit: String::new(),
-        });
-    }
-    let mut result = Case::new(shared, result).thresholds(&load.thresholds, &source);
-    result.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-    result
+    let dropped = (traffic.dropped > 0).then(|| intent_ir::Metric {
+        name: "dropped".into(),
+        value: traffic.dropped as f64,
+        unit: String::new(),
+    });
+    let thresholds = &load.thresholds;
+    let extra = dropped.into_iter().collect();
+    conclude(shared, base, tally, thresholds, &source, extra, started)
 }
 
 /// The model's rate or user count and the duration, evaluated.

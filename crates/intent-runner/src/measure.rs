@@ -1,10 +1,45 @@
 //! What evaluations and load blocks share about aggregates: the conditions of `rate(...)` that
 //! each case evaluates, shares with their confidence interval, and the metrics reported.
 
+use crate::case::{Case, Shared};
 use crate::eval::{Aggregates, EvalError};
 use crate::stats::Interval;
+use crate::tally::Tally;
 use crate::value::{Unit, Value};
-use intent_ir::{Aggregate, Check, Expr, ExprKind, Metric, Series};
+use intent_ir::{Aggregate, Check, Expr, ExprKind, ItemResult, Metric, Series, Status};
+use std::fmt::Display;
+use std::time::Instant;
+
+/// An item measured over many cases that could not start (a dataset that cannot be read, a
+/// load model without a value): errored, with the reason.
+pub fn errored(base: ItemResult, reason: String) -> ItemResult {
+    ItemResult {
+        status: Status::Errored,
+        reason: Some(reason),
+        ..base
+    }
+}
+
+/// Concludes an item measured over many cases: the per-case checks from `tally`, the metrics
+/// (`count` and what the thresholds read, then `extra`), and the thresholds checked over
+/// `source`. Its duration runs from `started`.
+pub fn conclude<K: Ord + Clone + Display>(
+    shared: &Shared,
+    base: ItemResult,
+    tally: Tally<K>,
+    thresholds: &[Check],
+    source: &dyn Aggregates,
+    extra: Vec<Metric>,
+    started: Instant,
+) -> ItemResult {
+    let mut result = base;
+    tally.finish(&mut result);
+    result.metrics = metrics(thresholds, source);
+    result.metrics.extend(extra);
+    let mut result = Case::new(shared, result).thresholds(thresholds, source);
+    result.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    result
+}
 
 /// The conditions of `rate(...)` in the thresholds, which each case evaluates at its end, in
 /// the order of [`crate::case::Observed::conditions`].
