@@ -334,6 +334,33 @@ fn compile_writes_a_plan_and_the_syntax_trees() {
         Some(2),
         "orders.intent and the common.intent it imports"
     );
+
+    let (status, out, _) = intent(&[
+        "compile",
+        specs.to_str().expect("path"),
+        "--emit",
+        "jsonschema",
+    ]);
+    assert_eq!(status, Status::Success);
+    let schema: serde_json::Value = serde_json::from_str(&out).expect("a JSON Schema");
+    assert_eq!(schema["$defs"]["Order"]["type"], "object");
+
+    let tests = dir.path().join("intent_specs.rs");
+    let (status, _, err) = intent(&[
+        "compile",
+        specs.to_str().expect("path"),
+        "--emit",
+        "rust",
+        "-o",
+        tests.to_str().expect("path"),
+    ]);
+    assert_eq!(status, Status::Success, "{err}");
+    let code = std::fs::read_to_string(&tests).expect("scaffolds written");
+    assert_eq!(
+        code.matches("#[test]").count(),
+        4,
+        "one test per intent:\n{code}"
+    );
 }
 
 #[test]

@@ -407,6 +407,37 @@ fn a_name_selects_by_part_of_the_title() {
 }
 
 #[test]
+fn an_id_selects_one_intent_with_all_its_rows() {
+    // What the test scaffolds of `intent compile --emit rust` run, one test per id.
+    let plan = plan_of(EXAMPLES);
+    let coupons = plan
+        .intents
+        .iter()
+        .find(|i| i.title == "Coupons change the total")
+        .expect("the quote intent");
+    let run = run_examples(&["--id", coupons.id.as_str()]);
+    assert_eq!(run.status, Status::Success, "{}\n{}", run.out, run.err);
+    let result = run.result();
+    let intents: Vec<&ItemResult> = result
+        .items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Intent)
+        .collect();
+    assert_eq!(intents.len(), 3, "its three example rows");
+    assert!(
+        intents
+            .iter()
+            .all(|i| i.title == coupons.title && i.status == Outcome::Passed)
+    );
+    let run = run_examples(&["--id", "examples/shop/specs/quote::no-such-intent"]);
+    let result = run.result();
+    assert!(
+        result.items.iter().all(|i| i.kind != ItemKind::Intent),
+        "{result:#?}"
+    );
+}
+
+#[test]
 fn two_shards_cover_every_intent_exactly_once() {
     let plan = plan_of(EXAMPLES);
     let mut intents: Vec<String> = Vec::new();

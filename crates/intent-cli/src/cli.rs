@@ -63,6 +63,10 @@ pub enum Emit {
     Plan,
     /// The syntax tree of every loaded file, as JSON (for tools and for debugging the grammar).
     Ast,
+    /// JSON Schema (draft 2020-12) with every named type under `$defs`.
+    Jsonschema,
+    /// A Rust file with one `#[test]` per intent, evaluation and load block, for `cargo test`.
+    Rust,
 }
 
 #[derive(Args, Debug)]
@@ -98,6 +102,9 @@ pub struct RunArgs {
     /// Select items whose title contains this text (case-insensitive); repeatable.
     #[arg(long, value_name = "TEXT")]
     pub name: Vec<String>,
+    /// Select the item with this stable id (as in the plan and the reports); repeatable.
+    #[arg(long, value_name = "ID")]
+    pub id: Vec<String>,
     /// Run only shard K of N (a deterministic partition for CI matrices), e.g. 2/4.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,

@@ -1,4 +1,5 @@
-//! `intent compile --emit plan|ast`: the plan (or the syntax trees) as JSON.
+//! `intent compile --emit plan|ast|jsonschema|rust`: the plan, the syntax trees, JSON Schema
+//! for the named types, or cargo test scaffolds.
 
 use crate::Status;
 use crate::check::compile;
@@ -11,6 +12,10 @@ pub fn run(args: &CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> Stat
     };
     let emitted = match args.emit {
         Emit::Plan => serde_json::to_string_pretty(&checked.plan),
+        Emit::Jsonschema => {
+            serde_json::to_string_pretty(&intent_codegen::json_schema(&checked.plan))
+        }
+        Emit::Rust => Ok(intent_codegen::rust_tests(&checked.plan)),
         Emit::Ast => {
             let trees: Vec<serde_json::Value> = loaded
                 .files
@@ -20,22 +25,23 @@ pub fn run(args: &CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> Stat
             serde_json::to_string_pretty(&trees)
         }
     };
-    let json = match emitted {
-        Ok(json) => json + "\n",
+    let text = match emitted {
+        Ok(text) if text.ends_with('\n') => text,
+        Ok(text) => text + "\n",
         Err(e) => {
-            let _ = writeln!(err, "error: cannot serialise the plan: {e}");
+            let _ = writeln!(err, "error: cannot serialise the output: {e}");
             return Status::CouldNotRun;
         }
     };
     match &args.output {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, json) {
+            if let Err(e) = std::fs::write(path, text) {
                 let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
                 return Status::CouldNotRun;
             }
         }
         None => {
-            let _ = out.write_all(json.as_bytes());
+            let _ = out.write_all(text.as_bytes());
         }
     }
     Status::Success

@@ -173,6 +173,7 @@ fn selection(args: &RunArgs) -> Result<Selection, String> {
     Ok(Selection {
         tags,
         names: args.name.clone(),
+        ids: args.id.clone(),
         shard,
         ..Selection::default()
     })

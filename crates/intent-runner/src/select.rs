@@ -45,6 +45,8 @@ pub struct Selection {
     pub tags: Option<TagExpr>,
     /// Case-insensitive parts of titles; an item matching any is selected.
     pub names: Vec<String>,
+    /// Stable ids; an item with any of them is selected (an intent with all its rows).
+    pub ids: Vec<String>,
     pub shard: Option<Shard>,
     /// A monitor's `run` lines: an item matching any is selected; empty selects all.
     pub selectors: Vec<Selector>,
@@ -56,6 +58,7 @@ impl Selection {
         self.tags.as_ref().is_none_or(|t| t.matches(tags))
             && (self.names.is_empty()
                 || self.names.iter().any(|n| lower.contains(&n.to_lowercase())))
+            && (self.ids.is_empty() || self.ids.iter().any(|i| i == id.as_str()))
             && self.shard.is_none_or(|s| s.contains(id))
             && (self.selectors.is_empty()
                 || self.selectors.iter().any(|s| match s {
@@ -65,9 +68,12 @@ impl Selection {
                 }))
     }
 
-    /// Whether the selection picks items by tag, title or `run` line (not only by shard).
+    /// Whether the selection picks items by tag, title, id or `run` line (not only by shard).
     pub fn narrows(&self) -> bool {
-        self.tags.is_some() || !self.names.is_empty() || !self.selectors.is_empty()
+        self.tags.is_some()
+            || !self.names.is_empty()
+            || !self.ids.is_empty()
+            || !self.selectors.is_empty()
     }
 }
 
