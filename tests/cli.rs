@@ -427,3 +427,86 @@ fn run_refuses_a_plan_of_another_format() {
     assert_eq!(status, Status::Invalid);
     assert!(err.contains("is not a plan"), "{err}");
 }
+
+#[test]
+fn an_openapi_document_becomes_a_spec_skeleton_that_checks() {
+    let yaml = intent_tests::repo_root().join("tests/fixtures/openapi/shop.yaml");
+    let (status, spec, err) = intent(&["import", "openapi", yaml.to_str().expect("path")]);
+    assert_eq!(status, Status::Success, "{err}");
+    // Named types from the schemas, an intent per operation, typed responses, the bearer
+    // security as a secret, TODO where the document gives no value.
+    for expected in [
+        "type Order {\n",
+        "type Problem exact {\n",
+        "  status: \"pending\" | \"paid\" | \"shipped\"\n",
+        "type Sku = string matching /^[A-Z]{2}-\\d{4}$/\n",
+        "secret token = env(\"API_TOKEN\")\n",
+        "intent \"A shopper places an order\" @orders {\n",
+        "  when POST api /orders -> Order\n    auth bearer token\n",
+        "  given order_id = \"TODO\"\n  when POST api /orders/{order_id}/pay\n",
+        "  then status == 202\n",
+        "intent \"GET /orders\" @orders {\n  when GET api /orders -> [Order]\n",
+    ] {
+        assert!(spec.contains(expected), "{expected:?} in:\n{spec}");
+    }
+    insta::assert_snapshot!("openapi__tests__fixtures__openapi__shop.yaml", spec);
+
+    // The same document as JSON gives the same spec; written with -o, it checks.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let document: serde_json::Value =
+        yaml_serde::from_str(&std::fs::read_to_string(&yaml).expect("the fixture")).expect("YAML");
+    let json = dir.path().join("shop.json");
+    std::fs::write(&json, document.to_string()).expect("write JSON");
+    let written = dir.path().join("shop.intent");
+    let (status, _, err) = intent(&[
+        "import",
+        "openapi",
+        json.to_str().expect("path"),
+        "-o",
+        written.to_str().expect("path"),
+    ]);
+    assert_eq!(status, Status::Success, "{err}");
+    let from_json = std::fs::read_to_string(&written).expect("written");
+    assert_eq!(
+        from_json.replace("shop.json", "shop.yaml"),
+        spec,
+        "JSON and YAML give the same spec"
+    );
+    let (status, _, err) = intent(&["check", written.to_str().expect("path")]);
+    assert_eq!(status, Status::Success, "{err}");
+}
+
+#[test]
+fn documents_that_are_not_openapi_3_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cases = [
+        (
+            "swagger.json",
+            r#"{"swagger": "2.0", "openapi": "2.0"}"#,
+            "OpenAPI 2.0 is not supported",
+        ),
+        (
+            "plain.json",
+            r#"{"paths": {}}"#,
+            "not an OpenAPI 3 document",
+        ),
+        (
+            "broken.yaml",
+            "openapi: 3.1.0\npaths: [unclosed\n",
+            "is not JSON or YAML",
+        ),
+        ("broken.json", "{\"openapi\": ", "is not JSON or YAML"),
+    ];
+    for (name, text, reason) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write the document");
+        let (status, out, err) = intent(&["import", "openapi", path.to_str().expect("path")]);
+        assert_eq!(status, Status::Invalid, "{name}: {err}");
+        assert!(err.contains(reason), "{name}: {err}");
+        assert!(out.is_empty(), "{name}: nothing is written: {out}");
+    }
+    let missing = dir.path().join("missing.yaml");
+    let (status, _, err) = intent(&["import", "openapi", missing.to_str().expect("path")]);
+    assert_eq!(status, Status::Invalid);
+    assert!(err.contains("cannot read"), "{err}");
+}

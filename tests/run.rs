@@ -2045,3 +2045,48 @@ fn policies_check_every_response_and_replay_private_intents_without_credentials(
         redact(&sort_item_lines(&run.out))
     );
 }
+
+#[test]
+fn a_spec_imported_from_openapi_runs_against_the_system_it_describes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    isolate(dir.path());
+    let yaml = intent_tests::repo_root().join("tests/fixtures/openapi/shop.yaml");
+    let (code, _, err) = intent_in(
+        dir.path(),
+        &[
+            "import",
+            "openapi",
+            yaml.to_str().expect("path"),
+            "-o",
+            "shop.intent",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The public operations need nothing filled in; the bearer token is a secret from the
+    // environment.
+    let target = format!("api={}", shop_url());
+    let run = run_in(
+        dir.path(),
+        &[
+            "shop.intent",
+            "--target",
+            &target,
+            "--name",
+            "The shop is up",
+            "--name",
+            "The catalog is paged",
+            "--name",
+            "An item is read by SKU",
+        ],
+        &[("API_TOKEN", "not-needed-here")],
+    );
+    assert_eq!(run.status, Status::Success, "{}\n{}", run.out, run.err);
+    let passed = run
+        .result()
+        .items
+        .iter()
+        .filter(|i| i.kind == ItemKind::Intent && i.status == Outcome::Passed)
+        .count();
+    assert_eq!(passed, 3, "{}", run.out);
+}

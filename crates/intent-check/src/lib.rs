@@ -16,7 +16,7 @@ mod steps;
 mod types;
 
 pub use items::tag_expr;
-pub use load::{Loaded, LoadedFile, load, spec_files_in};
+pub use load::{Loaded, LoadedFile, load, load_text, spec_files_in};
 
 /// Lexical path helpers shared with the command line: the project's paths are compared and
 /// shown without touching the file system.

@@ -49,6 +49,16 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
     loader.out
 }
 
+/// Loads one spec given as text (a generated one, say) as if it were the file at `path`, and
+/// everything it imports from disk.
+pub fn load_text(path: &Path, text: String) -> Loaded {
+    let mut loader = Loader::default();
+    let path = normalise(path);
+    let id = loader.add_file(path.clone(), path, text, None, None);
+    loader.out.files[id.0 as usize].is_root = true;
+    loader.out
+}
+
 /// The `.intent` files below a folder, sorted so results never depend on the file system.
 pub fn spec_files_in(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
@@ -85,6 +95,18 @@ impl Loader {
         }
         let path = normalise(path);
         let (text, problem) = read_text(&path);
+        self.add_file(path, identity, text, problem, from)
+    }
+
+    /// Adds a file's text (or why it could not be read), parses it and follows its imports.
+    fn add_file(
+        &mut self,
+        path: PathBuf,
+        identity: PathBuf,
+        text: String,
+        problem: Option<ReadProblem>,
+        from: Option<(FileId, Span)>,
+    ) -> FileId {
         let id = self.out.sources.add(SourceFile::new(path.clone(), text));
         self.by_identity.insert(identity, id);
         let text = self.out.sources.get(id).shared_text();

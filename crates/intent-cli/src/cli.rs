@@ -23,6 +23,9 @@ pub enum Command {
     Monitor(MonitorArgs),
     /// Show the monitors' history: availability, recent runs and alerts.
     History(HistoryArgs),
+    /// Write a spec skeleton from another description of an API.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Explain a diagnostic code, with a wrong and a right example.
     Explain(ExplainArgs),
 }
@@ -172,4 +175,24 @@ pub struct HistoryArgs {
     /// How many recent runs to list.
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub limit: usize,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// From an OpenAPI 3 document (JSON or YAML): named types from its schemas, an intent per
+    /// operation.
+    Openapi(OpenapiArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct OpenapiArgs {
+    /// The OpenAPI document (`.json`, `.yaml` or `.yml`).
+    #[arg(value_name = "FILE")]
+    pub document: PathBuf,
+    /// The name of the target in the spec.
+    #[arg(long, value_name = "NAME", default_value = "api")]
+    pub target: String,
+    /// Write the spec to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

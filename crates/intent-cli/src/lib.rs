@@ -8,6 +8,7 @@ mod cli;
 mod compile;
 mod explain;
 mod history;
+mod import;
 mod monitor;
 mod output;
 pub mod project;
@@ -73,6 +74,7 @@ pub fn run(
         cli::Command::Run(args) => run::run(&args, out, err),
         cli::Command::Monitor(args) => monitor::run(&args, out, err),
         cli::Command::History(args) => history::run(&args, out, err),
+        cli::Command::Import(cli::ImportCommand::Openapi(args)) => import::openapi(&args, out, err),
         cli::Command::Explain(args) => explain::run(&args, out, err),
     }
 }

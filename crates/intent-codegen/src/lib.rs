@@ -1,8 +1,11 @@
-//! Code generated from a plan for other tools: JSON Schema for the named types, and Rust test
-//! scaffolds that run the specs under `cargo test`.
+//! Code generated between Intent and other tools: JSON Schema for the named types of a plan,
+//! Rust test scaffolds that run the specs under `cargo test`, and spec skeletons imported
+//! from OpenAPI documents.
 
 mod jsonschema;
+mod openapi;
 mod scaffold;
 
 pub use jsonschema::{DIALECT, json_schema, schema};
+pub use openapi::{ImportError, import_openapi};
 pub use scaffold::rust_tests;
