@@ -103,6 +103,7 @@ struct Run {
     junit: String,
     json: String,
     markdown: String,
+    html: String,
 }
 
 impl Run {
@@ -131,13 +132,15 @@ impl Run {
 fn run(args: &[&str]) -> Run {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
-    let (junit, json, markdown) = (path("r.xml"), path("r.json"), path("r.md"));
+    let (junit, json, markdown, html) =
+        (path("r.xml"), path("r.json"), path("r.md"), path("r.html"));
     let mut argv: Vec<String> = vec!["run".into(), "--no-start".into()];
     argv.extend(args.iter().map(|a| a.to_string()));
     for report in [
         format!("junit={junit}"),
         format!("json={json}"),
         format!("markdown={markdown}"),
+        format!("html={html}"),
     ] {
         argv.push("--report".into());
         argv.push(report);
@@ -151,6 +154,7 @@ fn run(args: &[&str]) -> Run {
         junit: read(&junit),
         json: read(&json),
         markdown: read(&markdown),
+        html: read(&html),
     }
 }
 
@@ -352,6 +356,12 @@ fn the_example_specs_pass_against_the_example_shop() {
         run.markdown.starts_with("## ✅ Intent run passed"),
         "{}",
         run.markdown
+    );
+    assert!(
+        run.html
+            .contains("<h1 class=\"passed\">Intent run passed</h1>"),
+        "{}",
+        run.html
     );
 }
 
@@ -935,12 +945,14 @@ intent "A secret travels as a bearer token, a header and in a body" {{
     assert!(run.out.contains("authorization: [redacted]"), "{}", run.out);
     assert!(run.out.contains("X-Api-Key: [redacted]"), "{}", run.out);
     assert!(!run.junit.is_empty() && !run.json.is_empty() && !run.markdown.is_empty());
+    assert!(!run.html.is_empty());
     for (name, text) in [
         ("stdout", &run.out),
         ("stderr", &run.err),
         ("JUnit", &run.junit),
         ("JSON", &run.json),
         ("Markdown", &run.markdown),
+        ("HTML", &run.html),
     ] {
         assert!(
             !text.contains(&secret),
@@ -952,6 +964,7 @@ intent "A secret travels as a bearer token, a header and in a body" {{
         ("JUnit", &run.junit),
         ("JSON", &run.json),
         ("Markdown", &run.markdown),
+        ("HTML", &run.html),
     ] {
         assert!(
             text.contains("[redacted]"),
@@ -1095,6 +1108,8 @@ fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         "json=r.json",
         "--report",
         "markdown=r.md",
+        "--report",
+        "html=r.html",
     ]);
     let (code, out, err) = intent_in(dir, &argv, env);
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
@@ -1105,6 +1120,7 @@ fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         junit: read("r.xml"),
         json: read("r.json"),
         markdown: read("r.md"),
+        html: read("r.html"),
     }
 }
 

@@ -111,7 +111,7 @@ pub struct RunArgs {
     /// Run only shard K of N (a deterministic partition for CI matrices), e.g. 2/4.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// Write a report: junit=PATH, json=PATH or markdown=PATH; repeatable.
+    /// Write a report: junit=PATH, json=PATH, markdown=PATH or html=PATH; repeatable.
     #[arg(long = "report", value_name = "KIND=PATH")]
     pub reports: Vec<String>,
     /// Print every request and response (secrets redacted).

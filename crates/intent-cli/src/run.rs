@@ -12,12 +12,14 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// A report to write after the run: `junit=PATH`, `json=PATH` or `markdown=PATH`.
+/// A report to write after the run: `junit=PATH`, `json=PATH`, `markdown=PATH` or
+/// `html=PATH`.
 #[derive(Debug)]
 enum ReportKind {
     Junit,
     Json,
     Markdown,
+    Html,
 }
 
 fn parse_report(text: &str) -> Result<(ReportKind, PathBuf), String> {
@@ -28,9 +30,10 @@ fn parse_report(text: &str) -> Result<(ReportKind, PathBuf), String> {
         "junit" => ReportKind::Junit,
         "json" => ReportKind::Json,
         "markdown" | "md" => ReportKind::Markdown,
+        "html" => ReportKind::Html,
         other => {
             return Err(format!(
-                "unknown report kind `{other}`: use junit, json or markdown"
+                "unknown report kind `{other}`: use junit, json, markdown or html"
             ));
         }
     };
@@ -98,6 +101,7 @@ async fn run_async(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
             },
             ReportKind::Json => intent_report::json(&result),
             ReportKind::Markdown => intent_report::markdown(&result),
+            ReportKind::Html => intent_report::html(&result),
         };
         if let Err(e) = std::fs::write(path, text) {
             let _ = writeln!(err, "error: cannot write {}: {e}", path.display());

@@ -12,6 +12,7 @@
 //! | JSON | [`json`], [`parse_json`] | tools; the stable `intent-results/1` schema |
 //! | Markdown | [`markdown`] | a CI job page (`$GITHUB_STEP_SUMMARY`) |
 //! | GitHub annotations | [`github_annotations`] | inline errors on a pull request |
+//! | HTML | [`html`] | a self-contained page for people, with charts, kept as a CI artifact |
 //!
 //! Secret values never reach these functions: the runner redacts them before it builds the
 //! results. Text that came from the system under test (actual values, messages) is still treated
@@ -19,6 +20,7 @@
 //! escapes what its syntax needs.
 
 mod github;
+mod html;
 mod json;
 mod junit;
 mod markdown;
@@ -26,6 +28,7 @@ mod terminal;
 mod text;
 
 pub use github::github_annotations;
+pub use html::html;
 pub use json::{check_format, json, parse_json};
 pub use junit::junit;
 pub use markdown::markdown;

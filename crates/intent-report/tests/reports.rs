@@ -5,8 +5,8 @@ mod common;
 use common::{ORDERS, URL, all_passed, sample, sources};
 use intent_ir::{RunResult, Status, Violation};
 use intent_report::{
-    ReportError, TerminalOptions, check_format, failures, github_annotations, item_line, json,
-    junit, markdown, parse_json, summary,
+    ReportError, TerminalOptions, check_format, failures, github_annotations, html, item_line,
+    json, junit, markdown, parse_json, summary,
 };
 use intent_source::{SourceFile, SourceMap};
 use quick_junit::{NonSuccessKind, Report, TestCaseStatus};
@@ -540,4 +540,45 @@ fn unusual_shapes_still_report() {
         markdown.contains("| Errors are problems | *failed* |  | no response was in scope | `specs/governance.intent:1` |"),
         "{markdown}"
     );
+}
+
+// ---- HTML ----------------------------------------------------------------------------------
+
+#[test]
+fn html_is_one_self_contained_page_with_every_item_escaped() {
+    let mut result = sample();
+    // Text from the system under test that would be markup.
+    result.items[0].checks[0].actual = Some("<script>alert('x')</script> & \u{1b}[31m".into());
+    let page = html(&result);
+    assert!(page.starts_with("<!doctype html>\n"), "{page}");
+    assert!(page.ends_with("</html>\n"));
+    assert!(
+        page.contains("<h1 class=\"failed\">Intent run failed</h1>"),
+        "{page}"
+    );
+    assert!(!page.contains("<script"), "no script, and none injected");
+    assert!(
+        !page.contains("src=") && !page.contains("href="),
+        "nothing external"
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; \\u{1b}[31m"),
+        "{page}"
+    );
+    for item in &result.items {
+        let title = item.title.replace('"', "&quot;").replace('\'', "&#39;");
+        assert!(page.contains(&title), "{title}");
+    }
+    // Failed and errored items are open; passed ones closed. Shares are drawn as bars.
+    assert!(page.contains("<details open><summary><span class=\"badge failed\">failed</span>"));
+    assert!(page.contains("<details><summary><span class=\"badge passed\">passed</span>"));
+    assert!(page.contains("<h2>Time per item</h2>"), "{page}");
+    insta::assert_snapshot!("html_failed", page);
+
+    let passed = html(&all_passed());
+    assert!(
+        passed.contains("<h1 class=\"passed\">Intent run passed</h1>"),
+        "{passed}"
+    );
+    assert!(!passed.contains("<details open>"), "{passed}");
 }
