@@ -5,12 +5,14 @@ use crate::Status;
 use crate::cli::RunArgs;
 use crate::output::use_color;
 use crate::session::{Session, invalid};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use intent_ir::{Plan, RunResult};
 use intent_report::TerminalOptions;
 use intent_runner::{RunOptions, Selection, Shard};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A report to write after the run: `junit=PATH`, `json=PATH`, `markdown=PATH` or
 /// `html=PATH`.
@@ -130,9 +132,13 @@ async fn execute(
     let (lines, receive) = std::sync::mpsc::channel::<String>();
     let line_options = *options;
     let item_lines = lines.clone();
+    let finished = Arc::new(AtomicU64::new(0));
+    let counted = Arc::clone(&finished);
     let on_item: Arc<dyn Fn(&intent_ir::ItemResult) + Send + Sync> = Arc::new(move |item| {
+        counted.fetch_add(1, Ordering::Relaxed);
         let _ = item_lines.send(intent_report::item_line(item, &line_options));
     });
+    let progress = progress_bar(&plan, &run_options.selection, args.verbose);
     let exchanges: Option<Arc<dyn Fn(String) + Send + Sync>> = args.verbose.then(|| {
         let lines = lines.clone();
         Arc::new(move |text: String| {
@@ -152,9 +158,12 @@ async fn execute(
     let mut handle = tokio::spawn(intent_runner::run(plan, run_options, on_item, interrupt));
     let mut ticker = tokio::time::interval(std::time::Duration::from_millis(20));
     let print = |out: &mut dyn Write| {
-        for line in receive.try_iter() {
-            let _ = writeln!(out, "{}", line.trim_end());
-        }
+        progress.suspend(|| {
+            for line in receive.try_iter() {
+                let _ = writeln!(out, "{}", line.trim_end());
+            }
+        });
+        progress.set_position(finished.load(Ordering::Relaxed));
     };
     let outcome = loop {
         tokio::select! {
@@ -163,7 +172,24 @@ async fn execute(
         }
     };
     print(out);
+    progress.finish_and_clear();
     outcome.map_err(|e| intent_runner::RunError(format!("the runner stopped: {e}")))?
+}
+
+/// A bar of the items finished, on standard error, only when both outputs are a terminal (a
+/// bar in a CI log or a pipe is noise) and not with `--verbose` (whose dumps it would cut).
+fn progress_bar(plan: &Plan, selection: &Selection, verbose: bool) -> ProgressBar {
+    let attended = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+    if verbose || !attended {
+        return ProgressBar::hidden();
+    }
+    let total = intent_runner::planned_items(plan, selection) as u64;
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{elapsed:>4} [{bar:30}] {pos}/{len} items") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }
 
 fn selection(args: &RunArgs) -> Result<Selection, String> {

@@ -385,6 +385,11 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
     })
 }
 
+/// How many items a run of `plan` with `selection` reports, for a progress bar.
+pub fn planned_items(plan: &Plan, selection: &Selection) -> usize {
+    plan_work(plan, selection).len()
+}
+
 /// The work list in plan order: each selected intent (one entry per example row), then the
 /// blocks this runner does not execute yet, listed as not run with the reason.
 fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
