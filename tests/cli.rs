@@ -510,3 +510,39 @@ fn documents_that_are_not_openapi_3_are_refused_with_the_reason() {
     assert_eq!(status, Status::Invalid);
     assert!(err.contains("cannot read"), "{err}");
 }
+
+#[test]
+fn fmt_lays_specs_out_in_place_and_check_only_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let messy = dir.path().join("messy.intent");
+    let text = "target shop = \"http://127.0.0.1:8080\"\n\n\n\nintent \"Up\" {\n\n      when GET shop /health\n  header \"Accept\" = \"text/plain\"   \n   then status == 200\n}";
+    std::fs::write(&messy, text).expect("write the spec");
+    let broken = dir.path().join("broken.intent");
+    std::fs::write(&broken, "intent \"Broken\" {\n").expect("write the spec");
+    let messy_path = messy.to_str().expect("path");
+
+    let (status, out, _) = intent(&["fmt", "--check", messy_path]);
+    assert_eq!(status, Status::Failed);
+    assert!(out.contains("not formatted: "), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&messy).expect("read"),
+        text,
+        "--check changes nothing"
+    );
+
+    let (status, _, err) = intent(&["fmt", messy_path]);
+    assert_eq!(status, Status::Success, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&messy).expect("read"),
+        "target shop = \"http://127.0.0.1:8080\"\n\nintent \"Up\" {\n  when GET shop /health\n    header \"Accept\" = \"text/plain\"\n  then status == 200\n}\n"
+    );
+    assert_eq!(intent(&["fmt", "--check", messy_path]).0, Status::Success);
+
+    let (status, _, err) = intent(&["fmt", broken.to_str().expect("path")]);
+    assert_eq!(status, Status::Invalid);
+    assert!(err.contains("syntax error"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&broken).expect("read"),
+        "intent \"Broken\" {\n"
+    );
+}

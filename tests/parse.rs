@@ -60,3 +60,20 @@ fn invalid_fixtures_report_their_code_on_their_line() {
         );
     }
 }
+
+#[test]
+fn formatting_keeps_every_spec_and_is_stable() {
+    let mut files = intent_files("tests/fixtures/parse/ok");
+    files.extend(intent_files("tests/fixtures/check/ok"));
+    files.extend(intent_files("examples"));
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read the fixture");
+        let once =
+            intent_syntax::format(&text).unwrap_or_else(|e| panic!("{}: {e:?}", relative(&path)));
+        let twice = intent_syntax::format(&once).expect("formatted text formats");
+        assert_eq!(once, twice, "{}: formatting is stable", relative(&path));
+        if relative(&path).starts_with("examples/") {
+            assert_eq!(once, text, "{} is formatted (intent fmt)", relative(&path));
+        }
+    }
+}

@@ -17,9 +17,9 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status
 
 /// The spec paths to compile: those on the command line, else the `specs` of the nearest
 /// intent.toml.
-fn spec_paths(options: &CompileOptions, err: &mut dyn Write) -> Option<Vec<PathBuf>> {
-    if !options.paths.is_empty() {
-        return Some(options.paths.clone());
+pub fn spec_paths(given: &[PathBuf], err: &mut dyn Write) -> Option<Vec<PathBuf>> {
+    if !given.is_empty() {
+        return Some(given.to_vec());
     }
     let cwd = std::env::current_dir().unwrap_or_default();
     let Some(path) = project::find(&cwd) else {
@@ -53,7 +53,7 @@ pub fn compile(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Option<(Loaded, Checked)> {
-    let paths = spec_paths(options, err)?;
+    let paths = spec_paths(&options.paths, err)?;
     let loaded = intent_check::load(&paths);
     if loaded.files.is_empty() {
         let _ = writeln!(err, "error: no `.intent` files found in the given paths");

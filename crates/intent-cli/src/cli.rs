@@ -17,6 +17,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Compile specs to a plan (versioned JSON) for the runner or other tools.
     Compile(CompileArgs),
+    /// Lay spec files out the one way (indentation, aligned tables, blank lines), in place.
+    Fmt(FmtArgs),
     /// Compile specs and run them against the real system; exit 0 when everything passed.
     Run(RunArgs),
     /// Run the monitors of the specs on their schedule, keep their history and send alerts.
@@ -195,4 +197,15 @@ pub struct OpenapiArgs {
     /// Write the spec to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    /// Spec files or folders (searched recursively for `*.intent`); default: the `specs` of
+    /// the nearest intent.toml.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Change nothing; exit 1 and name the files that are not formatted (for CI).
+    #[arg(long)]
+    pub check: bool,
 }

@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod compile;
 mod explain;
+mod fmt;
 mod history;
 mod import;
 mod monitor;
@@ -71,6 +72,7 @@ pub fn run(
     match cli.command {
         cli::Command::Check(args) => check::run(&args, out, err),
         cli::Command::Compile(args) => compile::run(&args, out, err),
+        cli::Command::Fmt(args) => fmt::run(&args, out, err),
         cli::Command::Run(args) => run::run(&args, out, err),
         cli::Command::Monitor(args) => monitor::run(&args, out, err),
         cli::Command::History(args) => history::run(&args, out, err),

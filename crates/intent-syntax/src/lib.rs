@@ -6,11 +6,13 @@
 
 pub mod ast;
 mod errors;
+mod format;
 mod grammar;
 mod lower;
 mod parse;
 mod scan;
 
 pub use ast::SpecFile;
+pub use format::{FormatError, format};
 pub use parse::{MAX_FILE_BYTES, Parsed, parse, parse_tag_expr};
 pub use scan::MAX_NESTING;

@@ -28,6 +28,11 @@ pub struct Scan {
     pub item_starts: Vec<usize>,
     /// Structural problems, each with the offset that decides which item it belongs to.
     pub problems: Vec<(usize, Diagnostic)>,
+    /// For each line that starts outside a raw string: its offset and how many brackets are
+    /// open there (for the formatter's indentation).
+    pub line_depths: Vec<(usize, usize)>,
+    /// The byte ranges of raw strings, whose lines the formatter leaves as they are.
+    pub raw_strings: Vec<(usize, usize)>,
 }
 
 #[derive(Clone, Copy)]
@@ -91,6 +96,7 @@ impl Scanner<'_> {
             let b = self.bytes[self.pos];
             if line_start {
                 line_start = false;
+                self.out.line_depths.push((self.pos, self.stack.len()));
                 if self.item_starts_here() {
                     self.close_all_at_item(self.pos);
                     self.out.item_starts.push(self.pos);
@@ -229,7 +235,10 @@ impl Scanner<'_> {
     fn raw_string(&mut self) {
         let start = self.pos;
         match self.text[start + 3..].find("\"\"\"") {
-            Some(end) => self.pos = start + 3 + end + 3,
+            Some(end) => {
+                self.pos = start + 3 + end + 3;
+                self.out.raw_strings.push((start, self.pos));
+            }
             None => {
                 self.problem(
                     start,
