@@ -2106,3 +2106,59 @@ fn a_spec_imported_from_openapi_runs_against_the_system_it_describes() {
         .count();
     assert_eq!(passed, 3, "{}", run.out);
 }
+
+#[test]
+fn intent_lsp_speaks_the_language_server_protocol_on_standard_io() {
+    use std::io::{Read, Write};
+    let frame = |message: serde_json::Value| {
+        let body = message.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    };
+    let text = "intent \"Up\" {\n  when GET nowhere /health\n}\n";
+    let input = [
+        frame(serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})),
+        frame(serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}})),
+        frame(serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": "untitled:up.intent", "languageId": "intent", "version": 1, "text": text}}})),
+        frame(serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})),
+        frame(serde_json::json!({"jsonrpc": "2.0", "method": "exit"})),
+    ]
+    .concat();
+    let command = child_command();
+    let mut child = std::process::Command::new(&command[0])
+        .args(&command[1..])
+        .env(CHILD, "intent")
+        .env(CHILD_ARGS, r#"["lsp"]"#)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start intent lsp");
+    child
+        .stdin
+        .take()
+        .expect("its input")
+        .write_all(input.as_bytes())
+        .expect("send the messages");
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .expect("its output")
+        .read_to_string(&mut out)
+        .expect("read the answers");
+    let (code, _, err) = finish(child);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(r#""documentFormattingProvider":true"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#""method":"textDocument/publishDiagnostics""#),
+        "{out}"
+    );
+    assert!(out.contains(r#""code":"E1007""#), "{out}");
+    assert!(
+        out.contains(r#""id":2,"result":null"#),
+        "the shutdown is answered: {out}"
+    );
+}

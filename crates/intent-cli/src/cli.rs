@@ -30,6 +30,8 @@ pub enum Command {
     Import(ImportCommand),
     /// Explain a diagnostic code, with a wrong and a right example.
     Explain(ExplainArgs),
+    /// Run the language server on standard input and output, for an editor.
+    Lsp,
 }
 
 /// Options shared by every command that compiles specs.

@@ -78,5 +78,25 @@ pub fn run(
         cli::Command::History(args) => history::run(&args, out, err),
         cli::Command::Import(cli::ImportCommand::Openapi(args)) => import::openapi(&args, out, err),
         cli::Command::Explain(args) => explain::run(&args, out, err),
+        cli::Command::Lsp => lsp(err),
+    }
+}
+
+/// `intent lsp`: the language server on standard input and output, until the editor exits.
+fn lsp(err: &mut dyn Write) -> Status {
+    let (connection, io) = lsp_server::Connection::stdio();
+    let served = intent_lsp::serve(&connection);
+    drop(connection);
+    let joined = io.join();
+    match (served, joined) {
+        (Ok(()), Ok(())) => Status::Success,
+        (Err(e), _) => {
+            let _ = writeln!(err, "error: {e}");
+            Status::CouldNotRun
+        }
+        (_, Err(e)) => {
+            let _ = writeln!(err, "error: the editor's connection failed: {e}");
+            Status::CouldNotRun
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! The `intent` binary: all behaviour lives in the library so tests can drive it in-process.
 
 fn main() -> std::process::ExitCode {
-    // Standard output is locked for the whole run (one lock, many lines). Standard error is
-    // not: the progress bar draws on it from its own thread.
-    let mut stdout = std::io::stdout().lock();
+    // Neither stream is locked for the whole run: the progress bar draws on standard error
+    // from its own thread, and the language server writes standard output from its own.
+    let mut stdout = std::io::stdout();
     let mut stderr = std::io::stderr();
     let status = intent_cli::run(std::env::args_os(), &mut stdout, &mut stderr);
     std::process::ExitCode::from(status.code())

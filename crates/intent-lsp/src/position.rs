@@ -1,0 +1,56 @@
+//! Byte offsets of the spec as LSP positions: a line and a character counted in UTF-16 code
+//! units, as the protocol counts them by default.
+
+use serde_json::{Value, json};
+
+pub struct Positions<'t> {
+    text: &'t str,
+    /// The byte offset where each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'t> Positions<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self { text, starts }
+    }
+
+    /// The position of a byte offset (clamped to the text, and to a character boundary).
+    pub fn position(&self, offset: usize) -> Value {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let character: usize = self.text[start..offset].chars().map(char::len_utf16).sum();
+        json!({"line": line, "character": character})
+    }
+
+    pub fn range(&self, bytes: std::ops::Range<usize>) -> Value {
+        json!({"start": self.position(bytes.start), "end": self.position(bytes.end)})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_are_counted_in_utf16_units() {
+        let positions = Positions::new("ab\ncafé 𝄞x\n");
+        assert_eq!(positions.position(0), json!({"line": 0, "character": 0}));
+        assert_eq!(positions.position(3), json!({"line": 1, "character": 0}));
+        // `é` is two bytes and one unit; `𝄞` four bytes and two units.
+        assert_eq!(positions.position(9), json!({"line": 1, "character": 5}));
+        assert_eq!(positions.position(13), json!({"line": 1, "character": 7}));
+        assert_eq!(positions.position(999), json!({"line": 2, "character": 0}));
+        assert_eq!(
+            positions.position(5),
+            json!({"line": 1, "character": 2}),
+            "inside `é`: its start"
+        );
+    }
+}
