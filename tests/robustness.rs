@@ -1,7 +1,10 @@
 //! Broken input never crashes the front end: every valid spec of the repository, mutated in
 //! many small deterministic ways (bytes deleted, duplicated, replaced with brackets, quotes and
 //! keywords), goes through parsing and checking without a panic, and every problem found is a
-//! diagnostic with a registered code and a span inside its file.
+//! diagnostic with a registered code and a span inside its file. The formatter takes the same
+//! mutants: it refuses those with syntax errors, and formats the others stably. Random JSON
+//! documents given to the OpenAPI importer give a spec that checks or a refusal, never a
+//! panic.
 
 use intent_check::{CheckOptions, check, load};
 use intent_source::CODES;
@@ -100,8 +103,114 @@ fn mutated_specs_give_diagnostics_never_panics() {
                     d.primary().span
                 );
             }
+            match intent_syntax::format(&mutated) {
+                Ok(formatted) => assert_eq!(
+                    intent_syntax::format(&formatted).ok().as_ref(),
+                    Some(&formatted),
+                    "{} round {round}: formatting is stable",
+                    relative(&path)
+                ),
+                Err(intent_syntax::FormatError::Invalid(errors)) => assert!(!errors.is_empty()),
+                Err(intent_syntax::FormatError::Changed) => panic!(
+                    "{} round {round}: formatting would change the spec:\n{mutated}",
+                    relative(&path)
+                ),
+            }
             checked += 1;
         }
     }
     assert!(checked > 500, "mutated {checked} specs");
+}
+
+/// A random JSON value shaped a little like an OpenAPI document: objects with the keys the
+/// importer reads, and every kind of value in every place.
+fn document(noise: &mut Noise, depth: usize) -> serde_json::Value {
+    use serde_json::{Value, json};
+    const KEYS: [&str; 24] = [
+        "openapi",
+        "info",
+        "title",
+        "version",
+        "servers",
+        "url",
+        "paths",
+        "/a/{id}",
+        "get",
+        "post",
+        "parameters",
+        "name",
+        "in",
+        "path",
+        "schema",
+        "type",
+        "properties",
+        "required",
+        "components",
+        "schemas",
+        "$ref",
+        "enum",
+        "responses",
+        "200",
+    ];
+    match noise.below(if depth > 4 { 5 } else { 8 }) {
+        0 => Value::Null,
+        1 => json!(noise.below(3) == 0),
+        2 => json!(noise.below(1000) as f64 / 7.0),
+        3 => json!(
+            [
+                "string",
+                "integer",
+                "object",
+                "array",
+                "3.1.0",
+                "#/components/schemas/X",
+                "{",
+                "\"",
+                "a|b"
+            ][noise.below(9)]
+        ),
+        4 => json!(KEYS[noise.below(KEYS.len())]),
+        5 => Value::Array(
+            (0..noise.below(4))
+                .map(|_| document(noise, depth + 1))
+                .collect(),
+        ),
+        _ => Value::Object(
+            (0..1 + noise.below(5))
+                .map(|_| {
+                    (
+                        KEYS[noise.below(KEYS.len())].to_string(),
+                        document(noise, depth + 1),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+#[test]
+fn random_documents_never_crash_the_openapi_importer() {
+    let mut noise = Noise(0x9e37_79b9_7f4a_7c15);
+    let mut imported = 0;
+    for _ in 0..2000 {
+        let mut doc = document(&mut noise, 0);
+        if noise.below(2) == 0
+            && let Some(map) = doc.as_object_mut()
+        {
+            map.insert("openapi".into(), serde_json::json!("3.0.3"));
+        }
+        if let Ok(spec) = intent_codegen::import_openapi(&doc, "api", "random.json") {
+            imported += 1;
+            let loaded =
+                intent_check::load_text(std::path::Path::new("random.intent"), spec.clone());
+            let checked = check(&loaded, &CheckOptions::default());
+            let errors: Vec<_> = checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == intent_source::Severity::Error)
+                .collect();
+            assert!(errors.is_empty(), "{doc}\n{spec}\n{errors:#?}");
+        }
+    }
+    assert!(imported > 100, "imported {imported} documents");
 }

@@ -91,6 +91,10 @@ pub fn import_openapi(document: &Value, target: &str, source: &str) -> Result<St
         .cloned()
         .unwrap_or_default();
     for (path, item) in &paths {
+        if let Err(why) = check_path(path) {
+            let _ = writeln!(out, "# Skipped the path {}: {why}.\n", quote(path));
+            continue;
+        }
         for method in METHODS {
             let Some(operation) = item.get(method) else {
                 continue;
@@ -366,6 +370,18 @@ fn intent(
             _ => {}
         }
     }
+    // A parameter written in the path but not declared still needs a value.
+    for name in path_parameters(path) {
+        let declared = parameters.iter().any(|p| {
+            p.get("name").and_then(Value::as_str) == Some(name)
+                && p.get("in").and_then(Value::as_str) == Some("path")
+        });
+        if !declared {
+            let local = local_name(name);
+            let _ = writeln!(out, "  given {local} = \"TODO\"");
+            request_path = request_path.replace(&format!("{{{name}}}"), &format!("{{{local}}}"));
+        }
+    }
     let success = success_response(operation);
     let returns = success
         .and_then(|(_, r)| r.pointer("/content/application~1json/schema"))
@@ -398,6 +414,42 @@ fn intent(
     let _ = writeln!(out, "  then status == {status}");
     out.push_str("}\n");
     out
+}
+
+/// Whether a path can be written as the path of a request: it starts with `/`, has no spaces
+/// or quotes, and its braces are `{name}` parameters, not nested.
+fn check_path(path: &str) -> Result<(), &'static str> {
+    if !path.starts_with('/') {
+        return Err("a path starts with `/`");
+    }
+    if path
+        .chars()
+        .any(|c| c.is_whitespace() || c == '"' || c == '#' || c == '\\')
+    {
+        return Err("it has spaces, quotes or `#`");
+    }
+    let mut open = false;
+    for c in path.chars() {
+        match c {
+            '{' if open => return Err("its braces are nested"),
+            '{' => open = true,
+            '}' if !open => return Err("a `}` closes nothing"),
+            '}' => open = false,
+            _ => {}
+        }
+    }
+    if open {
+        return Err("a `{` is not closed");
+    }
+    Ok(())
+}
+
+/// The `{name}` parameters written in a path.
+fn path_parameters(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
 }
 
 /// The first 2xx response, by code.
