@@ -104,13 +104,7 @@ async fn run_row(
     row: &Row,
     conditions: &[&Expr],
 ) -> (usize, ItemResult, Observed) {
-    // Every row has the evaluation's id, so the checks of all rows share theirs.
-    let base = ItemResult {
-        id: evaluation.id.clone(),
-        title: evaluation.title.clone(),
-        tags: evaluation.tags.clone(),
-        ..crate::placeholder()
-    };
+    let base = crate::case_of(&evaluation.id, &evaluation.title, &evaluation.tags);
     let values = Json::Object(row.values.clone());
     let violations = conform(&values, columns, &*shared.plan);
     if !violations.is_empty() {

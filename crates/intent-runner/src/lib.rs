@@ -294,6 +294,18 @@ fn bind_row(
     }
 }
 
+/// What each case of an evaluation or load block starts from: the item's id, so the checks of
+/// all its cases share their ids (and are tallied together), and its title and tags, which the
+/// policies that watch its responses read.
+fn case_of(id: &StableId, title: &str, tags: &[String]) -> ItemResult {
+    ItemResult {
+        id: id.clone(),
+        title: title.to_string(),
+        tags: tags.to_vec(),
+        ..placeholder()
+    }
+}
+
 fn placeholder() -> ItemResult {
     ItemResult {
         id: StableId(String::new()),

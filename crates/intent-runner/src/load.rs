@@ -176,13 +176,7 @@ async fn run_iteration(
     number: usize,
     conditions: &[&Expr],
 ) -> (usize, ItemResult, Observed) {
-    // Every iteration has the block's id, so the checks of all iterations share theirs.
-    let base = ItemResult {
-        id: load.id.clone(),
-        title: load.title.clone(),
-        tags: load.tags.clone(),
-        ..crate::placeholder()
-    };
+    let base = crate::case_of(&load.id, &load.title, &load.tags);
     let (result, observed) = Case::new(shared, base)
         .run_observed(&load.actions, conditions)
         .await;

@@ -211,13 +211,8 @@ async fn replay(
 ) -> (Replayed, ItemResult) {
     // Named so, the responses of the replay are told apart from the intent's own where the
     // policies that watch responses list them.
-    let base = ItemResult {
-        id: policy.id.clone(),
-        title: format!("{} (replayed without credentials)", intent.title),
-        tags: intent.tags.clone(),
-        ..crate::placeholder()
-    };
-    let mut case = Case::new(shared, base);
+    let title = format!("{} (replayed without credentials)", intent.title);
+    let mut case = Case::new(shared, crate::case_of(&policy.id, &title, &intent.tags));
     if let Some(examples) = &intent.examples
         && let Some(row) = examples.rows.first()
     {
