@@ -1,8 +1,9 @@
 //! The runner: executes a plan against real systems and returns results every report can
 //! read.
 //!
-//! Intents and example rows run concurrently (bounded by `jobs`); the actions of one case
-//! run in order. Nothing here panics or hangs on a bad target: a refused connection, a reset,
+//! Intents, example rows, evaluations (each over its dataset's rows) and load blocks run
+//! concurrently (bounded by `jobs`); the actions of one case run in order. Policies watch every
+//! response as it arrives and are settled last, after their replays `without auth`. Nothing here panics or hangs on a bad target: a refused connection, a reset,
 //! a stall past the timeout, invalid JSON or a body over the cap each become a failed check
 //! whose message names the URL and the cause, and the other cases still run.
 
@@ -403,7 +404,7 @@ pub fn planned_items(plan: &Plan, selection: &Selection) -> usize {
 }
 
 /// The work list in plan order: each selected intent (one entry per example row), then the
-/// blocks this runner does not execute yet, listed as not run with the reason.
+/// monitors, listed as not run with the reason (they run under `intent monitor`).
 fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
     let mut work = Vec::new();
     for (i, intent) in plan.intents.iter().enumerate() {
