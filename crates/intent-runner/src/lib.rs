@@ -403,8 +403,9 @@ pub fn planned_items(plan: &Plan, selection: &Selection) -> usize {
     plan_work(plan, selection).len()
 }
 
-/// The work list in plan order: each selected intent (one entry per example row), then the
-/// monitors, listed as not run with the reason (they run under `intent monitor`).
+/// The work list in plan order: each selected intent (one entry per example row), evaluation
+/// and load block, every policy, then the monitors, listed as not run with the reason (they
+/// run under `intent monitor`).
 fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
     let mut work = Vec::new();
     for (i, intent) in plan.intents.iter().enumerate() {
