@@ -83,6 +83,10 @@ intent "The flaky endpoint answers" @smoke {{
   then status == 200
 }}
 
+policy "No server errors" level warn applies to every response {{
+  expect status < 500
+}}
+
 monitor "Flaky watch" every 20ms {{
   run intents tagged @smoke
   alert webhook {destination} after 2 failures
@@ -203,6 +207,16 @@ fn a_monitor_alerts_after_its_failures_in_a_row_and_again_when_it_recovers() {
     assert!(
         out.starts_with("Flaky watch: 4 runs, 2 passed (50.0%)\n"),
         "{out}"
+    );
+    // The policy watched each run's response; its metric is kept with the run.
+    let (_, with_metrics, _) = intent(&["history", "--history", history, "--metrics"]);
+    assert!(
+        with_metrics.contains("No server errors: responses checked = 1"),
+        "{with_metrics}"
+    );
+    assert!(
+        !out.contains("responses checked"),
+        "metrics only when asked: {out}"
     );
     assert!(out.contains("alert failing → "), "{out}");
     let (status, _, err) = intent(&[

@@ -179,6 +179,9 @@ pub struct HistoryArgs {
     /// How many recent runs to list.
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub limit: usize,
+    /// Also list each run's metrics (latency percentiles, error rates, accuracy, …).
+    #[arg(long)]
+    pub metrics: bool,
 }
 
 #[derive(Subcommand, Debug)]

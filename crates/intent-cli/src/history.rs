@@ -1,5 +1,6 @@
 //! `intent history`: what the monitors' history holds — each monitor's share of passed runs,
-//! its recent runs with their counts, and the alerts sent.
+//! its recent runs with their counts (and, with `--metrics`, their metrics), and the alerts
+//! sent.
 
 use crate::Status;
 use crate::cli::HistoryArgs;
@@ -60,6 +61,17 @@ fn show(
                 run.errored,
                 format_duration(run.duration_ms)
             );
+            if args.metrics {
+                for row in history.metrics(run.id)? {
+                    let metric = intent_ir::Metric {
+                        name: row.name,
+                        value: row.value,
+                        unit: row.unit,
+                    };
+                    let value = intent_report::metric_value(&metric);
+                    let _ = writeln!(out, "         {}: {} = {value}", row.item, metric.name);
+                }
+            }
             for alert in history.alerts(run.id)? {
                 let _ = writeln!(
                     out,

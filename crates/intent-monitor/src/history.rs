@@ -78,6 +78,15 @@ pub struct RunRow {
     pub not_run: i64,
 }
 
+/// One metric of a run, with the title of the item that measured it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricRow {
+    pub item: String,
+    pub name: String,
+    pub value: f64,
+    pub unit: String,
+}
+
 /// One alert as the history keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertRow {
@@ -244,6 +253,24 @@ impl History {
                 state: r.get(2)?,
                 delivered: r.get(3)?,
                 detail: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The metrics of a run: each with the title of its item, in the order they were recorded.
+    pub fn metrics(&self, run_id: i64) -> Result<Vec<MetricRow>, HistoryError> {
+        let mut statement = self.connection.prepare(
+            "SELECT i.title, m.name, m.value, m.unit FROM metrics m
+             JOIN items i ON i.run_id = m.run_id AND i.item_id = m.item_id
+             WHERE m.run_id = ?1 ORDER BY m.rowid",
+        )?;
+        let rows = statement.query_map(params![run_id], |r| {
+            Ok(MetricRow {
+                item: r.get(0)?,
+                name: r.get(1)?,
+                value: r.get(2)?,
+                unit: r.get(3)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -10,7 +10,7 @@ pub mod alert;
 pub mod history;
 
 pub use alert::State;
-pub use history::{AlertRow, History, HistoryError, RunRow};
+pub use history::{AlertRow, History, HistoryError, MetricRow, RunRow};
 
 use intent_ir::{ItemResult, Monitor, Plan, RunResult};
 use intent_runner::{REDACTED, RunError, RunOptions, Selection};

@@ -33,7 +33,7 @@ pub use json::{check_format, json, parse_json};
 pub use junit::junit;
 pub use markdown::markdown;
 pub use terminal::{TerminalOptions, failures, item_line, summary};
-pub use text::format_duration;
+pub use text::{format_duration, metric_value};
 
 /// Why a report could not be produced.
 #[derive(Debug, thiserror::Error)]

@@ -20,7 +20,7 @@ pub fn format_duration(ms: f64) -> String {
 
 /// A metric's value for people: at most three decimals, without trailing zeros, and its unit
 /// (`92.5%`, `49.8/s`, `12.346 ms`, `0.412`).
-pub(crate) fn metric_value(metric: &Metric) -> String {
+pub fn metric_value(metric: &Metric) -> String {
     let value = if metric.value.is_finite() {
         let text = format!("{:.3}", metric.value);
         text.trim_end_matches('0').trim_end_matches('.').to_string()
