@@ -1774,6 +1774,27 @@ fn an_evaluation_reports_failed_rows_metrics_and_thresholds() {
         "the point estimate"
     );
     assert_eq!(metric("rate(status == 200)"), Some(75.0));
+    // Each row is kept with its classification: the misrouted question and the refused one.
+    let rows: Vec<(usize, bool)> = item
+        .cases
+        .iter()
+        .map(|c| (c.row, c.classified.as_ref().is_some_and(|c| c.correct())))
+        .collect();
+    assert_eq!(
+        rows,
+        [(1, true), (2, false), (3, false), (4, true)],
+        "{item:#?}"
+    );
+    assert!(
+        run.out.contains(r#"misclassified: row 2 (expected "returns", got "billing"), row 3 (expected "billing", got nothing)"#),
+        "{}",
+        run.out
+    );
+    assert!(
+        run.markdown.contains("### Misclassified rows"),
+        "{}",
+        run.markdown
+    );
     // The terminal shows the metrics under the item; JUnit carries them as properties.
     assert!(
         run.out.contains("count = 4 · accuracy = 50%"),

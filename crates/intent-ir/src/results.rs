@@ -142,6 +142,36 @@ pub struct ItemResult {
     /// The requests made, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requests: Vec<RequestRecord>,
+    /// For an evaluation: each row's outcome, classification and scores, in row order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<CaseRecord>,
+}
+
+/// One row of an evaluation: how its checks went, what it classified and what it scored.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct CaseRecord {
+    /// The row's number in the dataset, from 1.
+    pub row: usize,
+    pub status: Status,
+    /// The predicted and the expected label, when the row reached `classify`; `None` for a
+    /// label that was absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classified: Option<Classification>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<(String, f64)>,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Classification {
+    pub predicted: Option<String>,
+    pub expected: Option<String>,
+}
+
+impl Classification {
+    /// Whether the prediction is right: present and equal to the expected label.
+    pub fn correct(&self) -> bool {
+        self.predicted.is_some() && self.predicted == self.expected
+    }
 }
 
 /// One check's outcome.

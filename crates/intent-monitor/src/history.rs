@@ -324,6 +324,7 @@ mod tests {
             example: Vec::new(),
             checks: Vec::new(),
             metrics: Vec::new(),
+            cases: Vec::new(),
             requests: Vec::new(),
         };
         RunResult {

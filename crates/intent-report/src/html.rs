@@ -8,6 +8,9 @@ use crate::text::{format_duration, item_title, line_location, metric_value, reas
 use intent_ir::{CheckResult, ItemResult, RunResult, Status};
 use std::fmt::Write;
 
+/// The most rows of an evaluation listed in the page.
+const MAX_CASES: usize = 200;
+
 const STYLE: &str = "
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #1d1d1f; padding: 0 1rem; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
@@ -147,6 +150,9 @@ fn item_section(out: &mut String, result: &RunResult, item: &ItemResult) {
         }
         out.push_str("</table>\n");
     }
+    if !item.cases.is_empty() {
+        cases_table(out, item);
+    }
     if !item.requests.is_empty() {
         out.push_str("<table><tr><th>request</th><th class=\"n\">status</th><th class=\"n\">time</th></tr>\n");
         for request in &item.requests {
@@ -166,6 +172,44 @@ fn item_section(out: &mut String, result: &RunResult, item: &ItemResult) {
         out.push_str("</table>\n");
     }
     out.push_str("</details>\n");
+}
+
+/// The rows of an evaluation: status, expected and predicted label, scores; the first
+/// [`MAX_CASES`], misclassified rows marked.
+fn cases_table(out: &mut String, item: &ItemResult) {
+    out.push_str("<table><tr><th class=\"n\">row</th><th></th><th>expected</th><th>predicted</th><th>scores</th></tr>\n");
+    for case in item.cases.iter().take(MAX_CASES) {
+        let label = |l: Option<&String>| l.map_or_else(String::new, |l| escape(l));
+        let (expected, predicted, class) = match &case.classified {
+            Some(c) => (
+                label(c.expected.as_ref()),
+                label(c.predicted.as_ref()),
+                if c.correct() { "" } else { " class=\"failed\"" },
+            ),
+            None => (String::new(), String::new(), ""),
+        };
+        let scores: Vec<String> = case
+            .scores
+            .iter()
+            .map(|(name, value)| format!("{}={}", escape(name), escape(&format!("{value:.3}"))))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"n\">{}</td><td class=\"badge {}\">{}</td><td>{expected}</td><td{class}>{predicted}</td><td><code>{}</code></td></tr>",
+            case.row,
+            status_class(case.status),
+            escape(case.status.as_str()),
+            scores.join(" ")
+        );
+    }
+    if item.cases.len() > MAX_CASES {
+        let _ = writeln!(
+            out,
+            "<tr><td colspan=\"5\" class=\"muted\">… and {} more rows; the JSON report lists every one.</td></tr>",
+            item.cases.len() - MAX_CASES
+        );
+    }
+    out.push_str("</table>\n");
 }
 
 fn check_row(out: &mut String, result: &RunResult, check: &CheckResult) {

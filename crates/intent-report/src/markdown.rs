@@ -2,7 +2,7 @@
 
 use crate::text::{
     MAX_VALUE, bad_checks, errored_request, expectation, format_duration, item_title,
-    line_location, metric_value, one_line, reason,
+    line_location, metric_value, misclassified, one_line, reason,
 };
 use intent_ir::{ItemResult, RunResult, Status};
 
@@ -10,7 +10,8 @@ use intent_ir::{ItemResult, RunResult, Status};
 const MAX_ROWS: usize = 100;
 
 /// A headline with ✅ or ❌, a table of counts, a table of failures (item, check, expected,
-/// actual, location `path:line`), the metrics of evaluations and load tests, and the items not
+/// actual, location `path:line`), the metrics of evaluations and load tests, the misclassified
+/// rows of evaluations (twenty each), and the items not
 /// run with their reasons. Table cells are escaped (`|`, Markdown punctuation, HTML), values
 /// are cut at 200 characters, and at most 100 failures are listed. Ends with a newline.
 pub fn markdown(result: &RunResult) -> String {
@@ -77,6 +78,22 @@ pub fn markdown(result: &RunResult) -> String {
                     text_cell(&metric_value(metric))
                 ));
             }
+        }
+    }
+
+    let wrong: Vec<(String, String)> = result
+        .items
+        .iter()
+        .filter_map(|i| Some((item_title(i), misclassified(i, 20)?)))
+        .collect();
+    if !wrong.is_empty() {
+        out.push_str("\n### Misclassified rows\n\n");
+        for (title, rows) in wrong {
+            out.push_str(&format!(
+                "- **{}**: {}\n",
+                text_cell(&title),
+                text_cell(&rows)
+            ));
         }
     }
 

@@ -3,8 +3,8 @@
 
 use crate::text::{
     MAX_VALUE, MAX_VIOLATIONS, bad_checks, check_request, errored_request, expectation,
-    extra_message, format_duration, item_title, kind_noun, location, metric_value, one_line,
-    quoted_title, reason, request_line, violation_line,
+    extra_message, format_duration, item_title, kind_noun, location, metric_value, misclassified,
+    one_line, quoted_title, reason, request_line, violation_line,
 };
 use intent_ir::{CheckResult, ItemResult, RunResult, Source, Status};
 use intent_source::{FileId, Label, RenderOptions, Severity, SourceMap, Span, render_snippet};
@@ -60,7 +60,8 @@ fn mark(status: Status) -> (&'static str, &'static str) {
 /// row) and duration, such as `  ✓ intent  A shopper can place an order (12 ms)`. Failed items
 /// are marked `✗`, errored ones `!`, and items not run or skipped `-` with their reason instead of
 /// a duration. With `verbose`, a line per check and per metric follows, indented; otherwise
-/// the metrics of an evaluation follow on one line. No trailing newline.
+/// the metrics of an evaluation follow on one line, and then its misclassified rows (the first
+/// five; all of them with `verbose`). No trailing newline.
 pub fn item_line(item: &ItemResult, options: &TerminalOptions) -> String {
     let (symbol, colour) = mark(item.status);
     let tail = match item.status {
@@ -107,6 +108,9 @@ pub fn item_line(item: &ItemResult, options: &TerminalOptions) -> String {
             "\n      {}",
             paint(&metrics.join(" · "), DIM, options)
         ));
+    }
+    if let Some(wrong) = misclassified(item, if options.verbose { usize::MAX } else { 5 }) {
+        line.push_str(&format!("\n      {}", one_line(&wrong, 2000)));
     }
     line
 }

@@ -33,6 +33,42 @@ pub fn metric_value(metric: &Metric) -> String {
     }
 }
 
+/// The rows of an evaluation whose prediction was wrong, as `row 2 (expected "returns", got
+/// "billing")`, at most `max` of them and then how many more; `None` when every classified row
+/// was right.
+pub(crate) fn misclassified(item: &ItemResult, max: usize) -> Option<String> {
+    let label = |l: &Option<String>| {
+        l.as_ref()
+            .map_or_else(|| "nothing".to_string(), |l| format!("{l:?}"))
+    };
+    let wrong: Vec<String> = item
+        .cases
+        .iter()
+        .filter_map(|case| {
+            let c = case.classified.as_ref().filter(|c| !c.correct())?;
+            Some(format!(
+                "row {} (expected {}, got {})",
+                case.row,
+                label(&c.expected),
+                label(&c.predicted)
+            ))
+        })
+        .collect();
+    if wrong.is_empty() {
+        return None;
+    }
+    let mut text = wrong
+        .iter()
+        .take(max)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if wrong.len() > max {
+        text.push_str(&format!(" and {} more", wrong.len() - max));
+    }
+    Some(format!("misclassified: {text}"))
+}
+
 /// The path of spec file `file`, or a stand-in when the results do not list it.
 pub(crate) fn spec_path(result: &RunResult, file: u32) -> String {
     result

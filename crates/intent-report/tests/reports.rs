@@ -582,3 +582,63 @@ fn html_is_one_self_contained_page_with_every_item_escaped() {
     );
     assert!(!passed.contains("<details open>"), "{passed}");
 }
+
+#[test]
+fn an_evaluations_misclassified_rows_are_named_in_every_human_report() {
+    use intent_ir::{CaseRecord, Classification, ItemKind};
+    let mut result = all_passed();
+    let source = result.items[0].source.clone();
+    let mut bot = common::item(
+        "support",
+        ItemKind::Evaluation,
+        "The bot routes",
+        0,
+        source,
+        Status::Failed,
+    );
+    let case = |row: usize, expected: &str, predicted: Option<&str>| CaseRecord {
+        row,
+        status: Status::Passed,
+        classified: Some(Classification {
+            predicted: predicted.map(str::to_string),
+            expected: Some(expected.to_string()),
+        }),
+        scores: vec![("overlap".into(), 0.5)],
+    };
+    bot.cases = (1..=8)
+        .map(|row| match row {
+            2 => case(row, "returns", Some("billing")),
+            3 => case(row, "<billing>", None),
+            4..=7 => case(row, "shipping", Some("returns")),
+            _ => case(row, "shipping", Some("shipping")),
+        })
+        .collect();
+    result.items.push(bot);
+    let item = result.items.last().expect("the evaluation");
+
+    let line = item_line(item, &plain());
+    assert!(
+        line.ends_with("\n      misclassified: row 2 (expected \"returns\", got \"billing\"), row 3 (expected \"<billing>\", got nothing), row 4 (expected \"shipping\", got \"returns\"), row 5 (expected \"shipping\", got \"returns\"), row 6 (expected \"shipping\", got \"returns\") and 1 more"),
+        "{line}"
+    );
+    let verbose = item_line(
+        item,
+        &TerminalOptions {
+            verbose: true,
+            ..plain()
+        },
+    );
+    assert!(
+        verbose.contains("row 7 (expected"),
+        "verbose lists them all: {verbose}"
+    );
+    let text = markdown(&result);
+    assert!(
+        text.contains("### Misclassified rows\n\n- **The bot routes**: misclassified: row 2"),
+        "{text}"
+    );
+    let page = html(&result);
+    assert!(page.contains("<td class=\"failed\">billing</td>"), "{page}");
+    assert!(page.contains("<td>&lt;billing&gt;</td>"), "escaped: {page}");
+    assert!(page.contains("overlap=0.500"), "{page}");
+}

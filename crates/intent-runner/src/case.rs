@@ -48,8 +48,8 @@ struct Stop;
 #[derive(Debug, Default)]
 pub struct Observed {
     pub scores: Vec<(String, f64)>,
-    /// The predicted and the expected label; `None` for a value that is absent.
-    pub classified: Option<(Option<String>, Option<String>)>,
+    /// The predicted and the expected label, once the case reached `classify`.
+    pub classified: Option<intent_ir::Classification>,
     /// One entry per condition asked for, in order; `None` where it could not be evaluated.
     pub conditions: Vec<Option<bool>>,
     /// The status and duration of the case's last response.
@@ -266,7 +266,10 @@ impl<'s> Case<'s> {
                 };
                 let predicted = label(&mut self.env, predicted);
                 let expected = label(&mut self.env, expected);
-                self.observed.classified = Some((predicted, expected));
+                self.observed.classified = Some(intent_ir::Classification {
+                    predicted,
+                    expected,
+                });
                 Ok(())
             }
         }

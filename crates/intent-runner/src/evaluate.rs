@@ -15,8 +15,8 @@ use crate::tally::{Noun, Tally};
 use crate::value::{Unit, Value};
 use futures_util::{StreamExt, stream};
 use intent_ir::{
-    Aggregate, CheckResult, DataError, Dataset, Evaluation, Expr, ItemResult, Row, Series, Status,
-    Type, conform, read_rows,
+    Aggregate, CaseRecord, CheckResult, DataError, Dataset, Evaluation, Expr, ItemResult, Row,
+    Series, Status, Type, conform, read_rows,
 };
 use serde_json::Value as Json;
 use std::time::Instant;
@@ -54,10 +54,21 @@ pub async fn run(
     let mut cases = stream::iter(pending).buffered(jobs.max(1));
     let mut tally = Tally::new(ROWS);
     let mut observed = Vec::with_capacity(rows.len());
+    let mut records = Vec::with_capacity(rows.len());
     while let Some((number, case, seen)) = cases.next().await {
         tally.add(number, &case);
+        records.push(CaseRecord {
+            row: number,
+            status: case.status,
+            classified: seen.classified.clone(),
+            scores: seen.scores.clone(),
+        });
         observed.push(seen);
     }
+    let base = ItemResult {
+        cases: records,
+        ..base
+    };
     let cases = Cases {
         observed,
         conditions: &conditions,
@@ -146,7 +157,7 @@ impl Cases<'_> {
         self.observed
             .iter()
             .filter_map(|o| o.classified.as_ref())
-            .map(|(p, e)| (p.as_deref(), e.as_deref()))
+            .map(|c| (c.predicted.as_deref(), c.expected.as_deref()))
     }
 
     /// Precision or recall of `label`: of the cases predicted (precision) or expected
@@ -285,7 +296,10 @@ mod tests {
         pairs
             .iter()
             .map(|(p, e)| Observed {
-                classified: Some((p.map(str::to_string), Some((*e).to_string()))),
+                classified: Some(intent_ir::Classification {
+                    predicted: p.map(str::to_string),
+                    expected: Some((*e).to_string()),
+                }),
                 ..Observed::default()
             })
             .collect()

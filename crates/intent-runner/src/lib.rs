@@ -327,6 +327,7 @@ fn placeholder() -> ItemResult {
         checks: Vec::new(),
         metrics: Vec::new(),
         requests: Vec::new(),
+        cases: Vec::new(),
     }
 }
 

@@ -109,6 +109,7 @@ pub fn item(
         example: Vec::new(),
         checks: Vec::new(),
         metrics: Vec::new(),
+        cases: Vec::new(),
         requests: Vec::new(),
     }
 }
