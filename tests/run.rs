@@ -345,7 +345,7 @@ fn the_example_specs_pass_against_the_example_shop() {
                 assert!(
                     item.reason
                         .as_deref()
-                        .is_some_and(|r| r.contains("not executed"))
+                        .is_some_and(|r| r.contains("under `intent monitor`"))
                 );
             }
         }
@@ -459,7 +459,7 @@ fn two_shards_cover_every_intent_exactly_once() {
             None => intents.push(intent.id.as_str().to_string()),
         }
     }
-    // Evaluations, load blocks and blocks not executed are sharded too: each is in exactly one
+    // Evaluations, load blocks and monitors (listed, not run) are sharded too: each is in exactly one
     // shard. Policies are in every shard, applied to what that shard runs.
     let mut others: Vec<String> = plan
         .evaluations

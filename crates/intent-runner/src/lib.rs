@@ -399,6 +399,9 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
     })
 }
 
+/// Why `intent run` lists a monitor without running it.
+const MONITOR_REASON: &str = "monitors run on their schedule under `intent monitor`";
+
 /// How many items a run of `plan` with `selection` reports, for a progress bar.
 pub fn planned_items(plan: &Plan, selection: &Selection) -> usize {
     plan_work(plan, selection).len()
@@ -454,24 +457,6 @@ fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
             }
         }
     }
-    let not_run = |kind: ItemKind,
-                   id: &StableId,
-                   title: &str,
-                   file: u32,
-                   tags: &[String],
-                   source: &Source| ItemResult {
-        id: id.clone(),
-        kind,
-        title: title.to_string(),
-        file,
-        tags: tags.to_vec(),
-        source: source.clone(),
-        reason: Some(format!(
-            "`{}` blocks are not executed by this version of the runner",
-            kind.as_str()
-        )),
-        ..placeholder()
-    };
     for (index, e) in plan.evaluations.iter().enumerate() {
         if selection.selects(&e.id, &e.title, &e.tags) {
             work.push(Work {
@@ -524,7 +509,16 @@ fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
     }
     for m in plan.monitors.iter().filter(|m| in_shard(&m.id)) {
         work.push(Work {
-            result: not_run(ItemKind::Monitor, &m.id, &m.title, m.file, &[], &m.source),
+            result: ItemResult {
+                id: m.id.clone(),
+                kind: ItemKind::Monitor,
+                title: m.title.clone(),
+                file: m.file,
+                source: m.source.clone(),
+                status: Status::NotRun,
+                reason: Some(MONITOR_REASON.into()),
+                ..placeholder()
+            },
             job: Job::Listed,
         });
     }
