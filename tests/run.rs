@@ -194,6 +194,22 @@ fn failed_checks(item: &ItemResult) -> Vec<&CheckResult> {
         .collect()
 }
 
+/// The check of `item` written as `text`; a test failure naming the item when there is none.
+fn check_named<'a>(item: &'a ItemResult, text: &str) -> &'a CheckResult {
+    item.checks
+        .iter()
+        .find(|c| c.text == text)
+        .unwrap_or_else(|| panic!("no check `{text}`: {item:#?}"))
+}
+
+/// The value of the metric `name` of `item`, if it has one.
+fn metric_value(item: &ItemResult, name: &str) -> Option<f64> {
+    item.metrics
+        .iter()
+        .find(|m| m.name == name)
+        .map(|m| m.value)
+}
+
 /// Replaces what changes from run to run (durations, ports, ids, tokens, times) and what
 /// depends on the environment (GitHub annotations in CI; colours are gone already, see
 /// [`plain`]) so output can be snapshotted.
@@ -1718,12 +1734,7 @@ fn an_evaluation_reports_failed_rows_metrics_and_thresholds() {
         (item.kind, item.status),
         (ItemKind::Evaluation, Outcome::Failed)
     );
-    let check = |text: &str| {
-        item.checks
-            .iter()
-            .find(|c| c.text == text)
-            .unwrap_or_else(|| panic!("no check `{text}`: {item:#?}"))
-    };
+    let check = |text: &str| check_named(item, text);
     // A per-case check: the rows it failed in, with the first failure and its request.
     let status = check("status == 200");
     assert_eq!(status.status, Outcome::Failed);
@@ -1760,12 +1771,7 @@ fn an_evaluation_reports_failed_rows_metrics_and_thresholds() {
     ] {
         assert_eq!(check(passed).status, Outcome::Passed, "{item:#?}");
     }
-    let metric = |name: &str| {
-        item.metrics
-            .iter()
-            .find(|m| m.name == name)
-            .map(|m| m.value)
-    };
+    let metric = |name: &str| metric_value(item, name);
     assert_eq!(metric("count"), Some(4.0));
     assert_eq!(metric("accuracy"), Some(50.0));
     assert_eq!(
@@ -1913,12 +1919,7 @@ fn a_load_block_measures_every_iteration_and_checks_its_thresholds() {
         panic!("one load block: {result:#?}")
     };
     assert_eq!((item.kind, item.status), (ItemKind::Load, Outcome::Failed));
-    let check = |text: &str| {
-        item.checks
-            .iter()
-            .find(|c| c.text == text)
-            .unwrap_or_else(|| panic!("no check `{text}`: {item:#?}"))
-    };
+    let check = |text: &str| check_named(item, text);
     let status = check("status == 200");
     assert_eq!(status.status, Outcome::Failed);
     assert_eq!(
@@ -1939,12 +1940,7 @@ fn a_load_block_measures_every_iteration_and_checks_its_thresholds() {
     ] {
         assert_eq!(check(passed).status, Outcome::Passed, "{item:#?}");
     }
-    let metric = |name: &str| {
-        item.metrics
-            .iter()
-            .find(|m| m.name == name)
-            .map(|m| m.value)
-    };
+    let metric = |name: &str| metric_value(item, name);
     assert_eq!(metric("count"), Some(10.0));
     assert_eq!(metric("error_rate"), Some(100.0));
     assert!(
