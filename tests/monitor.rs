@@ -339,6 +339,32 @@ fn monitor_settings_and_missing_history_are_refused_before_anything_runs() {
         "the checker refuses it: {err}"
     );
 
+    // A plan edited by hand gets past the checker: the monitor refuses the channel itself.
+    let spec = write_spec(dir.path(), "http://127.0.0.1:9/hook", false);
+    let plan = dir.path().join("plan.json");
+    let plan = plan.to_str().expect("utf-8");
+    let (status, _, err) = intent(&["compile", &spec, "--emit", "plan", "-o", plan]);
+    assert_eq!(status, Status::Success, "{err}");
+    let edited = std::fs::read_to_string(plan)
+        .expect("the plan")
+        .replace("\"channel\": \"webhook\"", "\"channel\": \"pager\"");
+    std::fs::write(plan, edited).expect("edit the plan");
+    let (status, _, err) = intent(&[
+        "monitor",
+        "--plan",
+        plan,
+        "--once",
+        "--history",
+        history,
+        "--no-start",
+    ]);
+    assert_eq!(status, Status::Invalid, "{err}");
+    assert!(
+        err.contains("`alert pager` is not a channel this version sends to"),
+        "{err}"
+    );
+    assert!(!Path::new(history).exists(), "nothing was written");
+
     let (status, _, err) = intent(&["history", "--history", history]);
     assert_eq!(status, Status::Invalid);
     assert!(err.contains("there is no history at"), "{err}");
