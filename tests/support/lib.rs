@@ -1,8 +1,10 @@
 //! Helpers shared by the end-to-end tests: fixture discovery, rendering diagnostics the way
 //! snapshots show them, the `# expect-line: N` header of error fixtures, and (in [`fault`]) a
-//! misbehaving HTTP server for the runner tests.
+//! misbehaving HTTP server for the runner tests, and (in [`harness`]) running `intent` in-process
+//! against the example shop.
 
 pub mod fault;
+pub mod harness;
 
 use intent_source::{Diagnostic, FileId, RenderOptions, SourceFile, SourceMap, render};
 use std::path::{Path, PathBuf};

@@ -4,6 +4,7 @@ use crate::context::Context;
 use crate::globals::ValueKind;
 use crate::scope::{BlockKind, Local, LocalKind, Scope};
 use crate::types::{Family, number_literal};
+use intent_ir::number::Arith;
 use intent_ir::{
     Aggregate, BinaryOp, Detector, Expr, ExprKind, FieldType, Function, Literal, ObjectEntry,
     Quantifier, ResponseField, Series, TemplatePart, Type, UnaryOp,
@@ -1319,7 +1320,8 @@ impl Context<'_> {
                 )
             }
             A::Eq | A::Ne | A::Is | A::IsNot => {
-                if !(dynamic || lf == rf || lf == Family::Null || rf == Family::Null) {
+                if self.json_against_quantity(file, op.as_str(), &lhs, &rhs) {
+                } else if !(dynamic || lf == rf || lf == Family::Null || rf == Family::Null) {
                     self.mismatch(file, op, &lhs, &rhs, rhs_ast);
                 } else {
                     self.literal_outside(file, op, &lhs, &rhs);
@@ -1335,7 +1337,8 @@ impl Context<'_> {
                 )
             }
             A::Lt | A::Le | A::Gt | A::Ge => {
-                if !(dynamic || (lf == rf && lf.is_ordered())) {
+                if self.json_against_quantity(file, op.as_str(), &lhs, &rhs) {
+                } else if !(dynamic || (lf == rf && lf.is_ordered())) {
                     self.mismatch(file, op, &lhs, &rhs, rhs_ast);
                 }
                 let ir = match op {
@@ -1429,49 +1432,14 @@ impl Context<'_> {
                     Type::Bool,
                 )
             }
-            A::Add | A::Sub => {
-                let ty = match (lf, rf) {
-                    _ if dynamic => Type::Json,
-                    (Family::Number, Family::Number) => number_result(&lhs.ty, &rhs.ty, &table),
-                    (Family::Text, Family::Text) if op == A::Add => Type::String,
-                    (a, b) if a == b && a.is_quantity() => widen(&lhs.ty),
-                    _ => {
-                        self.mismatch(file, op, &lhs, &rhs, rhs_ast);
-                        Type::Any
-                    }
+            A::Add | A::Sub | A::Mul | A::Div => {
+                let (arith, ir) = match op {
+                    A::Add => (Arith::Add, BinaryOp::Add),
+                    A::Sub => (Arith::Sub, BinaryOp::Sub),
+                    A::Mul => (Arith::Mul, BinaryOp::Mul),
+                    _ => (Arith::Div, BinaryOp::Div),
                 };
-                (
-                    if op == A::Add {
-                        BinaryOp::Add
-                    } else {
-                        BinaryOp::Sub
-                    },
-                    ty,
-                )
-            }
-            A::Mul | A::Div => {
-                let ty = match (lf, rf) {
-                    _ if dynamic => Type::Json,
-                    (Family::Number, Family::Number) if op == A::Mul => {
-                        number_result(&lhs.ty, &rhs.ty, &table)
-                    }
-                    (Family::Number, Family::Number) => Type::Decimal,
-                    (q, Family::Number) if q.is_quantity() => widen(&lhs.ty),
-                    (Family::Number, q) if q.is_quantity() && op == A::Mul => widen(&rhs.ty),
-                    (a, b) if a == b && a.is_quantity() && op == A::Div => Type::Decimal,
-                    _ => {
-                        self.mismatch(file, op, &lhs, &rhs, rhs_ast);
-                        Type::Any
-                    }
-                };
-                (
-                    if op == A::Mul {
-                        BinaryOp::Mul
-                    } else {
-                        BinaryOp::Div
-                    },
-                    ty,
-                )
+                (ir, self.arithmetic(file, arith, &lhs, &rhs))
             }
             A::Range => unreachable!("ranges are handled above"),
         };
@@ -1538,10 +1506,13 @@ impl Context<'_> {
         _value_ast: &ast::Expr,
         op: &str,
     ) {
+        if self.json_against_quantity(file, op, value, bound) {
+            return;
+        }
         let table = self.type_table();
         let (a, b) = (table.family(&value.ty), table.family(&bound.ty));
         if a != b && a != Family::Dynamic && b != Family::Dynamic {
-            let d = self.unit_or_type_error(file, op, a, b, bound);
+            let d = self.unit_or_type_error(file, op, (a, b), value, bound);
             self.report(d);
         }
     }
@@ -1558,7 +1529,7 @@ impl Context<'_> {
     ) {
         let table = self.type_table();
         let (lf, rf) = (table.family(&lhs.ty), table.family(&rhs.ty));
-        let d = self.unit_or_type_error(file, op.as_str(), lf, rf, rhs);
+        let d = self.unit_or_type_error(file, op.as_str(), (lf, rf), lhs, rhs);
         let d = d.with_secondary(file, lhs.span, format!("this is {}", lf.noun()));
         self.report(d);
     }
@@ -1567,8 +1538,8 @@ impl Context<'_> {
         &self,
         file: FileId,
         op: &str,
-        lf: Family,
-        rf: Family,
+        (lf, rf): (Family, Family),
+        lhs: &Expr,
         rhs: &Expr,
     ) -> intent_source::Diagnostic {
         if lf.is_quantity() || rf.is_quantity() {
@@ -1581,28 +1552,18 @@ impl Context<'_> {
                     rhs.span,
                 )
                 .with_label(format!("this is {}", rf.noun()));
-            let written = self.text(file, rhs.span);
-            let fraction = written
-                .parse::<f64>()
-                .ok()
-                .filter(|v| *v > 0.0 && *v <= 1.0);
-            if matches!(op, "*" | "/") && lf.is_quantity() && rf.is_quantity() {
-                d = d.with_help(format!(
-                    "{} can only be multiplied or divided by a plain number",
-                    quantity.noun()
-                ));
-            } else if other == Family::Number && lf.is_quantity() {
-                if let (Family::Percent, Some(v)) = (quantity, fraction) {
-                    d = d.with_help(format!(
-                        "percentages are written with `%`: `{}%`",
-                        v * 100.0
-                    ));
-                } else if let Some(unit) = quantity.example_unit() {
-                    d = d.with_help(format!("give the number a unit: `{written}{unit}`"));
-                }
+            let (number, quantity_expr) = if lf.is_quantity() {
+                (rhs, lhs)
+            } else {
+                (lhs, rhs)
+            };
+            if other == Family::Number
+                && let Some(dimension) = quantity.dimension()
+            {
+                d = d.with_help(self.unit_help(file, dimension, number, quantity_expr));
             } else {
                 d = d.with_help(
-                    "both sides need the same unit family: durations with durations, percentages with percentages",
+                    "both sides need the same kind: durations with durations, percentages with percentages",
                 );
             }
             d
@@ -1622,9 +1583,6 @@ impl Context<'_> {
                     "`contains` looks for a substring, a regex, a detector or a list element"
                 }
                 "in" | "not in" => "`in` takes a list `[a, b]`, a range `a..b` or a string",
-                "+" | "-" | "*" | "/" => {
-                    "arithmetic works on numbers and quantities; `+` also joins two strings"
-                }
                 _ => "compare values of the same kind",
             })
         }
@@ -1637,23 +1595,6 @@ pub(crate) fn widen(ty: &Type) -> Type {
     match ty {
         Type::Literal { value } => value.base_type(),
         other => other.clone(),
-    }
-}
-
-fn number_result(a: &Type, b: &Type, table: &crate::types::TypeTable<'_>) -> Type {
-    let int = |t: &Type| {
-        matches!(
-            table.resolve(t),
-            Type::Int
-                | Type::Literal {
-                    value: Literal::Int(_)
-                }
-        )
-    };
-    if int(a) && int(b) {
-        Type::Int
-    } else {
-        Type::Decimal
     }
 }
 

@@ -14,6 +14,7 @@ mod load;
 mod scope;
 mod steps;
 mod types;
+mod units;
 
 pub use items::tag_expr;
 pub use load::{Loaded, LoadedFile, load, load_text, spec_files_in};

@@ -57,17 +57,6 @@ impl Family {
             Family::Dynamic => "a value",
         }
     }
-
-    /// The unit to suggest for a bare number where this family is expected.
-    pub fn example_unit(self) -> Option<&'static str> {
-        match self {
-            Family::Duration => Some("ms"),
-            Family::Percent => Some("%"),
-            Family::Size => Some("KB"),
-            Family::Rate => Some("/s"),
-            _ => None,
-        }
-    }
 }
 
 /// The type of what is not known statically.
@@ -445,7 +434,11 @@ impl Context<'_> {
                 n.span,
             )
             .with_label("wrong unit");
-        if let Some(unit) = family.example_unit() {
+        if let Some(unit) = family
+            .dimension()
+            .filter(|d| *d != intent_ir::units::Dimension::Number)
+            .map(intent_ir::units::example_unit)
+        {
             d = d.with_help(format!(
                 "write the bound with a unit, for example `{}{unit}`",
                 n.number.digits
@@ -522,26 +515,31 @@ pub(crate) fn signed_literal(n: &SignedNumber) -> Literal {
     }
 }
 
-/// A number with its unit folded into the canonical quantity (ms, %, bytes, per second).
+/// A number with its unit folded into the canonical quantity (ms, %, bytes, per second),
+/// converted in decimal so that `1.1s` is exactly 1100 ms.
 pub(crate) fn number_literal(n: &NumberLit) -> Literal {
-    let value: f64 = n.digits.parse().unwrap_or(f64::MAX);
+    let scaled = |times: u64, divided_by: u64| {
+        intent_ir::number::scaled_literal(&n.digits, times, divided_by).unwrap_or_else(|| {
+            n.digits.parse::<f64>().unwrap_or(f64::MAX) * times as f64 / divided_by as f64
+        })
+    };
     match n.unit {
         None if n.is_integer() => n
             .digits
             .parse()
-            .map_or(Literal::Decimal(value), Literal::Int),
-        None => Literal::Decimal(value),
-        Some(Unit::Milliseconds) => Literal::Duration(value),
-        Some(Unit::Seconds) => Literal::Duration(value * 1000.0),
-        Some(Unit::Minutes) => Literal::Duration(value * 60_000.0),
-        Some(Unit::Hours) => Literal::Duration(value * 3_600_000.0),
-        Some(Unit::Percent) => Literal::Percent(value),
-        Some(Unit::Bytes) => Literal::Size(value),
-        Some(Unit::Kilobytes) => Literal::Size(value * 1024.0),
-        Some(Unit::Megabytes) => Literal::Size(value * 1024.0 * 1024.0),
-        Some(Unit::Gigabytes) => Literal::Size(value * 1024.0 * 1024.0 * 1024.0),
-        Some(Unit::PerSecond) => Literal::Rate(value),
-        Some(Unit::PerMinute) => Literal::Rate(value / 60.0),
-        Some(Unit::PerHour) => Literal::Rate(value / 3600.0),
+            .map_or_else(|_| Literal::Decimal(scaled(1, 1)), Literal::Int),
+        None => Literal::Decimal(scaled(1, 1)),
+        Some(Unit::Milliseconds) => Literal::Duration(scaled(1, 1)),
+        Some(Unit::Seconds) => Literal::Duration(scaled(1000, 1)),
+        Some(Unit::Minutes) => Literal::Duration(scaled(60_000, 1)),
+        Some(Unit::Hours) => Literal::Duration(scaled(3_600_000, 1)),
+        Some(Unit::Percent) => Literal::Percent(scaled(1, 1)),
+        Some(Unit::Bytes) => Literal::Size(scaled(1, 1)),
+        Some(Unit::Kilobytes) => Literal::Size(scaled(1024, 1)),
+        Some(Unit::Megabytes) => Literal::Size(scaled(1024 * 1024, 1)),
+        Some(Unit::Gigabytes) => Literal::Size(scaled(1024 * 1024 * 1024, 1)),
+        Some(Unit::PerSecond) => Literal::Rate(scaled(1, 1)),
+        Some(Unit::PerMinute) => Literal::Rate(scaled(1, 60)),
+        Some(Unit::PerHour) => Literal::Rate(scaled(1, 3600)),
     }
 }

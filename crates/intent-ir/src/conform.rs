@@ -4,6 +4,7 @@
 use crate::{CompareOp, Literal, Refinement, Type};
 use regex::Regex;
 use serde_json::Value;
+use std::cmp::Ordering;
 use std::sync::LazyLock;
 
 /// One way a value fails its type.
@@ -212,7 +213,9 @@ fn literal_equals(literal: &Literal, value: &Value) -> bool {
         Literal::Null => value.is_null(),
         Literal::Bool(b) => value.as_bool() == Some(*b),
         Literal::String(s) => value.as_str() == Some(s.as_str()),
-        other => literal_number(other).is_some_and(|n| value.as_f64() == Some(n)),
+        other => literal_number(other)
+            .zip(value.as_f64())
+            .is_some_and(|(n, v)| crate::number::equal(n, v)),
     }
 }
 
@@ -221,18 +224,27 @@ fn refinement_violation(value: &Value, refinement: &Refinement) -> Option<String
         Refinement::Range { min, max } => {
             let (lo, hi) = (literal_number(min)?, literal_number(max)?);
             let n = value.as_f64()?;
-            (n < lo || n > hi)
-                .then(|| format!("{n} is not in {}..{}", min.describe(), max.describe()))
+            let below = crate::number::compare(n, lo) == Some(Ordering::Less);
+            let above = crate::number::compare(n, hi) == Some(Ordering::Greater);
+            (below || above).then(|| {
+                format!(
+                    "{} is not in {}..{}",
+                    crate::number::display(n),
+                    min.describe(),
+                    max.describe()
+                )
+            })
         }
         Refinement::Compare { op, value: bound } => {
             let b = literal_number(bound)?;
             let n = value.as_f64()?;
+            let order = crate::number::compare(n, b)?;
             let ok = match op {
-                CompareOp::Lt => n < b,
-                CompareOp::Le => n <= b,
-                CompareOp::Gt => n > b,
-                CompareOp::Ge => n >= b,
-                CompareOp::Ne => n != b,
+                CompareOp::Lt => order == Ordering::Less,
+                CompareOp::Le => order != Ordering::Greater,
+                CompareOp::Gt => order == Ordering::Greater,
+                CompareOp::Ge => order != Ordering::Less,
+                CompareOp::Ne => order != Ordering::Equal,
             };
             let op = match op {
                 CompareOp::Lt => "<",
@@ -241,7 +253,13 @@ fn refinement_violation(value: &Value, refinement: &Refinement) -> Option<String
                 CompareOp::Ge => ">=",
                 CompareOp::Ne => "!=",
             };
-            (!ok).then(|| format!("{n} is not {op} {}", bound.describe()))
+            (!ok).then(|| {
+                format!(
+                    "{} is not {op} {}",
+                    crate::number::display(n),
+                    bound.describe()
+                )
+            })
         }
         Refinement::Matching { pattern, flags } => {
             let s = value.as_str()?;

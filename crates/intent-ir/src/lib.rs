@@ -12,8 +12,10 @@ mod data;
 mod expr;
 mod ids;
 mod items;
+pub mod number;
 mod results;
 mod types;
+pub mod units;
 
 pub use conform::{TypeLookup, Violation, compile_regex, conform, describe, literal_number};
 pub use data::{DataError, Row, format_of, read_rows};

@@ -6,6 +6,8 @@ use crate::http::Response;
 use crate::scores;
 use crate::stats::Interval;
 use crate::value::{Unit, Value};
+use intent_ir::number::{self, Arith};
+use intent_ir::units::{self, Dimension};
 use intent_ir::{
     Aggregate, BinaryOp, Detector, Expr, ExprKind, Function, Literal, Plan, Quantifier,
     ResponseField, Series, TemplatePart, UnaryOp, Violation, compile_regex, conform,
@@ -389,28 +391,38 @@ pub fn apply(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
     })
 }
 
+/// `a op b` by the unit algebra (`intent_ir::units`), in exact decimal arithmetic; `+` of two
+/// strings joins them.
 fn arithmetic(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
     if op == BinaryOp::Add
         && let (Some(x), Some(y)) = (a.as_str(), b.as_str())
     {
         return Ok(Value::string(format!("{x}{y}")));
     }
-    let (x, y) = (number(a)?, number(b)?);
-    let result = match op {
-        BinaryOp::Add => x + y,
-        BinaryOp::Sub => x - y,
-        BinaryOp::Mul => x * y,
-        _ if y == 0.0 => return fail("division by zero"),
-        _ => x / y,
+    let arith = match op {
+        BinaryOp::Add => Arith::Add,
+        BinaryOp::Sub => Arith::Sub,
+        BinaryOp::Mul => Arith::Mul,
+        _ => Arith::Div,
     };
-    Ok(match (a, b) {
-        (Value::Quantity(u, _), Value::Quantity(_, _)) if op == BinaryOp::Div => {
-            let _ = u;
-            Value::number(result)
-        }
-        (Value::Quantity(u, _), _) | (_, Value::Quantity(u, _)) => Value::Quantity(*u, result),
-        _ => Value::number(result),
+    let (da, x) = amount(a)?;
+    let (db, y) = amount(b)?;
+    let combination = units::combine(arith, da, db)
+        .map_err(|refusal| EvalError(refusal.message(arith, da, db)))?;
+    let result =
+        units::compute(arith, combination.rule, x, y).map_err(|e| EvalError(e.to_string()))?;
+    Ok(match Unit::of(combination.dimension) {
+        Some(unit) => Value::Quantity(unit, result),
+        None => Value::number(result),
     })
+}
+
+/// A number or quantity as its dimension and canonical amount.
+fn amount(v: &Value) -> Result<(Dimension, f64)> {
+    match v {
+        Value::Quantity(unit, x) => Ok((unit.dimension(), *x)),
+        other => Ok((Dimension::Number, number(other)?)),
+    }
 }
 
 fn number(v: &Value) -> Result<f64> {
@@ -430,10 +442,10 @@ pub fn equal(a: &Value, b: &Value) -> bool {
         (Value::Absent, Value::Absent) => true,
         (Value::Absent, Value::Json(Json::Null)) | (Value::Json(Json::Null), Value::Absent) => true,
         (Value::Json(x), Value::Json(y)) => json_equal(x, y),
-        (Value::Quantity(u, x), Value::Quantity(w, y)) => u == w && (x - y).abs() < 1e-9,
+        (Value::Quantity(u, x), Value::Quantity(w, y)) => u == w && number::equal(*x, *y),
         (Value::Quantity(_, x), Value::Json(Json::Number(n)))
         | (Value::Json(Json::Number(n)), Value::Quantity(_, x)) => {
-            n.as_f64().is_some_and(|y| (x - y).abs() < 1e-9)
+            n.as_f64().is_some_and(|y| number::equal(*x, y))
         }
         _ => false,
     }
@@ -441,9 +453,13 @@ pub fn equal(a: &Value, b: &Value) -> bool {
 
 fn json_equal(x: &Json, y: &Json) -> bool {
     match (x, y) {
-        (Json::Number(a), Json::Number(b)) => match (a.as_f64(), b.as_f64()) {
-            (Some(a), Some(b)) => a == b || (a - b).abs() <= f64::EPSILON * a.abs().max(b.abs()),
-            _ => a == b,
+        (Json::Number(a), Json::Number(b)) => match (a.as_i64(), b.as_i64()) {
+            // Whole numbers compare exactly, also beyond what a double holds.
+            (Some(a), Some(b)) => a == b,
+            _ => match (a.as_f64(), b.as_f64()) {
+                (Some(a), Some(b)) => number::equal(a, b),
+                _ => a == b,
+            },
         },
         (Json::Array(a), Json::Array(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| json_equal(a, b))
@@ -459,9 +475,7 @@ fn json_equal(x: &Json, y: &Json) -> bool {
 
 fn compare(a: &Value, b: &Value) -> Result<std::cmp::Ordering> {
     if let (Some(x), Some(y)) = (a.as_f64(), b.as_f64()) {
-        return x
-            .partial_cmp(&y)
-            .map_or_else(|| fail("cannot compare NaN"), Ok);
+        return number::compare(x, y).map_or_else(|| fail("cannot compare NaN"), Ok);
     }
     if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
         return Ok(x.cmp(y));
@@ -617,10 +631,13 @@ fn call(function: Function, args: &[Value]) -> Result<Value> {
         Function::Within => {
             let (a, b) = (number(&args[0])?, number(&args[1])?);
             let tolerance = match &args[2] {
-                Value::Quantity(Unit::Percent, p) => b.abs() * p / 100.0,
+                Value::Quantity(Unit::Percent, p) => {
+                    number::share(b.abs(), *p).map_err(|e| EvalError(e.to_string()))?
+                }
                 other => number(other)?,
             };
-            Value::bool((a - b).abs() <= tolerance)
+            let gap = number::apply(Arith::Sub, a, b).map_err(|e| EvalError(e.to_string()))?;
+            Value::bool(number::compare(gap.abs(), tolerance) != Some(std::cmp::Ordering::Greater))
         }
     })
 }

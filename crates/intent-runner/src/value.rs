@@ -3,6 +3,7 @@
 
 use crate::http::Response;
 use intent_ir::Detector;
+use intent_ir::units::Dimension;
 use regex::Regex;
 use serde_json::Value as Json;
 use std::fmt;
@@ -19,12 +20,28 @@ pub enum Unit {
 
 impl Unit {
     pub fn suffix(self) -> &'static str {
+        self.dimension().suffix()
+    }
+
+    /// The unit's place in the unit algebra.
+    pub fn dimension(self) -> Dimension {
         match self {
-            Unit::Duration => "ms",
-            Unit::Percent => "%",
-            Unit::Size => "B",
-            Unit::Rate => "/s",
+            Unit::Duration => Dimension::Duration,
+            Unit::Percent => Dimension::Percent,
+            Unit::Size => Dimension::Size,
+            Unit::Rate => Dimension::Rate,
         }
+    }
+
+    /// The unit of a quantity's dimension; `None` for a plain number.
+    pub fn of(dimension: Dimension) -> Option<Unit> {
+        Some(match dimension {
+            Dimension::Number => return None,
+            Dimension::Duration => Unit::Duration,
+            Dimension::Percent => Unit::Percent,
+            Dimension::Size => Unit::Size,
+            Dimension::Rate => Unit::Rate,
+        })
     }
 }
 
@@ -115,7 +132,7 @@ impl fmt::Display for Value {
                     f.write_str(&text)
                 }
             }
-            Value::Quantity(unit, v) => write!(f, "{}{}", trim_number(*v), unit.suffix()),
+            Value::Quantity(unit, v) => write!(f, "{}{}", amount(*v), unit.suffix()),
             Value::Regex(r) => write!(f, "/{}/", r.as_str()),
             Value::Detector(d) => write!(
                 f,
@@ -130,14 +147,36 @@ impl fmt::Display for Value {
     }
 }
 
-/// `412.0` → `412`, `0.25` stays.
-fn trim_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
+/// An amount as reports show it: whole amounts as integers, others to three decimal places
+/// (microseconds, thousandths of a percent), and amounts below one to three significant
+/// digits, so `0.05%` stays `0.05%` and a computed `20.654931…%` reads `20.655%`.
+fn amount(v: f64) -> String {
+    use intent_ir::number::display;
+    if v.fract() == 0.0 || !v.is_finite() {
+        return display(v);
+    }
+    let places = if v.abs() >= 1.0 {
+        3
     } else {
-        format!("{:.3}", v)
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
+        // Leading zeros after the point, plus three significant digits.
+        (-v.abs().log10()).floor() as i32 + 3
+    };
+    let factor = 10f64.powi(places.clamp(0, 15));
+    display((v * factor).round() / factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_read_short_and_keep_small_ones() {
+        let shown = |unit, v| Value::Quantity(unit, v).to_string();
+        assert_eq!(shown(Unit::Percent, 89.91), "89.91%");
+        assert_eq!(shown(Unit::Percent, 20.654931411298357), "20.655%");
+        assert_eq!(shown(Unit::Percent, 0.05), "0.05%");
+        assert_eq!(shown(Unit::Percent, 0.000123456), "0.000123%");
+        assert_eq!(shown(Unit::Duration, 1100.0), "1100ms");
+        assert_eq!(shown(Unit::Duration, 12.3456789), "12.346ms");
     }
 }
