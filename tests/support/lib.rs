@@ -1,8 +1,11 @@
 //! Helpers shared by the end-to-end tests: fixture discovery, rendering diagnostics the way
-//! snapshots show them, the `# expect-line: N` header of error fixtures, and (in [`fault`]) a
-//! misbehaving HTTP server for the runner tests.
+//! snapshots show them, the `# expect-line: N` header of error fixtures, (in [`fault`]) a
+//! misbehaving HTTP server for the runner tests, (in [`servers`]) third-party servers on
+//! loopback, and (in [`http`]) the small client the support code reads them with.
 
 pub mod fault;
+pub mod http;
+pub mod servers;
 
 use intent_source::{Diagnostic, FileId, RenderOptions, SourceFile, SourceMap, render};
 use std::path::{Path, PathBuf};
