@@ -15,10 +15,13 @@
 //! | `/huge-chunked` | `200`, an 11 MiB chunked body (no length announced) |
 //! | `/2k` | `200`, a 2 KiB body with its `content-length` |
 //! | `/loop` | `302` to `/loop`, forever |
+//! | `/gzip`, `/deflate`, `/br`, `/zstd` | `200`, JSON `{"encoding":"<name>","ok":true}` compressed that way, with that `content-encoding`, whatever the request's `accept-encoding` says (`deflate` is zlib-wrapped, as HTTP means it; see [`Encoding`]) |
+//! | `/bad-gzip` | `200`, `content-encoding: gzip`, a body that is not gzip |
 //! | anything else | `404` |
 //!
 //! [`refused_url`] gives a URL where nothing listens.
 
+use std::io::Write;
 use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -26,6 +29,75 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// The size of `/huge` and `/huge-chunked`: 11 MiB, over the runner's default 10 MB cap.
 pub const HUGE: usize = 11 * 1024 * 1024;
+
+/// A content coding of the compressed paths (`/gzip`, `/deflate`, `/br`, `/zstd`). They answer
+/// compressed even to a client that did not ask, as some real servers and caches do, so a
+/// client's decoding is tested without depending on its `accept-encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Gzip,
+    /// The zlib format (RFC 1950), which is what HTTP's `deflate` means, not raw DEFLATE.
+    Deflate,
+    Brotli,
+    Zstd,
+}
+
+impl Encoding {
+    pub const ALL: [Encoding; 4] = [
+        Encoding::Gzip,
+        Encoding::Deflate,
+        Encoding::Brotli,
+        Encoding::Zstd,
+    ];
+
+    /// The `content-encoding` value, which is also the path without its `/`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Gzip => "gzip",
+            Encoding::Deflate => "deflate",
+            Encoding::Brotli => "br",
+            Encoding::Zstd => "zstd",
+        }
+    }
+
+    /// The path that answers in this coding.
+    pub fn path(self) -> String {
+        format!("/{}", self.name())
+    }
+
+    /// The JSON the path's body decodes to.
+    pub fn json(self) -> serde_json::Value {
+        serde_json::json!({ "encoding": self.name(), "ok": true })
+    }
+
+    /// `data` compressed in this coding.
+    pub fn compress(self, data: &[u8]) -> Vec<u8> {
+        let written = "compressing into memory cannot fail";
+        match self {
+            Encoding::Gzip => {
+                let mut out = flate2::write::GzEncoder::new(Vec::new(), Default::default());
+                out.write_all(data).expect(written);
+                out.finish().expect(written)
+            }
+            Encoding::Deflate => {
+                let mut out = flate2::write::ZlibEncoder::new(Vec::new(), Default::default());
+                out.write_all(data).expect(written);
+                out.finish().expect(written)
+            }
+            Encoding::Brotli => {
+                // brotli's defaults: quality 11, a window of 2^22 bytes (4096 is the buffer).
+                let mut out = brotli::CompressorWriter::new(Vec::new(), 4096, 11, 22);
+                out.write_all(data).expect(written);
+                out.into_inner()
+            }
+            Encoding::Zstd => zstd::encode_all(data, 0).expect(written),
+        }
+    }
+
+    fn from_path(path: &str) -> Option<Encoding> {
+        Encoding::ALL.into_iter().find(|e| e.path() == path)
+    }
+}
 
 /// The base URL (`http://127.0.0.1:PORT`) of the fault server, started on first use on a
 /// background thread and shared by every test of the process.
@@ -167,6 +239,18 @@ async fn serve(mut stream: TcpStream) {
     let Some(head) = read_head(&mut stream).await else {
         return;
     };
+    if let Some(encoding) = Encoding::from_path(&head.path) {
+        let body = encoding.compress(encoding.json().to_string().as_bytes());
+        let coding = ("content-encoding", encoding.name().to_string());
+        respond(
+            &mut stream,
+            "200 OK",
+            &[json_type(), coding, length(body.len())],
+            &body,
+        )
+        .await;
+        return;
+    }
     match head.path.as_str() {
         "/ok" => respond(&mut stream, "200 OK", &[json_type(), length(2)], b"{}").await,
         // A session: set, echoed back as the client sends it, cleared.
@@ -302,6 +386,18 @@ async fn serve(mut stream: TcpStream) {
             )
             .await;
         }
+        "/bad-gzip" => {
+            // Not even the gzip magic number: a decoder fails on the first bytes.
+            let body = br#"{"encoding":"gzip","ok":false}"#;
+            let coding = ("content-encoding", "gzip".to_string());
+            respond(
+                &mut stream,
+                "200 OK",
+                &[json_type(), coding, length(body.len())],
+                body,
+            )
+            .await;
+        }
         "/loop" => {
             respond(
                 &mut stream,
@@ -312,5 +408,74 @@ async fn serve(mut stream: TcpStream) {
             .await;
         }
         _ => respond(&mut stream, "404 Not Found", &[length(0)], b"").await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Encoding, fault_url};
+    use crate::http;
+    use std::io::Read;
+
+    /// `body` decoded with the crates the fault server encodes with.
+    fn decode(encoding: Encoding, body: &[u8]) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        match encoding {
+            Encoding::Gzip => flate2::read::GzDecoder::new(body).read_to_end(&mut out)?,
+            Encoding::Deflate => flate2::read::ZlibDecoder::new(body).read_to_end(&mut out)?,
+            Encoding::Brotli => brotli::Decompressor::new(body, 4096).read_to_end(&mut out)?,
+            Encoding::Zstd => zstd::stream::read::Decoder::new(body)?.read_to_end(&mut out)?,
+        };
+        Ok(out)
+    }
+
+    #[test]
+    fn the_compressed_paths_answer_compressed_even_unasked() {
+        for encoding in Encoding::ALL {
+            // No accept-encoding at all, and one that refuses every coding.
+            for headers in [&[][..], &[("accept-encoding", "identity")][..]] {
+                let response =
+                    http::get(fault_url(), &encoding.path(), headers).expect("the fault server");
+                assert_eq!(response.status, 200);
+                assert_eq!(response.header("content-encoding"), Some(encoding.name()));
+                assert_eq!(response.header("content-type"), Some("application/json"));
+                assert!(
+                    serde_json::from_slice::<serde_json::Value>(&response.body).is_err(),
+                    "{} is sent compressed, not as plain JSON",
+                    encoding.name()
+                );
+                let plain = decode(encoding, &response.body).expect("the body decodes");
+                let json: serde_json::Value =
+                    serde_json::from_slice(&plain).expect("the decoded body is JSON");
+                assert_eq!(json, encoding.json());
+            }
+        }
+    }
+
+    #[test]
+    fn each_coding_is_its_own_format() {
+        // Another coding's decoder does not give the data back: the paths are not one format
+        // under four names.
+        let data = Encoding::Gzip.json().to_string();
+        for written in Encoding::ALL {
+            let body = written.compress(data.as_bytes());
+            for read in Encoding::ALL.into_iter().filter(|&r| r != written) {
+                let decoded = decode(read, &body);
+                assert!(
+                    decoded.as_deref().ok() != Some(data.as_bytes()),
+                    "{} data decoded as {}",
+                    written.name(),
+                    read.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bad_gzip_claims_gzip_but_is_not() {
+        let response = http::get(fault_url(), "/bad-gzip", &[]).expect("the fault server");
+        assert_eq!(response.status, 200);
+        assert_eq!(response.header("content-encoding"), Some("gzip"));
+        assert!(decode(Encoding::Gzip, &response.body).is_err());
     }
 }

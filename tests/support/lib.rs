@@ -1,10 +1,13 @@
 //! Helpers shared by the end-to-end tests: fixture discovery, rendering diagnostics the way
-//! snapshots show them, the `# expect-line: N` header of error fixtures, and (in [`fault`]) a
-//! misbehaving HTTP server for the runner tests, and (in [`harness`]) running `intent` in-process
-//! against the example shop.
+//! snapshots show them, the `# expect-line: N` header of error fixtures, (in [`fault`]) a
+//! misbehaving HTTP server for the runner tests, (in [`servers`]) third-party servers on
+//! loopback, (in [`http`]) the small client the support code reads them with, and (in
+//! [`harness`]) running `intent` in-process against the example shop.
 
 pub mod fault;
 pub mod harness;
+pub mod http;
+pub mod servers;
 
 use intent_source::{Diagnostic, FileId, RenderOptions, SourceFile, SourceMap, render};
 use std::path::{Path, PathBuf};
