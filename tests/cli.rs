@@ -134,6 +134,49 @@ fn twenty_thousand_unclosed_brackets_do_not_crash() {
     assert!(codes.contains(&"E0003".to_string()), "{codes:?}");
 }
 
+/// Runs `intent check` with output for people on a file holding `text`; returns the codes
+/// (from the JSON output) and the number of bytes a person would be shown.
+fn check_both_ways(text: &str) -> (Vec<String>, usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bad.intent");
+    std::fs::write(&path, text).expect("write spec");
+    let (_, codes) = check_json(&path);
+    let (status, out, err) = intent(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(status, Status::Invalid);
+    (codes, out.len() + err.len())
+}
+
+#[test]
+fn a_line_of_twenty_thousand_unclosed_brackets_is_one_diagnostic() {
+    let line = format!("  then x == {}", "(".repeat(20_000));
+    let text = format!("intent \"a\" {{\n{line}\n}}\n");
+    let (codes, bytes) = check_both_ways(&text);
+    assert_eq!(codes, ["E0003", "E0008"]);
+    // Each diagnostic shows the 20 KB line once; nothing else is long.
+    assert!(bytes < 3 * line.len() + 4096, "{bytes} bytes");
+}
+
+#[test]
+fn a_line_of_twenty_thousand_stray_closers_is_one_diagnostic() {
+    let text = format!("let _a = 1{}\n", ")".repeat(20_000));
+    let (codes, bytes) = check_both_ways(&text);
+    assert_eq!(codes, ["E0004"]);
+    assert!(bytes < 2 * text.len() + 4096, "{bytes} bytes");
+}
+
+#[test]
+fn ten_thousand_broken_lines_give_a_bounded_number_of_diagnostics() {
+    let text: String = (0..10_000).map(|i| format!("let x{i} = (((((\n")).collect();
+    let (codes, bytes) = check_both_ways(&text);
+    assert_eq!(
+        codes.len(),
+        101,
+        "100 problems and one that counts the rest"
+    );
+    assert!(codes.iter().all(|c| c == "E0003"), "{codes:?}");
+    assert!(bytes < 101 * 1024, "{bytes} bytes");
+}
+
 #[test]
 fn ten_thousand_nested_brackets_are_too_deep() {
     let text = format!("let a = {}1{}\n", "[".repeat(10_000), "]".repeat(10_000));

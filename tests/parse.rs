@@ -62,6 +62,24 @@ fn invalid_fixtures_report_their_code_on_their_line() {
 }
 
 #[test]
+fn a_stray_closer_between_items_keeps_the_complete_item_before_it() {
+    let before = [
+        "target shop = \"http://127.0.0.1:8080\"\n",
+        "intent \"x\" {\n  when GET shop /a\n}\n",
+        "intent \"x\" { when GET shop /a }",
+    ];
+    for item in before {
+        for stray in ["}", ")", "]"] {
+            let text = format!("{item}{stray}\nintent \"y\" {{ when GET shop /b }}\n");
+            let parsed = parse(intent_source::FileId(0), &text);
+            let codes: Vec<&str> = parsed.diagnostics.iter().map(|d| d.code.as_str()).collect();
+            assert_eq!(codes, ["E0004"], "{text}");
+            assert_eq!(parsed.file.items.len(), 2, "both items are kept:\n{text}");
+        }
+    }
+}
+
+#[test]
 fn formatting_keeps_every_spec_and_is_stable() {
     let mut files = intent_files("tests/fixtures/parse/ok");
     files.extend(intent_files("tests/fixtures/check/ok"));

@@ -153,6 +153,7 @@ impl Context<'_> {
             }
             ast::ExprKind::Bool(b) => literal(Literal::Bool(*b), span),
             ast::ExprKind::Null => literal(Literal::Null, span),
+            ast::ExprKind::Error => error_expr(span),
             ast::ExprKind::Name(name) => self.name(file, scope, name, span),
             ast::ExprKind::List(items) => {
                 let items: Vec<Expr> = items.iter().map(|i| self.expr(file, scope, i)).collect();

@@ -632,6 +632,9 @@ pub enum ExprKind {
         collection: Box<Expr>,
         predicate: Box<Expr>,
     },
+    /// A value whose mistake was already reported while lowering (a number with an unknown
+    /// unit). Later stages take it for any value, so the one mistake gives one diagnostic.
+    Error,
 }
 
 #[derive(Debug, Clone, Serialize)]

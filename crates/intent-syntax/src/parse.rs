@@ -107,20 +107,14 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         .with_min_len(REGIONS_PER_TASK)
         .map(|&(start, end)| {
             let mut part = Parsed::default();
-            let problems: Vec<Diagnostic> = scan
-                .problems
-                .iter()
-                .filter(|(at, _)| {
-                    (start..end.max(start + 1)).contains(at) || (*at == end && end == text.len())
-                })
-                .map(|(_, d)| d.clone())
-                .collect();
-            if problems.is_empty() {
+            let place = Region::new(start, end, text.len());
+            let problems = place.of(&scan.problems, |(at, _)| *at);
+            if problems.is_empty() && place.of(&scan.hidden, |at| *at).is_empty() {
                 parse_region(file, text, start, end, &mut part);
             } else {
                 // The scanner's diagnostics point where the mistake is; pest would only say
                 // that the item ends oddly.
-                part.diagnostics = problems;
+                part.diagnostics = problems.iter().map(|(_, d)| d.clone()).collect();
             }
             part
         })
@@ -142,6 +136,33 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         );
     }
     out
+}
+
+/// The offsets that belong to the region of the file that starts at `start`: those before
+/// its `end`, and for the last region the very end of the file too.
+struct Region {
+    start: usize,
+    /// The first offset past the region.
+    past: usize,
+}
+
+impl Region {
+    fn new(start: usize, end: usize, file_len: usize) -> Self {
+        let past = if end == file_len {
+            end + 1
+        } else {
+            end.max(start + 1)
+        };
+        Self { start, past }
+    }
+
+    /// The entries of `sorted` (in increasing order of `offset`) in this region, found by
+    /// binary search: a file may have many items and many problems.
+    fn of<'a, T>(&self, sorted: &'a [T], offset: impl Fn(&T) -> usize) -> &'a [T] {
+        let from = sorted.partition_point(|t| offset(t) < self.start);
+        let to = sorted.partition_point(|t| offset(t) < self.past);
+        &sorted[from..to]
+    }
 }
 
 /// Parses the items of `text[start..end]`, stopping at the first error in the region.

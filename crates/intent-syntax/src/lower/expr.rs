@@ -123,7 +123,7 @@ impl Lower {
     pub(crate) fn primary(&self, pair: Pair<'_, Rule>) -> Expr {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
-            Rule::number => ExprKind::Number(self.number(pair)),
+            Rule::number => self.number(pair).map_or(ExprKind::Error, ExprKind::Number),
             Rule::string | Rule::raw_string => ExprKind::String(self.string(pair)),
             Rule::regex => ExprKind::Regex(self.regex(pair)),
             Rule::boolean => ExprKind::Bool(pair.as_str().starts_with('t')),
@@ -193,16 +193,25 @@ impl Lower {
         }
     }
 
-    pub(crate) fn number(&self, pair: Pair<'_, Rule>) -> NumberLit {
-        let mut digits = String::new();
-        let mut unit = None;
+    /// A number with its unit. An unknown unit is reported here, and the number comes back
+    /// as `Err`, without a unit: used as a plain number it would draw a second, wrong error
+    /// ("give the number a unit"), so callers that can leave it out do.
+    pub(crate) fn number(&self, pair: Pair<'_, Rule>) -> Result<NumberLit, NumberLit> {
+        let mut number = NumberLit {
+            digits: String::new(),
+            unit: None,
+        };
+        let mut known = true;
         for part in pair.into_inner() {
             match part.as_rule() {
-                Rule::digits | Rule::fraction => digits.push_str(part.as_str()),
-                _ => unit = self.unit(&part),
+                Rule::digits | Rule::fraction => number.digits.push_str(part.as_str()),
+                _ => {
+                    number.unit = self.unit(&part);
+                    known = number.unit.is_some();
+                }
             }
         }
-        NumberLit { digits, unit }
+        if known { Ok(number) } else { Err(number) }
     }
 
     fn unit(&self, pair: &Pair<'_, Rule>) -> Option<Unit> {
@@ -231,14 +240,18 @@ impl Lower {
         unit
     }
 
-    pub(crate) fn signed_number(&self, pair: Pair<'_, Rule>) -> SignedNumber {
+    /// A number with an optional `-`; `Err` when its unit is unknown, as for [`Self::number`].
+    pub(crate) fn signed_number(&self, pair: Pair<'_, Rule>) -> Result<SignedNumber, SignedNumber> {
         let span = self.span(&pair);
         let negative = pair.as_str().starts_with('-');
-        SignedNumber {
+        let signed = |number| SignedNumber {
             negative,
-            number: self.number(Nodes::of(pair).next()),
+            number,
             span,
-        }
+        };
+        self.number(Nodes::of(pair).next())
+            .map(signed)
+            .map_err(signed)
     }
 
     /// A string or raw string, with escapes resolved and interpolations lowered.

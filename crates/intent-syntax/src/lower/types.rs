@@ -22,7 +22,8 @@ impl Lower {
         let span = self.span(&pair);
         let mut nodes = Nodes::of(pair);
         let base = self.type_atom(nodes.next());
-        let refinements: Vec<Refinement> = nodes.rest().map(|r| self.refinement(r)).collect();
+        let refinements: Vec<Refinement> =
+            nodes.rest().filter_map(|r| self.refinement(r)).collect();
         if refinements.is_empty() {
             return base;
         }
@@ -46,7 +47,11 @@ impl Lower {
                 let inner = Nodes::of(pair).next();
                 TypeKind::Literal(match inner.as_rule() {
                     Rule::string => LiteralType::String(self.string(inner).display()),
-                    Rule::signed_number => LiteralType::Number(self.signed_number(inner)),
+                    // A type cannot be left out: one with an unknown unit keeps its number.
+                    Rule::signed_number => LiteralType::Number(
+                        self.signed_number(inner)
+                            .unwrap_or_else(|unitless| unitless),
+                    ),
                     Rule::boolean => LiteralType::Bool(inner.as_str().starts_with('t')),
                     _ => LiteralType::Null,
                 })
@@ -84,15 +89,22 @@ impl Lower {
             .collect()
     }
 
-    fn refinement(&self, pair: Pair<'_, Rule>) -> Refinement {
+    /// A refinement, or `None` when a bound has an unknown unit: that is reported, and the
+    /// type is then checked without the bound rather than with a bound of no unit.
+    fn refinement(&self, pair: Pair<'_, Rule>) -> Option<Refinement> {
         let span = self.span(&pair);
         let rule = pair.as_rule();
         let mut nodes = Nodes::of(pair);
         let kind = match rule {
-            Rule::range_refine => RefinementKind::Range {
-                min: self.signed_number(nodes.next()),
-                max: self.signed_number(nodes.next()),
-            },
+            Rule::range_refine => {
+                // Both bounds are lowered, so that each unknown unit is reported.
+                let min = self.signed_number(nodes.next());
+                let max = self.signed_number(nodes.next());
+                RefinementKind::Range {
+                    min: min.ok()?,
+                    max: max.ok()?,
+                }
+            }
             Rule::compare_refine => {
                 let op = match nodes.next().as_str() {
                     "<" => CompareOp::Lt,
@@ -103,12 +115,12 @@ impl Lower {
                 };
                 RefinementKind::Compare {
                     op,
-                    value: self.signed_number(nodes.next()),
+                    value: self.signed_number(nodes.next()).ok()?,
                 }
             }
             Rule::matching_refine => RefinementKind::Matching(self.regex(nodes.next())),
             _ => RefinementKind::NonEmpty,
         };
-        Refinement { kind, span }
+        Some(Refinement { kind, span })
     }
 }
