@@ -485,21 +485,29 @@ intent "The shop still answers" {{
     )
 }
 
-/// Asserts the run ended with exit 1, the faulty intent errored at its request with a message
-/// naming `url` and containing `cause` (case-insensitive) as its reason, the check after it was
-/// skipped, and the healthy intents passed. Returns the failed check's message.
+/// Asserts the run ended with exit 1 (3 when the target could not be reached at all), the
+/// faulty intent errored at its request with a message naming `url` and containing `cause`
+/// (case-insensitive) as its reason, the check after it was skipped, and the healthy intents
+/// passed. Returns the errored check's message.
 fn assert_fault(run: &Run, url: &str, cause: &str) -> String {
+    let unreachable = cause == "refused";
     assert_eq!(
         run.status,
-        Status::Failed,
-        "exit 1\nstdout:\n{}\nstderr:\n{}",
+        if unreachable {
+            Status::CouldNotRun
+        } else {
+            Status::Failed
+        },
+        "stdout:\n{}\nstderr:\n{}",
         run.out,
         run.err
     );
     let item = run.item("The faulty endpoint answers");
-    // The case could not go on: the item errored, with the cause as its reason.
+    // The case could not go on: the item errored, with the cause as its reason, and its
+    // request's check is errored, not failed: no response came to check.
     assert_eq!(item.status, Outcome::Errored, "{item:#?}");
-    let failed = failed_checks(&item);
+    assert!(failed_checks(&item).is_empty(), "{item:#?}");
+    let failed = errored_checks(&item);
     assert_eq!(failed.len(), 1, "{item:#?}");
     let message = failed[0].message.clone().unwrap_or_default();
     assert!(
@@ -524,12 +532,16 @@ fn assert_fault(run: &Run, url: &str, cause: &str) -> String {
         1,
         "`then status == 200` is skipped: {item:#?}"
     );
-    // The terminal draws it at the request, with the cause.
+    // The terminal draws it at the request, with the cause, as an item that could not be
+    // carried out rather than a check that failed.
     assert!(
-        run.out.contains("this request failed:") || run.out.contains(&message),
+        run.out
+            .contains("× intent \"The faulty endpoint answers\" could not be carried out"),
         "{}",
         run.out
     );
+    assert!(!run.out.contains("check failed"), "{}", run.out);
+    assert!(run.out.contains("no response: "), "{}", run.out);
     for healthy in [
         "A healthy endpoint of the same server answers",
         "The shop still answers",
@@ -542,6 +554,14 @@ fn assert_fault(run: &Run, url: &str, cause: &str) -> String {
         run.out
     );
     message
+}
+
+/// The checks of an item that could not be made (a request that got no response).
+fn errored_checks(item: &ItemResult) -> Vec<&CheckResult> {
+    item.checks
+        .iter()
+        .filter(|c| c.status == Outcome::Errored)
+        .collect()
 }
 
 #[test]
@@ -1087,8 +1107,9 @@ fn no_start_uses_the_spec_url_without_starting_anything() {
     );
     let dir = project(&start, "/health", "status == 200");
     let (code, out, err) = intent_in(dir.path(), &["run", "--no-start"], &[]);
-    // Nothing is started, so the spec's own URL (port 1) refuses the request.
-    assert_eq!(code, 1, "stdout:\n{out}\nstderr:\n{err}");
+    // Nothing is started, so the spec's own URL (port 1) refuses the request: the run could
+    // not be carried out.
+    assert_eq!(code, 3, "stdout:\n{out}\nstderr:\n{err}");
     assert!(!err.contains("starting shop"), "{err}");
     assert!(out.contains("http://127.0.0.1:1/health"), "{out}");
 }
@@ -1279,7 +1300,7 @@ fn a_failed_request_line_names_method_and_url_once() {
     );
     // And the check is named `GET fault`, without the path written in the spec.
     let item = run.item("A redirect loop");
-    assert_eq!(failed_checks(&item)[0].text, "GET fault /loop");
+    assert_eq!(errored_checks(&item)[0].text, "GET fault /loop");
 }
 
 #[test]
@@ -1753,41 +1774,35 @@ fn a_load_block_measures_every_iteration_and_checks_its_thresholds() {
 }
 
 #[test]
-fn a_load_block_against_a_refused_target_fails_with_the_cause() {
+fn a_load_block_against_a_dead_target_stops_at_once() {
+    // Ten minutes of load against a port where nothing listens: the block stops at the first
+    // refusal instead of measuring ten minutes of errors (the harness calls a run that takes
+    // longer than its limit a hang).
     let run = run_spec(
         r#"load "The dead target holds load" {
-  arrive 20/s for 250ms
+  arrive 20/s for 10m
   when GET dead /anything
   expect p99(duration) < 1s
   expect error_rate < 1% at 95% confidence
 }"#,
         &[],
     );
-    assert_eq!(run.status, Status::Failed, "{}\n{}", run.out, run.err);
+    assert_eq!(run.status, Status::CouldNotRun, "{}\n{}", run.out, run.err);
     let result = run.result();
     let item = &result.items[0];
-    assert_eq!(item.status, Outcome::Failed, "{item:#?}");
-    let request = item
-        .checks
-        .iter()
-        .find(|c| c.text == "GET dead /anything")
-        .unwrap_or_else(|| panic!("{item:#?}"));
-    let message = request.message.as_deref().unwrap_or_default();
+    assert_eq!(item.status, Outcome::Errored, "{item:#?}");
+    assert_eq!(item.unreachable.as_deref(), Some("dead"), "{item:#?}");
+    let reason = item.reason.as_deref().unwrap_or_default();
     assert!(
-        message.starts_with("failed in 5 of 5 iterations (iterations 1, 2, 3, 4, 5); iteration 1: GET http://127.0.0.1:"),
-        "{message}"
+        reason.contains("the target `dead` is unreachable") && reason.contains("refused"),
+        "{reason}"
     );
-    assert!(message.contains("refused"), "{message}");
-    let latency = item.checks.iter().find(|c| c.text == "p99(duration) < 1s");
-    let message = latency
-        .and_then(|c| c.message.as_deref())
-        .unwrap_or_default();
-    assert_eq!(message, "p99(duration): no response was received");
-    let errors = item
-        .checks
-        .iter()
-        .find(|c| c.text.starts_with("error_rate"));
-    assert_eq!(errors.map(|c| c.status), Some(Outcome::Failed), "{item:#?}");
+    assert_eq!(result.unreachable.len(), 1, "{result:#?}");
+    assert!(
+        run.out.contains("the target `dead` could not be reached"),
+        "{}",
+        run.out
+    );
 }
 
 const POLICIES: &str = "../tests/fixtures/policy/violations.intent";

@@ -110,7 +110,7 @@ async fn run_async(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
             return Status::CouldNotRun;
         }
     }
-    if result.interrupted {
+    if result.interrupted || !result.unreachable.is_empty() {
         Status::CouldNotRun
     } else if result.passed() {
         Status::Success

@@ -23,6 +23,23 @@ pub struct RunResult {
     pub interrupted: bool,
     /// One entry per intent (or example row), evaluation, load block and policy, in plan order.
     pub items: Vec<ItemResult>,
+    /// The targets that could not be reached at all: the run could not be carried out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreachable: Vec<Unreachable>,
+}
+
+/// A target that refused every connection of a run (or could not be found): it never
+/// answered, so the items that would have sent to it after the first failure were skipped.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Unreachable {
+    /// The target's name in the spec.
+    pub target: String,
+    /// The URL of the first request that could not connect (redacted).
+    pub url: String,
+    /// Why: `cannot connect: Connection refused (os error 111)`.
+    pub cause: String,
+    /// How many items were skipped (reported as errored) because the target was down.
+    pub skipped: usize,
 }
 
 impl RunResult {
@@ -49,6 +66,7 @@ impl RunResult {
     /// Whether everything that ran passed (items not run do not fail a run; they are listed).
     pub fn passed(&self) -> bool {
         !self.interrupted
+            && self.unreachable.is_empty()
             && self
                 .items
                 .iter()
@@ -131,6 +149,10 @@ pub struct ItemResult {
     /// Why the item errored or did not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The target that could not be reached when the item was skipped because of it (see
+    /// [`RunResult::unreachable`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<String>,
     pub duration_ms: f64,
     /// For an example row: its values by column, as text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -320,6 +320,7 @@ mod tests {
             },
             status,
             reason: None,
+            unreachable: None,
             duration_ms: 1.0,
             example: Vec::new(),
             checks: Vec::new(),
@@ -334,6 +335,7 @@ mod tests {
             duration_ms: 2.0,
             interrupted,
             items: vec![item],
+            unreachable: Vec::new(),
         }
     }
 

@@ -136,8 +136,12 @@ pub fn failures(result: &RunResult, sources: &SourceMap, options: &TerminalOptio
             drawn = true;
         }
         // An errored item's cause is its failed request check, drawn above; the item itself
-        // is drawn only when no check says why.
-        if matches!(item.status, Status::Errored | Status::Failed) && !drawn {
+        // is drawn only when no check says why, and not when it waited for a target that could
+        // not be reached: the summary says that once.
+        if matches!(item.status, Status::Errored | Status::Failed)
+            && !drawn
+            && item.unreachable.is_none()
+        {
             blocks.push(item_failure(result, sources, options, item));
         }
     }
@@ -153,19 +157,30 @@ fn check_failure(
     check: &CheckResult,
     severity: Severity,
 ) -> String {
-    let what = if check.status == Status::Errored {
-        "check could not be evaluated"
-    } else {
-        "check failed"
-    };
-    let title = format!(
-        "{what} in {} {}",
-        kind_noun(item.kind),
-        one_line(&quoted_title(item), 500)
-    );
-    let mut labels = vec![(&check.source, one_line(&expectation(check), MAX_VALUE))];
-    let mut help = Vec::new();
     let request = check_request(item, check);
+    let noun = kind_noun(item.kind);
+    let quoted = one_line(&quoted_title(item), 500);
+    // A request that got no response is not a check that failed: the item could not be
+    // carried out, and is headed so.
+    let no_response = request
+        .and_then(|r| r.error.as_ref())
+        .filter(|_| check.status == Status::Errored);
+    let (title, said) = match no_response {
+        Some(error) => (
+            format!("{noun} {quoted} could not be carried out"),
+            format!("no response: {error}"),
+        ),
+        None if check.status == Status::Errored => (
+            format!("check could not be evaluated in {noun} {quoted}"),
+            expectation(check),
+        ),
+        None => (
+            format!("check failed in {noun} {quoted}"),
+            expectation(check),
+        ),
+    };
+    let mut labels = vec![(&check.source, one_line(&said, MAX_VALUE))];
+    let mut help = Vec::new();
     if let Some(request) = request {
         let said = match (&request.error, request.status) {
             (Some(error), _) => format!("this request failed: {}", one_line(error, MAX_VALUE)),
@@ -369,9 +384,28 @@ pub fn summary(result: &RunResult, options: &TerminalOptions) -> String {
         }
         out.push('\n');
     }
+    for down in &result.unreachable {
+        out.push_str(&format!(
+            "{} the target `{}` could not be reached: {} {}
+  {}
+
+",
+            paint("!", RED, options),
+            down.target,
+            one_line(&down.url, MAX_VALUE),
+            one_line(&down.cause, MAX_VALUE),
+            match down.skipped {
+                0 => "no other item was waiting for it".to_string(),
+                1 => "1 more item that sends to it was not run (errored)".to_string(),
+                n => format!("{n} more items that send to it were not run (errored)"),
+            }
+        ));
+    }
     let counts = result.summary();
     let (headline, colour) = if result.interrupted {
         ("! run interrupted", YELLOW)
+    } else if !result.unreachable.is_empty() {
+        ("! run could not be carried out", RED)
     } else if result.passed() {
         ("✓ run passed", GREEN)
     } else {

@@ -36,6 +36,8 @@ pub struct Shared {
     pub exchanges: Option<Arc<dyn Fn(String) + Send + Sync>>,
     /// The policies applied to every response, with what they found so far.
     pub policies: crate::policy::Watch,
+    /// Which targets answered and which are down.
+    pub reach: crate::reach::Reachability,
     /// What the run selected: a policy replays only the selected intents.
     pub selection: crate::Selection,
 }
@@ -172,13 +174,15 @@ impl<'s> Case<'s> {
             .any(|c| c.status == Status::Failed);
         self.result.status = if stopped {
             // The case could not go on: its item errored, with the cause as the reason.
-            self.result.reason = self
-                .result
-                .checks
-                .iter()
-                .rev()
-                .find(|c| c.status == Status::Failed)
-                .and_then(|c| c.message.clone());
+            if self.result.unreachable.is_none() {
+                self.result.reason = self
+                    .result
+                    .checks
+                    .iter()
+                    .rev()
+                    .find(|c| matches!(c.status, Status::Failed | Status::Errored))
+                    .and_then(|c| c.message.clone());
+            }
             Status::Errored
         } else if failed {
             Status::Failed
@@ -425,6 +429,11 @@ impl<'s> Case<'s> {
     async fn request(&mut self, request: &Request) -> Result<(), Stop> {
         let started = Instant::now();
         let text = request_text(request);
+        if let Some(why) = self.shared.reach.skip(&request.target) {
+            self.result.reason = Some(why);
+            self.result.unreachable = Some(request.target.clone());
+            return Err(Stop);
+        }
         let mut prepared = match self.prepare(request) {
             Ok(p) => p,
             Err(e) => {
@@ -475,13 +484,17 @@ impl<'s> Case<'s> {
             let outcome = self.shared.http.send(&prepared, cookie.as_deref()).await;
             match outcome {
                 Err(error) => {
-                    let error = self.redactor.redact(&error);
-                    self.exchange(&prepared, None, Some(&error));
-                    if attempt < attempts {
+                    let url = self.redactor.redact(&prepared.url);
+                    let cause = self.redactor.redact(&error.cause);
+                    self.exchange(&prepared, None, Some(&cause));
+                    if error.unreachable {
+                        self.shared.reach.unreachable(&request.target, &url, &cause);
+                    }
+                    if attempt < attempts && !self.shared.reach.is_down(&request.target) {
                         tokio::time::sleep(pause).await;
                         continue;
                     }
-                    let url = self.redactor.redact(&prepared.url);
+                    let error = cause;
                     let message = format!("{} {url}: {error}", prepared.method);
                     self.result.requests.push(RequestRecord {
                         id: request.id.clone(),
@@ -493,17 +506,23 @@ impl<'s> Case<'s> {
                         source: request.source.clone(),
                     });
                     let request_index = self.last_request();
-                    self.failed(
+                    // The check was not made: the request got no response to check.
+                    self.push_check(
                         request.id.clone(),
                         text,
                         &request.source,
                         started,
-                        message,
+                        Status::Errored,
+                        Explanation {
+                            message: Some(message),
+                            ..Explanation::default()
+                        },
                         request_index,
                     );
                     return Err(Stop);
                 }
                 Ok(response) => {
+                    self.shared.reach.answered(&request.target);
                     self.exchange(&prepared, Some(&response), None);
                     self.keep_cookies(&response);
                     let record = RequestRecord {
@@ -773,8 +792,12 @@ impl<'s> Case<'s> {
         }
         match (response, error) {
             (Some(resp), _) => {
+                let decoded = resp
+                    .decoded
+                    .as_ref()
+                    .map_or_else(String::new, |d| format!(", {d}"));
                 text.push_str(&format!(
-                    "← {} ({:.0} ms, {} bytes)\n",
+                    "← {} ({:.0} ms, {} bytes{decoded})\n",
                     resp.status, resp.duration_ms, resp.size
                 ));
                 for (name, value) in &resp.headers {

@@ -55,7 +55,13 @@ pub async fn run(
     let mut tally = Tally::new(ROWS);
     let mut observed = Vec::with_capacity(rows.len());
     let mut records = Vec::with_capacity(rows.len());
+    // Rows sent to a target that cannot be reached prove nothing: the evaluation stops.
+    let targets = crate::reach::targets_of(&shared.plan, &evaluation.actions);
     while let Some((number, case, seen)) = cases.next().await {
+        let mut stopped = base.clone();
+        if shared.reach.halt(&targets, &mut stopped) {
+            return stopped;
+        }
         tally.add(number, &case);
         records.push(CaseRecord {
             row: number,

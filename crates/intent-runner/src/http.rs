@@ -1,7 +1,8 @@
 //! HTTP: one shared client (connection pool, no proxies, limited redirects), requests with
-//! per-request timeouts, and bodies read under a size cap so a huge or endless answer cannot
-//! exhaust memory.
+//! per-request timeouts, compressed bodies accepted and decoded, and bodies read (and decoded)
+//! under a size cap so a huge or endless answer cannot exhaust memory.
 
+use crate::decode::{ACCEPT_ENCODING, DecodeError, Decoded, decode};
 use std::time::{Duration, Instant};
 
 /// A response as the checks see it.
@@ -16,7 +17,10 @@ pub struct Response {
     /// The body parsed as JSON; `Err` holds why it is not JSON. An empty body is `null`.
     pub json: Result<serde_json::Value, String>,
     pub duration_ms: f64,
+    /// The size of the body as the checks read it, decoded.
     pub size: usize,
+    /// What was decoded, when the body came compressed.
+    pub decoded: Option<Decoded>,
 }
 
 impl Response {
@@ -89,19 +93,30 @@ impl Http {
         Ok(Self { client, body_limit })
     }
 
-    /// Sends a request and reads its whole body. A failure is the cause in words (refused,
-    /// reset, timed out, too large); the caller names the request.
-    /// `cookie` is the case's session, sent as the `cookie` header.
-    pub async fn send(&self, request: &Prepared, cookie: Option<&str>) -> Result<Response, String> {
+    /// Sends a request and reads its whole body. A failure says its cause in words (refused,
+    /// reset, timed out, too large) and whether the target could not be reached at all; the
+    /// caller names the request. `cookie` is the case's session, sent as the `cookie` header.
+    pub async fn send(
+        &self,
+        request: &Prepared,
+        cookie: Option<&str>,
+    ) -> Result<Response, RequestError> {
         let started = Instant::now();
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
-            .map_err(|_| format!("invalid method {}", request.method))?;
+            .map_err(|_| RequestError::other(format!("invalid method {}", request.method)))?;
         let mut builder = self
             .client
             .request(method, &request.url)
             .timeout(request.timeout);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
+        }
+        if !request
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("accept-encoding"))
+        {
+            builder = builder.header("accept-encoding", ACCEPT_ENCODING);
         }
         if let Some(cookie) = cookie {
             builder = builder.header("cookie", cookie);
@@ -152,12 +167,26 @@ impl Http {
             }
             body.extend_from_slice(&chunk);
         }
+        let encoding = headers
+            .iter()
+            .find(|(n, _)| n == "content-encoding")
+            .map(|(_, v)| v.as_str());
+        // A body that does not decode is still an answer: its status and headers can be
+        // checked, and reading its body says why it cannot be read.
+        let (body, decoded, undecodable) = match decode(encoding, &body, self.body_limit) {
+            Ok(None) => (body, None, None),
+            Ok(Some((decoded_body, decoded))) => (decoded_body, Some(decoded), None),
+            Err(e @ DecodeError::TooLarge { .. }) => {
+                return Err(RequestError::other(e.to_string()));
+            }
+            Err(e @ DecodeError::Corrupt { .. }) => (body, None, Some(e.to_string())),
+        };
         let size = body.len();
         let text = String::from_utf8_lossy(&body).into_owned();
-        let json = if text.trim().is_empty() {
-            Ok(serde_json::Value::Null)
-        } else {
-            serde_json::from_str(&text).map_err(|e| e.to_string())
+        let json = match undecodable {
+            Some(why) => Err(why),
+            None if text.trim().is_empty() => Ok(serde_json::Value::Null),
+            None => serde_json::from_str(&text).map_err(|e| e.to_string()),
         };
         Ok(Response {
             method: request.method.clone(),
@@ -168,26 +197,30 @@ impl Http {
             json,
             duration_ms: started.elapsed().as_secs_f64() * 1000.0,
             size,
+            decoded,
         })
     }
 
-    fn too_large(&self, _request: &Prepared, size: usize) -> String {
-        format!(
+    fn too_large(&self, _request: &Prepared, size: usize) -> RequestError {
+        RequestError::other(format!(
             "the response body is larger than the limit of {} bytes (at least {size} bytes)",
             self.body_limit
-        )
+        ))
     }
 
-    fn describe(&self, request: &Prepared, error: reqwest::Error) -> String {
-        if error.is_timeout() {
+    fn describe(&self, request: &Prepared, error: reqwest::Error) -> RequestError {
+        // A connection that was never made (refused, no such host, TLS handshake, connect
+        // timeout) means the target cannot be reached; anything later is this request's own.
+        let unreachable = error.is_connect();
+        let cause = if error.is_connect() {
+            format!("cannot connect: {}", root_cause(&error))
+        } else if error.is_timeout() {
             format!(
                 "no complete response within the timeout of {}",
                 human(request.timeout)
             )
         } else if error.is_redirect() {
             format!("more than {MAX_REDIRECTS} redirects (a redirect loop?)")
-        } else if error.is_connect() {
-            format!("cannot connect: {}", root_cause(&error))
         } else if error.is_body() || error.is_decode() {
             format!(
                 "the connection failed while reading the body: {}",
@@ -195,6 +228,26 @@ impl Http {
             )
         } else {
             root_cause(&error)
+        };
+        RequestError { cause, unreachable }
+    }
+}
+
+/// Why a request got no response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestError {
+    /// The cause in words: `cannot connect: Connection refused (os error 111)`.
+    pub cause: String,
+    /// True when no connection could be made at all (refused, DNS, TLS, connect timeout): the
+    /// target is unreachable, not just this request unanswered.
+    pub unreachable: bool,
+}
+
+impl RequestError {
+    fn other(cause: String) -> Self {
+        Self {
+            cause,
+            unreachable: false,
         }
     }
 }

@@ -8,12 +8,14 @@
 //! whose message names the URL and the cause, and the other cases still run.
 
 mod case;
+mod decode;
 mod eval;
 mod evaluate;
 mod http;
 mod load;
 mod measure;
 mod policy;
+mod reach;
 mod redact;
 mod scores;
 mod select;
@@ -202,6 +204,7 @@ pub async fn run(
         duration_ms: started.elapsed().as_secs_f64() * 1000.0,
         interrupted,
         items,
+        unreachable: shared.reach.down(),
     })
 }
 
@@ -322,6 +325,7 @@ fn placeholder() -> ItemResult {
         },
         status: Status::NotRun,
         reason: None,
+        unreachable: None,
         duration_ms: 0.0,
         example: Vec::new(),
         checks: Vec::new(),
@@ -395,6 +399,7 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
         data_root: options.data_root.clone(),
         exchanges: options.exchanges.clone(),
         policies: policy::Watch::new(plan),
+        reach: reach::Reachability::default(),
         selection: options.selection.clone(),
     })
 }

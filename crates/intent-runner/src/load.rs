@@ -52,6 +52,8 @@ pub async fn run(shared: &Shared, load: &Load, base: ItemResult) -> ItemResult {
     let mut traffic = Traffic::new(conditions.len());
     let mut tally = Tally::new(ITERATIONS);
     let iteration = |number: usize| run_iteration(shared, load, number, &conditions);
+    // Traffic to a target that cannot be reached measures nothing: the block stops at once.
+    let targets = crate::reach::targets_of(&shared.plan, &load.actions);
     traffic.dropped = drive(
         model,
         duration,
@@ -61,8 +63,13 @@ pub async fn run(shared: &Shared, load: &Load, base: ItemResult) -> ItemResult {
             tally.add(number, &case);
             traffic.record(&case, &observed);
         },
+        || shared.reach.any_down(&targets),
     )
     .await;
+    let mut base = base;
+    if shared.reach.halt(&targets, &mut base) {
+        return base;
+    }
     traffic.elapsed = started.elapsed();
     let source = Iterations {
         traffic: &traffic,
@@ -110,6 +117,7 @@ async fn drive<F>(
     cap: usize,
     iteration: impl Fn(usize) -> F,
     mut done: impl FnMut(usize, ItemResult, Observed),
+    halted: impl Fn() -> bool,
 ) -> usize
 where
     F: Future<Output = (usize, ItemResult, Observed)>,
@@ -135,7 +143,7 @@ where
     };
     let arriving = ticker.is_some();
     loop {
-        let open = tokio::time::Instant::now() < end;
+        let open = tokio::time::Instant::now() < end && !halted();
         let tick = async {
             match ticker.as_mut() {
                 Some(t) => t.tick().await,
@@ -158,7 +166,7 @@ where
             Some((number, case, observed)) = in_flight.next(), if !in_flight.is_empty() => {
                 done(number, case, observed);
                 // A user starts its next iteration when its last one is done, until the end.
-                if !arriving && tokio::time::Instant::now() < end {
+                if !arriving && tokio::time::Instant::now() < end && !halted() {
                     started += 1;
                     in_flight.push(iteration(started));
                 }
@@ -309,9 +317,27 @@ mod tests {
                 (number, crate::placeholder(), Observed::default())
             },
             |number, _, _| done.borrow_mut().push(number),
+            || false,
         )
         .await;
         (done.into_inner(), dropped)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_halted_block_starts_nothing_more() {
+        // The target goes down after the third iteration: the open model stops starting.
+        let done = RefCell::new(Vec::new());
+        let dropped = drive(
+            Model::Arrive(10.0),
+            Duration::from_secs(10),
+            100,
+            |number| async move { (number, crate::placeholder(), Observed::default()) },
+            |number, _, _| done.borrow_mut().push(number),
+            || done.borrow().len() >= 3,
+        )
+        .await;
+        assert_eq!(done.into_inner(), [1, 2, 3]);
+        assert_eq!(dropped, 0);
     }
 
     #[tokio::test(start_paused = true)]

@@ -105,6 +105,7 @@ pub fn item(
         source,
         status,
         reason: None,
+        unreachable: None,
         duration_ms: 12.0,
         example: Vec::new(),
         checks: Vec::new(),
@@ -446,6 +447,7 @@ pub fn sample() -> RunResult {
             problems,
             skipped,
         ],
+        unreachable: Vec::new(),
     }
 }
 

@@ -1,0 +1,232 @@
+//! Compressed bodies: what a standard client accepts and decodes. The runner decodes them
+//! itself rather than letting the HTTP client do it, so that the `content-encoding` header
+//! stays visible to checks, the verbose log can say what was decoded, and the size cap holds
+//! for the decoded body as well (a small compressed body cannot expand without bound).
+
+use std::io::Read;
+
+/// The `accept-encoding` sent when a request does not set its own, as browsers and curl's
+/// `--compressed` do.
+pub const ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
+
+/// What was decoded, for the verbose log: `gzip, 312 → 1024 bytes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub encodings: String,
+    pub from: usize,
+    pub to: usize,
+}
+
+impl std::fmt::Display for Decoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "decoded {}: {} → {} bytes",
+            self.encodings, self.from, self.to
+        )
+    }
+}
+
+/// Why a body could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The body is not valid in the encoding its header names.
+    Corrupt { encoding: String, cause: String },
+    /// Decoded, it would be larger than the cap.
+    TooLarge { limit: usize },
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::Corrupt { encoding, cause } => {
+                write!(f, "the body is not valid {encoding} ({cause})")
+            }
+            DecodeError::TooLarge { limit } => write!(
+                f,
+                "the decoded response body is larger than the limit of {limit} bytes"
+            ),
+        }
+    }
+}
+
+/// Decodes `body` by its `content-encoding` header (`gzip`, `deflate`, `br`, `zstd`, or a
+/// list of them in the order they were applied), reading at most `limit` decoded bytes.
+/// `Ok(None)` when there is nothing to decode: no header, `identity`, or an encoding this
+/// runner does not know (the body is then read as it came).
+pub fn decode(
+    header: Option<&str>,
+    body: &[u8],
+    limit: usize,
+) -> Result<Option<(Vec<u8>, Decoded)>, DecodeError> {
+    let Some(header) = header else {
+        return Ok(None);
+    };
+    let encodings: Vec<String> = header
+        .split(',')
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty() && e != "identity")
+        .collect();
+    if encodings.is_empty() || encodings.iter().any(|e| codec(e).is_none()) {
+        return Ok(None);
+    }
+    // The last encoding listed was applied last, so it is undone first.
+    let mut current: Option<Vec<u8>> = None;
+    for encoding in encodings.iter().rev() {
+        let input = current.as_deref().unwrap_or(body);
+        current = Some(undo(encoding, input, limit)?);
+    }
+    let decoded = current.unwrap_or_default();
+    let how = Decoded {
+        encodings: encodings.join(", "),
+        from: body.len(),
+        to: decoded.len(),
+    };
+    Ok(Some((decoded, how)))
+}
+
+#[derive(Clone, Copy)]
+enum Codec {
+    Gzip,
+    Deflate,
+    Brotli,
+    Zstd,
+}
+
+fn codec(name: &str) -> Option<Codec> {
+    Some(match name {
+        "gzip" | "x-gzip" => Codec::Gzip,
+        "deflate" => Codec::Deflate,
+        "br" => Codec::Brotli,
+        "zstd" => Codec::Zstd,
+        _ => return None,
+    })
+}
+
+fn undo(encoding: &str, body: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
+    let corrupt = |cause: std::io::Error| DecodeError::Corrupt {
+        encoding: encoding.to_string(),
+        cause: cause.to_string(),
+    };
+    match codec(encoding) {
+        Some(Codec::Gzip) => read_capped(flate2::read::MultiGzDecoder::new(body), limit),
+        // HTTP's `deflate` is zlib-wrapped (RFC 9110), but some servers send the raw stream.
+        Some(Codec::Deflate) => {
+            read_capped(flate2::read::ZlibDecoder::new(body), limit).or_else(|zlib| match zlib {
+                DecodeError::Corrupt { .. } => {
+                    read_capped(flate2::read::DeflateDecoder::new(body), limit).map_err(|_| zlib)
+                }
+                too_large => Err(too_large),
+            })
+        }
+        Some(Codec::Brotli) => read_capped(brotli::Decompressor::new(body, 8192), limit),
+        Some(Codec::Zstd) => match zstd::stream::read::Decoder::new(body) {
+            Ok(decoder) => read_capped(decoder, limit),
+            Err(e) => Err(corrupt(e)),
+        },
+        None => Ok(body.to_vec()),
+    }
+    .map_err(|e| match e {
+        DecodeError::Corrupt { cause, .. } => DecodeError::Corrupt {
+            encoding: encoding.to_string(),
+            cause,
+        },
+        other => other,
+    })
+}
+
+/// Reads a decoder to its end, refusing more than `limit` bytes.
+fn read_capped(decoder: impl Read, limit: usize) -> Result<Vec<u8>, DecodeError> {
+    let mut out = Vec::new();
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    decoder
+        .take(cap)
+        .read_to_end(&mut out)
+        .map_err(|e| DecodeError::Corrupt {
+            encoding: String::new(),
+            cause: e.to_string(),
+        })?;
+    if out.len() > limit {
+        return Err(DecodeError::TooLarge { limit });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).expect("compress");
+        e.finish().expect("finish")
+    }
+
+    #[test]
+    fn each_encoding_is_decoded() {
+        let text = br#"{"ok":true}"#.repeat(20);
+        let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        zlib.write_all(&text).expect("compress");
+        let zlib = zlib.finish().expect("finish");
+        let mut raw = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+        raw.write_all(&text).expect("compress");
+        let raw = raw.finish().expect("finish");
+        let mut br = Vec::new();
+        brotli::CompressorWriter::new(&mut br, 4096, 5, 22)
+            .write_all(&text)
+            .expect("compress");
+        let zstd = zstd::encode_all(&text[..], 3).expect("compress");
+        for (header, body) in [
+            ("gzip", gzip(&text)),
+            ("deflate", zlib),
+            ("deflate", raw),
+            ("br", br),
+            ("zstd", zstd),
+        ] {
+            let (decoded, how) = decode(Some(header), &body, 1 << 20)
+                .expect(header)
+                .expect("decoded");
+            assert_eq!(decoded, text, "{header}");
+            assert!(how.encodings == header && how.to == text.len() && how.from == body.len());
+        }
+    }
+
+    #[test]
+    fn stacked_encodings_are_undone_last_first() {
+        let text = b"hello hello hello".to_vec();
+        let twice = zstd::encode_all(&gzip(&text)[..], 3).expect("compress");
+        let (decoded, how) = decode(Some("gzip, zstd"), &twice, 1024)
+            .expect("decode")
+            .expect("decoded");
+        assert_eq!(decoded, text);
+        assert_eq!(how.encodings, "gzip, zstd");
+    }
+
+    #[test]
+    fn identity_and_unknown_encodings_are_left_alone() {
+        for header in [
+            None,
+            Some("identity"),
+            Some("compress"),
+            Some("gzip, x-custom"),
+        ] {
+            assert_eq!(decode(header, b"plain", 1024), Ok(None));
+        }
+    }
+
+    #[test]
+    fn a_corrupt_body_or_a_bomb_is_refused() {
+        assert!(matches!(
+            decode(Some("gzip"), b"not gzip", 1024),
+            Err(DecodeError::Corrupt { encoding, .. }) if encoding == "gzip"
+        ));
+        // A megabyte of zeros compresses to about a kilobyte.
+        let bomb = gzip(&vec![0u8; 1 << 20]);
+        assert!(bomb.len() < 4096);
+        assert_eq!(
+            decode(Some("gzip"), &bomb, 64 * 1024),
+            Err(DecodeError::TooLarge { limit: 64 * 1024 })
+        );
+    }
+}
