@@ -709,7 +709,9 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
                             ty,
                             value.secret,
                         );
+                        let id = self.child_id(&format!("given {}", name.name));
                         self.actions.push(Action::Bind {
+                            id,
                             name: name.name.clone(),
                             value,
                             source: self.source(g.span),
@@ -809,7 +811,10 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
                 secret,
             );
         }
+        let call_text = self.cx.text(file, call.span).to_string();
+        let id = self.child_id(&call_text);
         self.actions.push(Action::CallStep {
+            id,
             step: step_id,
             args,
             bind: bind.map(|n| n.name.clone()),
@@ -1072,7 +1077,9 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
                     if let Some(local) = self.scope.lookup(&sc.name.name) {
                         local.used = true;
                     }
+                    let id = self.child_id(&format!("score {}", sc.name.name));
                     self.actions.push(Action::Score {
+                        id,
                         name: sc.name.name.clone(),
                         value,
                         source: self.source(sc.span),
@@ -1110,6 +1117,7 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
             row: e.row.name.clone(),
             actions,
             thresholds,
+            row_conformance: self.child_id("the row fits its columns"),
             source: self.source(e.span),
         })
     }
@@ -1229,6 +1237,7 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
             scope,
             checks,
             without_auth,
+            credentials: self.child_id("the intent sends credentials"),
             source: self.source(p.span),
         }
     }

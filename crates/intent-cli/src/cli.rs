@@ -115,6 +115,11 @@ pub struct RunArgs {
     /// Run only shard K of N (a deterministic partition for CI matrices), e.g. 2/4.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Exit 0 when --tags, --name, --id or --shard select no intent, evaluation or load block.
+    /// Without it such a run is refused (exit 2) with what there is to select, so a typo or a
+    /// stale id cannot pass by checking nothing.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Write a report: junit=PATH, json=PATH, markdown=PATH or html=PATH; repeatable.
     #[arg(long = "report", value_name = "KIND=PATH")]
     pub reports: Vec<String>,

@@ -6,7 +6,7 @@ use crate::Status;
 use crate::cli::MonitorArgs;
 use crate::output::use_color;
 use crate::session::{Session, block_on, history_path, invalid};
-use intent_ir::{Monitor, Status as Outcome};
+use intent_ir::{Monitor, Plan, Status as Outcome};
 use intent_monitor::{Event, History, WatchOptions};
 use intent_report::{TerminalOptions, format_duration, item_line};
 use intent_runner::Selection;
@@ -17,11 +17,21 @@ pub fn run(args: &MonitorArgs, out: &mut dyn Write, err: &mut dyn Write) -> Stat
 }
 
 async fn watch(args: &MonitorArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    let session =
-        match Session::open(&args.compile, args.plan.as_deref(), &args.system, out, err).await {
-            Ok(session) => session,
-            Err(status) => return status,
-        };
+    // A `--monitor` that picks nothing is refused before any system is started.
+    let accept = |plan: &Plan| chosen(plan, &args.monitors).map(|_| ());
+    let session = match Session::open(
+        &args.compile,
+        args.plan.as_deref(),
+        &args.system,
+        &accept,
+        out,
+        err,
+    )
+    .await
+    {
+        Ok(session) => session,
+        Err(status) => return status,
+    };
     let status = watch_session(args, &session, out, err).await;
     session.close().await;
     status
@@ -34,26 +44,10 @@ async fn watch_session(
     err: &mut dyn Write,
 ) -> Status {
     let plan = &session.plan;
-    let wanted = |m: &Monitor| {
-        let title = m.title.to_lowercase();
-        args.monitors.is_empty()
-            || args
-                .monitors
-                .iter()
-                .any(|n| title.contains(&n.to_lowercase()))
+    let monitors = match chosen(plan, &args.monitors) {
+        Ok(monitors) => monitors,
+        Err(e) => return invalid(err, &e),
     };
-    let monitors: Vec<&Monitor> = plan.monitors.iter().filter(|m| wanted(m)).collect();
-    if monitors.is_empty() {
-        let known: Vec<&str> = plan.monitors.iter().map(|m| m.title.as_str()).collect();
-        return invalid(
-            err,
-            &if known.is_empty() {
-                "the specs define no monitor".to_string()
-            } else {
-                format!("no monitor matches (monitors: {})", known.join(", "))
-            },
-        );
-    }
     let watched = match intent_monitor::settle(plan, &monitors) {
         Ok(w) => w,
         Err(e) => return invalid(err, &e.to_string()),
@@ -125,6 +119,25 @@ async fn watch_session(
         }
         Ok(_) => Status::Failed,
     }
+}
+
+/// The monitors whose title contains one of `patterns` (ignoring case), every monitor without
+/// patterns; an error naming the monitors there are when that is none.
+fn chosen<'p>(plan: &'p Plan, patterns: &[String]) -> Result<Vec<&'p Monitor>, String> {
+    let wanted = |m: &Monitor| {
+        let title = m.title.to_lowercase();
+        patterns.is_empty() || patterns.iter().any(|n| title.contains(&n.to_lowercase()))
+    };
+    let monitors: Vec<&Monitor> = plan.monitors.iter().filter(|m| wanted(m)).collect();
+    if !monitors.is_empty() {
+        return Ok(monitors);
+    }
+    let known: Vec<&str> = plan.monitors.iter().map(|m| m.title.as_str()).collect();
+    Err(if known.is_empty() {
+        "the specs define no monitor".to_string()
+    } else {
+        format!("no monitor matches (monitors: {})", known.join(", "))
+    })
 }
 
 /// A run as one line with its counts, followed by a line per item that did not pass; an alert

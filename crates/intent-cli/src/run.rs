@@ -61,11 +61,28 @@ async fn run_async(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         Ok(s) => s,
         Err(e) => return invalid(err, &e),
     };
-    let mut session =
-        match Session::open(&args.compile, args.plan.as_deref(), &args.system, out, err).await {
-            Ok(session) => session,
-            Err(status) => return status,
-        };
+    // A selection of nothing is refused before any system is started, unless asked for.
+    let accept = |plan: &Plan| match selection.check(plan) {
+        Err(nothing) if !args.allow_empty => Err(format!(
+            "the selection runs no intent, evaluation or load block\n{}\n  pass --allow-empty to run with nothing selected",
+            indented(&nothing.to_string())
+        )),
+        _ => Ok(()),
+    };
+    let mut session = match Session::open(
+        &args.compile,
+        args.plan.as_deref(),
+        &args.system,
+        &accept,
+        out,
+        err,
+    )
+    .await
+    {
+        Ok(session) => session,
+        Err(status) => return status,
+    };
+    let nothing = selection.check(&session.plan).err();
     let options = TerminalOptions {
         color: use_color(std::io::stdout().is_terminal()),
         width: 100,
@@ -88,6 +105,10 @@ async fn run_async(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         "{}",
         intent_report::failures(&result, &sources, &options)
     );
+    if let Some(nothing) = nothing {
+        let why = nothing.to_string().replace('\n', "; ");
+        let _ = writeln!(out, "no item selected (--allow-empty): {why}");
+    }
     let _ = write!(out, "{}", intent_report::summary(&result, &options));
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
         let _ = write!(out, "{}", intent_report::github_annotations(&result));
@@ -207,4 +228,12 @@ fn selection(args: &RunArgs) -> Result<Selection, String> {
         shard,
         ..Selection::default()
     })
+}
+
+/// Every line of `text` indented by two spaces, under an `error:` line.
+fn indented(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("  {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

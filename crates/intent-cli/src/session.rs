@@ -30,11 +30,14 @@ pub struct Session {
 impl Session {
     /// Everything about the command line is checked here, before anything is started: an
     /// invalid option or spec is `Err(Status::Invalid)`, a system that cannot be started
-    /// `Err(Status::CouldNotRun)`; either is explained on `err`.
+    /// `Err(Status::CouldNotRun)`; either is explained on `err`. `accept` is the command's own
+    /// check of the plan (what it selects), made before any system is started: its error is
+    /// an invalid command.
     pub async fn open(
         compile_options: &CompileOptions,
         plan_file: Option<&Path>,
         reach: &SystemArgs,
+        accept: &dyn Fn(&Plan) -> Result<(), String>,
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<Session, Status> {
@@ -79,6 +82,9 @@ impl Session {
                 );
                 return Err(invalid(err, &message));
             }
+        }
+        if let Err(message) = accept(&plan) {
+            return Err(invalid(err, &message));
         }
         let mut targets = overrides.clone();
         if let Some(project) = &project {

@@ -4,7 +4,9 @@
 //!
 //! Each test runs `intent run --id ID` (with the arguments in `INTENT_ARGS`) in the crate's
 //! folder, so `intent` finds the specs through the nearest `intent.toml`, and fails with
-//! intent's own report. The binary is `INTENT_BIN`, else `intent` on the `PATH`.
+//! intent's own report. The binary is `INTENT_BIN`, else `intent` on the `PATH`. The test never
+//! passes `--allow-empty`: when its item was renamed or removed, `intent run` selects nothing
+//! and exits 2, so a stale scaffold fails instead of passing by running nothing.
 
 use intent_ir::Plan;
 use std::collections::BTreeSet;
@@ -47,6 +49,7 @@ const RUNNER: &str = r#"
 use std::process::Command;
 
 /// Runs the items with the stable id `id` and fails with intent's report unless they passed.
+/// An id no item has any more fails too (intent exits 2): generate this file again.
 fn run_intent(id: &str) {
     let intent = std::env::var("INTENT_BIN").unwrap_or_else(|_| "intent".to_string());
     let extra = std::env::var("INTENT_ARGS").unwrap_or_default();

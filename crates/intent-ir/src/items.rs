@@ -171,12 +171,17 @@ pub struct ExampleRow {
 pub enum Action {
     /// `given NAME = EXPR`.
     Bind {
+        /// The id of the check that the value could be computed, reported when it could not.
+        id: StableId,
         name: String,
         value: Expr,
         source: Source,
     },
     /// A prose step call, optionally capturing its result.
     CallStep {
+        /// The id of the check that the call could be made: its arguments and its result
+        /// computed. Reported when they could not (the step's own checks have their own ids).
+        id: StableId,
         step: StableId,
         args: Vec<Expr>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,6 +192,8 @@ pub enum Action {
     Check(Check),
     /// `score NAME = EXPR` in an evaluation.
     Score {
+        /// The id of the check that the score is a number, reported for every case.
+        id: StableId,
         name: String,
         value: Expr,
         source: Source,
@@ -294,6 +301,9 @@ pub struct Evaluation {
     pub actions: Vec<Action>,
     /// Aggregate thresholds over all rows.
     pub thresholds: Vec<Check>,
+    /// The id of the implicit check that each row fits the dataset's columns, reported when a
+    /// row does not.
+    pub row_conformance: StableId,
     pub source: Source,
 }
 
@@ -338,6 +348,10 @@ pub struct Policy {
     pub checks: Vec<Check>,
     /// Each intent in scope is replayed without credentials and these are checked.
     pub without_auth: Vec<Check>,
+    /// The id of the implicit check of each replay `without auth` that the intent sends
+    /// credentials at all (else there is nothing to replay without them). Always set, so
+    /// every check a policy reports has an id in the plan; unused without `without_auth`.
+    pub credentials: StableId,
     pub source: Source,
 }
 

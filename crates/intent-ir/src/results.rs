@@ -144,6 +144,9 @@ pub struct ItemResult {
     pub title: String,
     pub file: u32,
     pub tags: Vec<String>,
+    /// The intent's `because`: why the behaviour matters, so a failure says what is at stake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub because: Option<String>,
     pub source: Source,
     pub status: Status,
     /// Why the item errored or did not run.

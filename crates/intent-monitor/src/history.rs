@@ -312,6 +312,7 @@ mod tests {
             title: "The shop is up".into(),
             file: 0,
             tags: Vec::new(),
+            because: None,
             source: Source {
                 file: 0,
                 line: 1,

@@ -4,15 +4,15 @@
 //! `::error` line into an annotation on the file and line it names.
 
 use crate::text::{
-    MAX_VIOLATIONS, bad_checks, check_request, errored_request, expectation, extra_message,
-    item_title, kind_noun, reason, request_line, violation_line,
+    MAX_VIOLATIONS, bad_checks, because, check_request, errored_request, expectation,
+    extra_message, item_title, kind_noun, reason, request_line, violation_line,
 };
 use intent_ir::{ItemResult, RunResult, Source, Status};
 
 /// One `::error file=PATH,line=N,col=C,title=TITLE::MESSAGE` line per check that did not hold
 /// and per errored item (`::warning` for a failed check of an item that did not fail). The
 /// message is several lines (escaped as `%0A`): the check and what was found, the request, the
-/// check's message and up to ten violations. Empty when nothing failed.
+/// check's message, up to ten violations and the intent's `because`. Empty when nothing failed.
 pub fn github_annotations(result: &RunResult) -> String {
     let mut out = String::new();
     for item in &result.items {
@@ -65,6 +65,7 @@ pub fn github_annotations(result: &RunResult) -> String {
     out
 }
 
+/// Writes one annotation; the intent's `because` ends its message.
 fn push(
     out: &mut String,
     result: &RunResult,
@@ -73,6 +74,7 @@ fn push(
     item: &ItemResult,
     message: &[String],
 ) {
+    let message: Vec<String> = message.iter().cloned().chain(because(item)).collect();
     let mut properties = Vec::new();
     // Without a file GitHub shows the annotation on the run, not on a line.
     if let Some(file) = result.files.get(source.file as usize) {

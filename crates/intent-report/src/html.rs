@@ -97,7 +97,7 @@ fn durations(out: &mut String, result: &RunResult) {
 }
 
 /// One item: a heading line that opens by itself when the item did not pass, then its
-/// checks, metrics and requests.
+/// `because`, its checks, metrics and requests.
 fn item_section(out: &mut String, result: &RunResult, item: &ItemResult) {
     let open = if matches!(item.status, Status::Failed | Status::Errored) {
         " open"
@@ -116,6 +116,13 @@ fn item_section(out: &mut String, result: &RunResult, item: &ItemResult) {
         escape(&format_duration(item.duration_ms)),
         escape(&line_location(result, &item.source))
     );
+    if let Some(because) = &item.because {
+        let _ = writeln!(
+            out,
+            "<p class=\"because\"><em>because</em> {}</p>",
+            escape(because)
+        );
+    }
     if matches!(
         item.status,
         Status::NotRun | Status::Skipped | Status::Errored

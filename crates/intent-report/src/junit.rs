@@ -5,8 +5,9 @@
 
 use crate::ReportError;
 use crate::text::{
-    MAX_VIOLATIONS, bad_checks, check_request, errored_request, expectation, extra_message,
-    item_title, line_location, metric_value, reason, request_line, spec_path, violation_line,
+    MAX_VIOLATIONS, bad_checks, because, check_request, errored_request, expectation,
+    extra_message, item_title, line_location, metric_value, reason, request_line, spec_path,
+    violation_line,
 };
 use intent_ir::{CheckResult, ItemKind, ItemResult, RunResult, Status};
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
@@ -14,12 +15,15 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// The results as JUnit XML. Each test case has the class name of its spec path, its time, and
-/// the properties `id`, `kind` (as in the JSON report), `tags` (comma-separated), `owner` (from
-/// the spec's metadata), a `check` property per check id and a `metric:NAME` property per
-/// metric of an evaluation (`metric:accuracy` = `92.5%`). A failed item has a `<failure>` whose message names the spec
-/// line (`specs/orders.intent:13: status == 201: expected 201, found 500`) and whose text lists
-/// every check that did not hold; an errored item has an `<error>`; items not run or skipped
-/// have a `<skipped>` with the reason.
+/// the properties `id`, `kind` (as in the JSON report), `tags` (comma-separated), `because`
+/// (an intent's, when it has one), `owner` (from the spec's metadata), a `check` property per
+/// check id and a `metric:NAME` property per metric of an evaluation (`metric:accuracy` =
+/// `92.5%`). A failed item has a `<failure>` whose message names the spec line
+/// (`specs/orders.intent:13: status == 201: expected 201, found 500`) and whose text starts
+/// with the intent's `because` and lists every check that did not hold; an errored item has an
+/// `<error>` (its text too starts with the `because`); items not run or skipped have a
+/// `<skipped>` with the reason. The `because` is in the text because that is what CI test tabs
+/// show with a failure; most ignore the properties of a test case.
 pub fn junit(result: &RunResult) -> Result<String, ReportError> {
     let mut by_file: BTreeMap<u32, Vec<&ItemResult>> = BTreeMap::new();
     for item in &result.items {
@@ -61,6 +65,9 @@ pub fn junit(result: &RunResult) -> Result<String, ReportError> {
             case.add_property(Property::new("id", item.id.as_str()));
             case.add_property(Property::new("kind", kind_name(item.kind)));
             case.add_property(Property::new("tags", item.tags.join(",")));
+            if let Some(because) = &item.because {
+                case.add_property(Property::new("because", because.as_str()));
+            }
             if let Some(owner) = owner {
                 case.add_property(Property::new("owner", owner.value.as_str()));
             }
@@ -110,13 +117,11 @@ fn status(result: &RunResult, item: &ItemResult) -> TestCaseStatus {
                 None => format!("{}: {}", line_location(result, &item.source), reason(item)),
             };
             status.set_message(message).set_type("check failed");
-            if !checks.is_empty() {
-                let details: Vec<String> = checks
-                    .iter()
-                    .map(|c| check_details(result, item, c))
-                    .collect();
-                status.set_description(details.join("\n\n"));
-            }
+            let details: Vec<String> = checks
+                .iter()
+                .map(|c| check_details(result, item, c))
+                .collect();
+            describe(&mut status, item, details);
             status
         }
         Status::Errored => {
@@ -138,9 +143,7 @@ fn status(result: &RunResult, item: &ItemResult) -> TestCaseStatus {
             } else {
                 details
             };
-            if !details.is_empty() {
-                status.set_description(details.join("\n\n"));
-            }
+            describe(&mut status, item, details);
             status
         }
         Status::NotRun | Status::Skipped => {
@@ -150,6 +153,15 @@ fn status(result: &RunResult, item: &ItemResult) -> TestCaseStatus {
                 .set_type(item.status.as_str());
             status
         }
+    }
+}
+
+/// Sets the text of a failure or error: the intent's `because`, then `details`, a blank line
+/// between each; no text when there is neither.
+fn describe(status: &mut TestCaseStatus, item: &ItemResult, details: Vec<String>) {
+    let parts: Vec<String> = because(item).into_iter().chain(details).collect();
+    if !parts.is_empty() {
+        status.set_description(parts.join("\n\n"));
     }
 }
 

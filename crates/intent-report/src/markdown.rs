@@ -10,7 +10,7 @@ use intent_ir::{ItemResult, RunResult, Status};
 const MAX_ROWS: usize = 100;
 
 /// A headline with ✅ or ❌, a table of counts, a table of failures (item, check, expected,
-/// actual, location `path:line`), the metrics of evaluations and load tests, the misclassified
+/// actual, location `path:line`) and why each failed intent matters (its `because`), the metrics of evaluations and load tests, the misclassified
 /// rows of evaluations (twenty each), and the items not
 /// run with their reasons. Table cells are escaped (`|`, Markdown punctuation, HTML), values
 /// are cut at 200 characters, and at most 100 failures are listed. Ends with a newline.
@@ -58,6 +58,7 @@ pub fn markdown(result: &RunResult) -> String {
                 rows.len() - MAX_ROWS
             ));
         }
+        why_it_matters(&mut out, result);
     }
 
     let measured: Vec<&ItemResult> = result
@@ -111,6 +112,28 @@ pub fn markdown(result: &RunResult) -> String {
         }
     }
     out
+}
+
+/// The `because` of each failed or errored intent that has one, under the failures: a table
+/// row per check would repeat it, and a reader of the failures needs it once.
+fn why_it_matters(out: &mut String, result: &RunResult) {
+    let reasons: Vec<(String, &str)> = result
+        .items
+        .iter()
+        .filter(|i| matches!(i.status, Status::Failed | Status::Errored))
+        .filter_map(|i| Some((item_title(i), i.because.as_deref()?)))
+        .collect();
+    if reasons.is_empty() {
+        return;
+    }
+    out.push_str("\n**Why it matters**\n\n");
+    for (title, because) in reasons {
+        out.push_str(&format!(
+            "- **{}**: because {}\n",
+            text_cell(&title),
+            text_cell(because)
+        ));
+    }
 }
 
 /// A row per check that did not hold, and per errored item.

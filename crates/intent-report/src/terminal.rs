@@ -2,7 +2,7 @@
 //! error, and a closing summary.
 
 use crate::text::{
-    MAX_VALUE, MAX_VIOLATIONS, bad_checks, check_request, errored_request, expectation,
+    MAX_VALUE, MAX_VIOLATIONS, bad_checks, because, check_request, errored_request, expectation,
     extra_message, format_duration, item_title, kind_noun, location, metric_value, misclassified,
     one_line, quoted_title, reason, request_line, violation_line,
 };
@@ -59,7 +59,9 @@ fn mark(status: Status) -> (&'static str, &'static str) {
 /// One line per item as it finishes: status mark, kind, title (with the values of an example
 /// row) and duration, such as `  ✓ intent  A shopper can place an order (12 ms)`. Failed items
 /// are marked `✗`, errored ones `!`, and items not run or skipped `-` with their reason instead of
-/// a duration. With `verbose`, a line per check and per metric follows, indented; otherwise
+/// a duration. A failed or errored intent's `because` follows on its own line, indented (what
+/// is at stake, read before the details). With `verbose`, a line per check and per metric
+/// follows, indented; otherwise
 /// the metrics of an evaluation follow on one line, and then its misclassified rows (the first
 /// five; all of them with `verbose`). No trailing newline.
 pub fn item_line(item: &ItemResult, options: &TerminalOptions) -> String {
@@ -76,6 +78,11 @@ pub fn item_line(item: &ItemResult, options: &TerminalOptions) -> String {
         one_line(&item_title(item), 500),
         paint(&tail, DIM, options)
     );
+    if matches!(item.status, Status::Failed | Status::Errored)
+        && let Some(because) = because(item)
+    {
+        line.push_str(&format!("\n      {}", one_line(&because, 500)));
+    }
     if options.verbose {
         for check in &item.checks {
             let (symbol, colour) = mark(check.status);

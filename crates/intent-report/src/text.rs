@@ -188,6 +188,12 @@ pub(crate) fn reason(item: &ItemResult) -> String {
     }
 }
 
+/// The intent's `because` as a sentence, `because revenue depends on …`, for the reports that
+/// show it with a failure: what is at stake is what a reader of the failure needs first.
+pub(crate) fn because(item: &ItemResult) -> Option<String> {
+    item.because.as_ref().map(|b| format!("because {b}"))
+}
+
 /// `$.items[0].qty: must be at least 1`.
 pub(crate) fn violation_line(violation: &Violation) -> String {
     format!("{}: {}", violation.path, violation.message)

@@ -642,3 +642,122 @@ fn an_evaluations_misclassified_rows_are_named_in_every_human_report() {
     assert!(page.contains("<td>&lt;billing&gt;</td>"), "escaped: {page}");
     assert!(page.contains("overlap=0.500"), "{page}");
 }
+
+// ---- because ---------------------------------------------------------------------------------
+
+/// The sample results with a `because` on the failed, the errored and a passed intent; the
+/// failed one's has markup, a pipe and a control character, which every format must escape.
+fn with_because() -> RunResult {
+    let mut result = sample();
+    result.items[0].because = Some("revenue <b>&</b> | trust\u{1b}[31m".into());
+    result.items[1].because = Some("private data stays private".into());
+    result.items[2].because = Some("load balancers ask first".into());
+    result
+}
+
+#[test]
+fn the_terminal_shows_the_because_under_a_failed_or_errored_item_only() {
+    let result = with_because();
+    let lines: Vec<String> = result.items[..3]
+        .iter()
+        .map(|i| item_line(i, &plain()))
+        .collect();
+    assert_eq!(
+        lines[0],
+        "  ✗ intent  A shopper can place an order (23 ms)\n      because revenue <b>&</b> | trust\\u{1b}[31m"
+    );
+    assert_eq!(
+        lines[1],
+        "  ! intent  Orders need credentials (3 ms)\n      because private data stays private"
+    );
+    assert_eq!(lines[2], "  ✓ intent  The shop is healthy (12 ms)");
+}
+
+#[test]
+fn junit_has_the_because_as_a_property_and_first_in_the_failure_text() {
+    let result = with_because();
+    let xml = junit(&result).expect("junit");
+    let report = Report::deserialize_from_str(&xml).expect("valid JUnit");
+    let cases: Vec<_> = report
+        .test_suites
+        .iter()
+        .flat_map(|s| &s.test_cases)
+        .collect();
+    let because = |name: &str| {
+        let case = cases
+            .iter()
+            .find(|c| c.name.as_str() == name)
+            .unwrap_or_else(|| panic!("a test case {name}"));
+        let property = case
+            .properties
+            .iter()
+            .find(|p| p.name.as_str() == "because")
+            .map(|p| p.value.to_string());
+        let text = match &case.status {
+            TestCaseStatus::NonSuccess { description, .. } => {
+                description.as_ref().map(|d| d.as_str().to_string())
+            }
+            _ => None,
+        };
+        (property, text)
+    };
+    // XML cannot carry the escape character: the JUnit writer leaves it out.
+    let (property, text) = because("A shopper can place an order");
+    assert!(
+        property.is_some_and(|p| p.starts_with("revenue <b>&</b> | trust")),
+        "{xml}"
+    );
+    let text = text.unwrap_or_default();
+    assert!(
+        text.starts_with("because revenue <b>&</b> | trust")
+            && text.contains("\n\nspecs/orders.intent:8:8"),
+        "{text}"
+    );
+    let (property, text) = because("Orders need credentials");
+    assert_eq!(property.as_deref(), Some("private data stays private"));
+    assert!(
+        text.is_some_and(|t| t.starts_with("because private data stays private\n\n")),
+        "{xml}"
+    );
+    let (property, text) = because("The shop is healthy");
+    assert_eq!(
+        (property.as_deref(), text),
+        (Some("load balancers ask first"), None)
+    );
+}
+
+#[test]
+fn json_markdown_html_and_annotations_carry_the_because() {
+    let result = with_because();
+    let back = parse_json(&json(&result)).expect("round trip");
+    assert_eq!(back, result);
+    assert!(json(&result).contains(r#""because": "load balancers ask first""#));
+    assert!(!json(&sample()).contains("because"), "left out when absent");
+
+    let text = markdown(&result);
+    assert!(
+        text.contains(
+            "\n**Why it matters**\n\n- **A shopper can place an order**: because revenue \\<b\\>\\&\\</b\\> \\| trust\\\\u{1b}\\[31m\n- **Orders need credentials**: because private data stays private\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("load balancers"), "only failures: {text}");
+
+    let page = html(&result);
+    assert!(
+        page.contains(
+            r#"<p class="because"><em>because</em> revenue &lt;b&gt;&amp;&lt;/b&gt; | trust\u{1b}[31m</p>"#
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<p class="because"><em>because</em> load balancers ask first</p>"#),
+        "every item shows its own"
+    );
+
+    let annotations = github_annotations(&result);
+    assert!(
+        annotations.contains("%0Abecause private data stays private\n"),
+        "{annotations}"
+    );
+}

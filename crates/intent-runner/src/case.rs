@@ -207,6 +207,7 @@ impl<'s> Case<'s> {
     async fn action(&mut self, action: &Action) -> Result<(), Stop> {
         match action {
             Action::Bind {
+                id,
                 name,
                 value,
                 source,
@@ -218,18 +219,22 @@ impl<'s> Case<'s> {
                         Ok(())
                     }
                     Err(e) => {
-                        let id = self.result.id.child(&format!("given {name}"), 0);
-                        self.failed(id, format!("given {name}"), source, started, e.0, None);
+                        let text = format!("given {name}");
+                        self.failed(id.clone(), text, source, started, e.0, None);
                         Err(Stop)
                     }
                 }
             }
             Action::CallStep {
+                id,
                 step,
                 args,
                 bind,
                 source,
-            } => self.call_step(step, args, bind.as_deref(), source).await,
+            } => {
+                self.call_step(id, step, args, bind.as_deref(), source)
+                    .await
+            }
             Action::Request(request) => self.request(request).await,
             // A replay makes only the policy's checks.
             Action::Check(_) if self.replay.is_some() => Ok(()),
@@ -238,12 +243,13 @@ impl<'s> Case<'s> {
                 Ok(())
             }
             Action::Score {
+                id,
                 name,
                 value,
                 source,
             } => {
                 let started = Instant::now();
-                let id = self.result.id.child(&format!("score {name}"), 0);
+                let id = id.clone();
                 let text = format!("score {name}");
                 match self.env.eval(value).map(|v| v.as_f64()) {
                     Ok(Some(score)) => {
@@ -279,8 +285,11 @@ impl<'s> Case<'s> {
         }
     }
 
+    /// Calls a step; a failure to make the call (no such step, an argument or the result that
+    /// cannot be computed) is reported as the check `id` of the call.
     async fn call_step(
         &mut self,
+        id: &StableId,
         step: &StableId,
         args: &[intent_ir::Expr],
         bind: Option<&str>,
@@ -290,7 +299,7 @@ impl<'s> Case<'s> {
         let plan = Arc::clone(&self.shared.plan);
         let Some(definition) = plan.step(step) else {
             self.failed(
-                step.clone(),
+                id.clone(),
                 format!("step {step}"),
                 source,
                 started,
@@ -304,7 +313,7 @@ impl<'s> Case<'s> {
             Ok(v) => v,
             Err(e) => {
                 self.failed(
-                    step.clone(),
+                    id.clone(),
                     definition.pattern.clone(),
                     source,
                     started,
@@ -338,7 +347,7 @@ impl<'s> Case<'s> {
             (Some(name), Some(Ok(value))) => self.env.bind(name, value),
             (_, Some(Err(e))) => {
                 self.failed(
-                    step.clone(),
+                    id.clone(),
                     definition.pattern.clone(),
                     source,
                     started,

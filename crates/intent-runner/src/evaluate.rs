@@ -126,7 +126,7 @@ async fn run_row(
     let violations = conform(&values, columns, &*shared.plan);
     if !violations.is_empty() {
         let check = CheckResult {
-            id: evaluation.id.child("the row fits its columns", 0),
+            id: evaluation.row_conformance.clone(),
             text: format!("each row fits the columns of `{}`", dataset.name),
             status: Status::Failed,
             source: dataset.source.clone(),

@@ -21,10 +21,12 @@ mod scores;
 mod select;
 mod stats;
 mod tally;
+mod unselected;
 mod value;
 
 pub use redact::{REDACTED, Redactor};
 pub use select::{Selection, Shard};
+pub use unselected::{Listing, NothingSelected};
 
 use case::{Case, Shared};
 use intent_ir::{ItemKind, ItemResult, Plan, RESULTS_FORMAT, RunResult, Source, StableId, Status};
@@ -124,7 +126,7 @@ pub async fn run(
     let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let started = Instant::now();
     let shared = Arc::new(prepare(&plan, &options)?);
-    let work = plan_work(&plan, &options.selection);
+    let work = plan_work(&plan, &options.selection, &shared.redactor);
     let mut results: Vec<Option<ItemResult>> = vec![None; work.len()];
     // What to report for a case that never finishes (an interrupt), and the cases to run.
     let mut unfinished: Vec<Option<ItemResult>> = vec![None; results.len()];
@@ -317,6 +319,7 @@ fn placeholder() -> ItemResult {
         title: String::new(),
         file: 0,
         tags: Vec::new(),
+        because: None,
         source: Source {
             file: 0,
             line: 0,
@@ -409,13 +412,14 @@ const MONITOR_REASON: &str = "monitors run on their schedule under `intent monit
 
 /// How many items a run of `plan` with `selection` reports, for a progress bar.
 pub fn planned_items(plan: &Plan, selection: &Selection) -> usize {
-    plan_work(plan, selection).len()
+    plan_work(plan, selection, &Redactor::default()).len()
 }
 
 /// The work list in plan order: each selected intent (one entry per example row), evaluation
 /// and load block, every policy, then the monitors, listed as not run with the reason (they
-/// run under `intent monitor`).
-fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
+/// run under `intent monitor`). Text of the spec that reaches the results (`because`) goes
+/// through `redactor`, as every other text does.
+fn plan_work(plan: &Plan, selection: &Selection, redactor: &Redactor) -> Vec<Work> {
     let mut work = Vec::new();
     for (i, intent) in plan.intents.iter().enumerate() {
         if !selection.selects(&intent.id, &intent.title, &intent.tags) {
@@ -427,6 +431,7 @@ fn plan_work(plan: &Plan, selection: &Selection) -> Vec<Work> {
             title: intent.title.clone(),
             file: intent.file,
             tags: intent.tags.clone(),
+            because: intent.because.as_deref().map(|b| redactor.redact(b)),
             source: intent.source.clone(),
             ..placeholder()
         };

@@ -219,7 +219,7 @@ async fn replay(
         crate::bind_row(shared, &mut case, examples, row);
     }
     let no_credentials = CheckResult {
-        id: policy.id.child("the intent sends credentials", 0),
+        id: policy.credentials.clone(),
         text: "the intent sends credentials".into(),
         status: Status::Failed,
         source: intent.source.clone(),

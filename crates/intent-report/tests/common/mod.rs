@@ -102,6 +102,7 @@ pub fn item(
         title: title.to_string(),
         file,
         tags: Vec::new(),
+        because: None,
         source,
         status,
         reason: None,
