@@ -836,6 +836,10 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
                 }
             })
             .collect();
+        let link = r
+            .link
+            .as_ref()
+            .map(|e| self.cx.link(file, &mut self.scope, e));
         let (options, body) = clauses(self.cx, file, &mut self.scope, &r.clauses);
         let returns = r.returns.as_ref().map(|t| self.cx.lower_type(file, t));
         let body_type = returns.clone().unwrap_or(Type::Json);
@@ -903,6 +907,7 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
             method: r.method.value.as_str().to_string(),
             target: r.target.name.clone(),
             path,
+            link,
             name: r.name.as_ref().map(|n| n.name.clone()),
             returns,
             conformance,

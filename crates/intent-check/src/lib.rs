@@ -10,6 +10,7 @@ mod datasets;
 mod exprs;
 mod globals;
 mod items;
+mod links;
 mod load;
 mod scope;
 mod steps;

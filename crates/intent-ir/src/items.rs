@@ -212,7 +212,13 @@ pub struct Request {
     pub id: StableId,
     pub method: String,
     pub target: String,
+    /// The path as written, its `{…}` values percent-encoded when sent; empty for a link.
     pub path: Vec<TemplatePart>,
+    /// `(EXPR)` instead of a path: a path or URL computed at run time (a `Location` header),
+    /// resolved against the target's URL and sent without further encoding. An absolute URL
+    /// on another origin than the target's is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<Expr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `-> Type`: the body must conform; checked by [`Request::conformance`].

@@ -323,6 +323,20 @@ impl<'s> Case<'s> {
                 return Err(Stop);
             }
         };
+        // A computed argument that breaks its parameter's type fails the step before it sends
+        // anything, as a literal one is refused by the checker.
+        if let Some(why) = broken_parameter(&plan, &definition.params, &values) {
+            let message = self.redactor.redact(&why);
+            self.failed(
+                id.clone(),
+                definition.pattern.clone(),
+                source,
+                started,
+                message,
+                None,
+            );
+            return Err(Stop);
+        }
         // A step runs in its own scope: its parameters and the globals, and its own responses.
         let saved = std::mem::replace(
             &mut self.env,
@@ -639,16 +653,27 @@ impl<'s> Case<'s> {
             .get(&request.target)
             .cloned()
             .ok_or_else(|| EvalError(format!("the target `{}` has no URL", request.target)))?;
-        let mut path = String::new();
-        for part in &request.path {
-            match part {
-                TemplatePart::Text(t) => path.push_str(t),
-                TemplatePart::Expr(e) => {
-                    let value = self.sendable(e)?.to_text();
-                    path.extend(utf8_percent_encode(&value, PATH_VALUE).map(|s| s.to_string()));
-                }
+        let mut url = match &request.link {
+            Some(link) => {
+                let value = self.sendable(link)?.to_text();
+                follow(&request.target, &base, &value)?
             }
-        }
+            None => {
+                let mut url = base;
+                for part in &request.path {
+                    match part {
+                        TemplatePart::Text(t) => url.push_str(t),
+                        TemplatePart::Expr(e) => {
+                            let value = self.sendable(e)?.to_text();
+                            url.extend(
+                                utf8_percent_encode(&value, PATH_VALUE).map(|s| s.to_string()),
+                            );
+                        }
+                    }
+                }
+                url
+            }
+        };
         let plan = Arc::clone(&self.shared.plan);
         let defaults = plan.target(&request.target).map(|t| &t.defaults);
         let empty = RequestOptions::default();
@@ -687,7 +712,6 @@ impl<'s> Case<'s> {
                 timeout = Duration::from_secs_f64(ms.max(1.0) / 1000.0);
             }
         }
-        let mut url = format!("{base}{path}");
         if !query.is_empty() {
             let encoded: Vec<String> = query
                 .iter()
@@ -903,6 +927,22 @@ impl<'s> Case<'s> {
     }
 }
 
+/// The first argument whose value does not conform to its parameter's type (refinements
+/// included), in words naming the parameter.
+fn broken_parameter(plan: &Plan, params: &[intent_ir::Param], values: &[Value]) -> Option<String> {
+    params.iter().zip(values).find_map(|(param, value)| {
+        let violations = intent_ir::conform(&value.to_json(), &param.ty, plan);
+        let first = violations.first()?;
+        Some(format!(
+            "the argument {} for the parameter `{}` does not fit its type `{}`: {}",
+            value,
+            param.name,
+            param.ty.describe(),
+            first.message
+        ))
+    })
+}
+
 /// The end of the interval a threshold compares: the lower for `accuracy >= 90%`, the upper
 /// for `rate(...) <= 5%` (and mirrored when the aggregate is on the right).
 fn bound_of(expr: &intent_ir::Expr) -> Bound {
@@ -929,16 +969,39 @@ fn cut(text: &str) -> String {
     format!("{}… ({} bytes)", &text[..end], text.len())
 }
 
+/// The URL a link leads to: `value` (a path or URL computed at run time) resolved against the
+/// target's URL `base` as a browser resolves a `Location` header (RFC 3986), so `/orders/1`
+/// replaces the target's path and `orders/1` is appended to it. An absolute URL must stay on
+/// the target's origin (scheme, host and port): the spec names the target it talks to.
+fn follow(target: &str, base: &str, value: &str) -> Result<String, EvalError> {
+    let invalid = |why: String| EvalError(format!("cannot follow the link {value:?}: {why}"));
+    let base_url = reqwest::Url::parse(&format!("{base}/"))
+        .map_err(|e| invalid(format!("the target `{target}` has no valid URL ({e})")))?;
+    let url = base_url
+        .join(value.trim())
+        .map_err(|e| invalid(e.to_string()))?;
+    if url.origin() != base_url.origin() {
+        return Err(EvalError(format!(
+            "the link {value:?} leads to {}, another origin than the target `{target}` ({base})",
+            url.origin().ascii_serialization()
+        )));
+    }
+    Ok(url.to_string())
+}
+
 /// A request as written in the spec, `GET shop /orders/{…}`, for reports.
 fn request_text(request: &Request) -> String {
-    let path: String = request
-        .path
-        .iter()
-        .map(|p| match p {
-            TemplatePart::Text(t) => t.as_str(),
-            TemplatePart::Expr(_) => "{…}",
-        })
-        .collect();
+    let path: String = match &request.link {
+        Some(_) => "(…)".to_string(),
+        None => request
+            .path
+            .iter()
+            .map(|p| match p {
+                TemplatePart::Text(t) => t.as_str(),
+                TemplatePart::Expr(_) => "{…}",
+            })
+            .collect(),
+    };
     format!("{} {} {path}", request.method, request.target)
 }
 

@@ -137,12 +137,7 @@ impl<'p> Env<'p> {
                         Ok(j) => Value::Json(j.clone()),
                         Err(_) => Value::string(r.text.clone()),
                     },
-                    ResponseField::Headers => Value::Json(Json::Object(
-                        r.headers
-                            .iter()
-                            .map(|(n, v)| (n.clone(), Json::String(v.clone())))
-                            .collect(),
-                    )),
+                    ResponseField::Headers => Value::Json(Json::Object(r.header_map())),
                     ResponseField::Duration => Value::Quantity(Unit::Duration, r.duration_ms),
                     ResponseField::Size => Value::Quantity(Unit::Size, r.size as f64),
                 }
@@ -150,6 +145,11 @@ impl<'p> Env<'p> {
             ExprKind::Header { name, header } => {
                 let r = self.response(name)?;
                 r.header(header).map_or(Value::Absent, Value::string)
+            }
+            // Header names are case-insensitive: `headers.Location` reads `location`.
+            ExprKind::Field { base, field } if is_headers(base) => {
+                let r = self.response(header_source(base))?;
+                r.header(field).map_or(Value::Absent, Value::string)
             }
             ExprKind::Field { base, field } => match self.in_body(expr) {
                 // The common `body.a.b` reads the response in place and copies only the leaf.
@@ -159,6 +159,15 @@ impl<'p> Env<'p> {
                     self.field(base, value, field)?
                 }
             },
+            // Header names are case-insensitive: `headers["Location"]` reads `location`.
+            ExprKind::Index { base, index } if is_headers(base) => {
+                let name = self.eval(index)?;
+                let r = self.response(header_source(base))?;
+                match name.as_str() {
+                    Some(name) => r.header(name).map_or(Value::Absent, Value::string),
+                    None => return fail(format!("a header is read by its name, not by {name}")),
+                }
+            }
             ExprKind::Index { base, index } => {
                 let value = self.eval(base)?;
                 let index = self.eval(index)?;
@@ -334,6 +343,26 @@ impl<'p> Env<'p> {
         }
         let b = self.eval(rhs)?;
         apply(op, &a, &b)
+    }
+}
+
+/// Whether `expr` is the `headers` of a response (the latest or a named one).
+fn is_headers(expr: &Expr) -> bool {
+    matches!(
+        expr.kind,
+        ExprKind::Response {
+            field: ResponseField::Headers,
+            ..
+        }
+    )
+}
+
+/// The response whose `headers` `expr` reads (`None`: the latest); only for [`is_headers`].
+fn header_source(expr: &Expr) -> &Option<String> {
+    const LATEST: &Option<String> = &None;
+    match &expr.kind {
+        ExprKind::Response { name, .. } => name,
+        _ => LATEST,
     }
 }
 

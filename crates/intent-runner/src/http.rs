@@ -24,12 +24,29 @@ pub struct Response {
 }
 
 impl Response {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
-        self.headers
+    /// A header by case-insensitive name. A header sent several times reads as its values
+    /// joined by `, `, the one field value HTTP defines for it (RFC 9110, 5.3).
+    pub fn header(&self, name: &str) -> Option<String> {
+        let mut values = self
+            .headers
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str());
+        let first = values.next()?;
+        Some(values.fold(first.to_string(), |joined, v| joined + ", " + v))
+    }
+
+    /// Every header by its lower-case name, repeated ones joined as [`Response::header`] does.
+    pub fn header_map(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut map = serde_json::Map::new();
+        for (name, _) in &self.headers {
+            if !map.contains_key(name)
+                && let Some(value) = self.header(name)
+            {
+                map.insert(name.clone(), serde_json::Value::String(value));
+            }
+        }
+        map
     }
 }
 

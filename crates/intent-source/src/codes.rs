@@ -116,6 +116,7 @@ codes! {
     E0033 MISPLACED_STATEMENT "a statement is not allowed in this kind of block",
     E0034 CONFLICTING_CLAUSES "a request has clauses that cannot go together",
     E0035 FILE_TOO_LARGE "a spec file is larger than the parser accepts",
+    E0036 INVALID_PATH "a request path does not start with `/`",
     E1001 IMPORT_NOT_FOUND "a `use` names a file that does not exist",
     E1002 IMPORT_CYCLE "files import each other in a cycle",
     E1003 UNKNOWN_NAME "a name is not defined",

@@ -365,7 +365,12 @@ pub enum WhenAction {
 pub struct Request {
     pub method: Spanned<Method>,
     pub target: Ident,
+    /// The path as written, bare or quoted; empty when the request follows a link.
     pub path: Template,
+    /// `(EXPR)` in place of the path: a path or URL computed at run time (a `Location`
+    /// header), resolved against the target and taken without further encoding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<Box<Expr>>,
     /// `as NAME`: the response is readable later as `NAME.body` etc.
     pub name: Option<Ident>,
     /// `-> Type`: the response body must conform, and `body` is typed statically.

@@ -216,7 +216,7 @@ impl Lower {
         let method_span = self.span(&method_pair);
         let method = self.method(method_pair.as_str(), method_span);
         let target = self.ident(nodes.next());
-        let path = self.path(nodes.next());
+        let (path, link) = self.path(nodes.next());
         let mut name: Option<Ident> = None;
         let mut returns: Option<TypeExpr> = None;
         let mut clauses = Vec::new();
@@ -249,6 +249,7 @@ impl Lower {
             },
             target,
             path,
+            link,
             name,
             returns,
             clauses,
@@ -287,9 +288,24 @@ impl Lower {
         Method::Get
     }
 
-    fn path(&self, pair: Pair<'_, Rule>) -> Template {
+    /// The path of a request: a template, or the expression of a link `(EXPR)`. A quoted path
+    /// must start with `/` like a bare one, since it is appended to the target's URL.
+    fn path(&self, pair: Pair<'_, Rule>) -> (Template, Option<Box<Expr>>) {
         let span = self.span(&pair);
-        let slash = pair.as_str().starts_with('/');
+        let text = pair.as_str();
+        if text.starts_with('(') {
+            let link = Nodes::of(pair).next();
+            let expr = self.expr(Nodes::of(link).next());
+            return (
+                Template {
+                    parts: Vec::new(),
+                    span,
+                },
+                Some(Box::new(expr)),
+            );
+        }
+        let slash = text.starts_with('/');
+        let quoted_without_slash = text.starts_with('"') && !text[1..].starts_with('/');
         let mut parts = self.template_parts(pair);
         if slash {
             match parts.first_mut() {
@@ -297,7 +313,31 @@ impl Lower {
                 _ => parts.insert(0, TemplatePart::Text("/".to_string())),
             }
         }
-        Template { parts, span }
+        if quoted_without_slash {
+            let help = if text.starts_with("\"{") {
+                // `{…}` encodes its value as one segment, so `/` in it would become `%2F`.
+                format!(
+                    "a value in `{{…}}` is sent as one path segment, its `/` encoded; to send a \
+                     computed path as it is, write it in parentheses: `({text})`"
+                )
+            } else {
+                let shown: String = text.chars().skip(1).take(40).collect();
+                format!(
+                    "the path is appended to the target's URL: write \"/{}\"; to follow a path \
+                     or URL computed at run time, write it in parentheses: \
+                     `(order.headers[\"Location\"])`",
+                    shown.trim_end_matches('"')
+                )
+            };
+            self.error(
+                code::INVALID_PATH,
+                "a request path must start with `/`",
+                span,
+            )
+            .label("does not start with `/`")
+            .help(help);
+        }
+        (Template { parts, span }, None)
     }
 
     pub(crate) fn clauses(&self, pairs: Pairs<'_, Rule>) -> Vec<RequestClause> {
