@@ -323,3 +323,39 @@ intent "Too many items" {{
     assert_eq!(item.requests.len(), 1, "{item:#?}");
     assert!(item.requests[0].url.ends_with("/health"));
 }
+
+#[test]
+fn redirects_keep_their_cookies_and_change_the_method_as_browsers_do() {
+    let server = httpbin();
+    let spec = r#"target bin = "http://127.0.0.1:1"
+
+intent "A cookie set on the way is sent on" {
+  when GET bin /cookies/set?flavour=oat
+  then status == 200
+  and body.cookies.flavour == "oat"
+  when GET bin /cookies
+  then body.cookies.flavour == "oat"
+}
+
+intent "A 303 after a POST is read with a GET" {
+  when POST bin "/redirect-to?url=/get&status_code=303"
+    json { a: 1 }
+  then status == 200
+  and body.url ends with "/get"
+}
+
+intent "A 307 repeats the POST with its body" {
+  when POST bin "/redirect-to?url=/post&status_code=307"
+    json { a: 1 }
+  then status == 200
+  and body.json.a == 1
+}
+
+intent "Cookies stay within their intent" {
+  when GET bin /cookies
+  then body.cookies == {}
+}
+"#;
+    let run = run_with(spec, &[format!("bin={}", server.url())], &["--jobs", "1"]);
+    assert_eq!(run.status, Status::Success, "{}\n{}", run.out, run.err);
+}

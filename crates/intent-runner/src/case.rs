@@ -1,6 +1,7 @@
 //! One case: an intent, or one row of its examples. Actions run in order; a request that gets
 //! no response stops the case, and the checks after it are reported as skipped.
 
+use crate::cookies::Cookies;
 use crate::eval::{Aggregates, Env, EvalError, Explanation};
 use crate::http::{Http, Prepared, PreparedBody, Response};
 use crate::redact::PATH_VALUE;
@@ -63,7 +64,8 @@ pub struct Case<'s> {
     shared: &'s Shared,
     env: Env<'s>,
     pub result: ItemResult,
-    cookies: Vec<(String, String)>,
+    /// The case's session: an intent (or one of its rows) keeps its cookies across requests.
+    cookies: Cookies,
     /// The run's redactor plus the values this case derived from secrets (`upper(token)`).
     redactor: Redactor,
     observed: Observed,
@@ -80,7 +82,7 @@ impl<'s> Case<'s> {
             shared,
             env: Env::new(&shared.plan, &shared.globals),
             result,
-            cookies: Vec::new(),
+            cookies: Cookies::default(),
             redactor: shared.redactor.clone(),
             observed: Observed::default(),
             replay: None,
@@ -503,8 +505,9 @@ impl<'s> Case<'s> {
         let mut last_until: Option<String> = None;
         for attempt in 1..=attempts {
             let sent = Instant::now();
-            let cookie = if stripped { None } else { self.cookie_header() };
-            let outcome = self.shared.http.send(&prepared, cookie.as_deref()).await;
+            // A replay without credentials sends no cookies either.
+            let cookies = (!stripped).then_some(&mut self.cookies);
+            let outcome = self.shared.http.send(&prepared, cookies).await;
             match outcome {
                 Err(error) => {
                     let url = self.redactor.redact(&prepared.url);
@@ -547,7 +550,6 @@ impl<'s> Case<'s> {
                 Ok(response) => {
                     self.shared.reach.answered(&request.target);
                     self.exchange(&prepared, Some(&response), None);
-                    self.keep_cookies(&response);
                     let record = RequestRecord {
                         id: request.id.clone(),
                         method: prepared.method.clone(),
@@ -768,35 +770,6 @@ impl<'s> Case<'s> {
             self.redactor.learn(&value.to_text());
         }
         Ok(value)
-    }
-
-    fn cookie_header(&self) -> Option<String> {
-        (!self.cookies.is_empty()).then(|| {
-            self.cookies
-                .iter()
-                .map(|(n, v)| format!("{n}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-    }
-
-    /// Keeps cookies for the rest of the case (an intent is one session).
-    fn keep_cookies(&mut self, response: &Response) {
-        for (name, value) in &response.headers {
-            if name != "set-cookie" {
-                continue;
-            }
-            let mut parts = value.split(';');
-            let Some((cookie, content)) = parts.next().and_then(|p| p.split_once('=')) else {
-                continue;
-            };
-            let (cookie, content) = (cookie.trim().to_string(), content.trim().to_string());
-            let expired = parts.any(|a| a.trim().eq_ignore_ascii_case("max-age=0"));
-            self.cookies.retain(|(n, _)| *n != cookie);
-            if !expired && !content.is_empty() {
-                self.cookies.push((cookie, content));
-            }
-        }
     }
 
     fn exchange(&self, request: &Prepared, response: Option<&Response>, error: Option<&str>) {

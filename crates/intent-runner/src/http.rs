@@ -2,7 +2,9 @@
 //! per-request timeouts, compressed bodies accepted and decoded, and bodies read (and decoded)
 //! under a size cap so a huge or endless answer cannot exhaust memory.
 
+use crate::cookies::Cookies;
 use crate::decode::{ACCEPT_ENCODING, DecodeError, Decoded, decode};
+use crate::redirect;
 use std::time::{Duration, Instant};
 
 /// A response as the checks see it.
@@ -100,7 +102,9 @@ pub struct Http {
 impl Http {
     pub fn new(body_limit: usize) -> Result<Self, String> {
         let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+            // Redirects are followed here (redirect.rs), so that each hop's cookies are kept
+            // and sent on, as a browser or `curl -L -b` does.
+            .redirect(reqwest::redirect::Policy::none())
             // Specs talk to the target they name; a proxy from the environment must not
             // silently reroute that traffic.
             .no_proxy()
@@ -110,21 +114,53 @@ impl Http {
         Ok(Self { client, body_limit })
     }
 
-    /// Sends a request and reads its whole body. A failure says its cause in words (refused,
-    /// reset, timed out, too large) and whether the target could not be reached at all; the
-    /// caller names the request. `cookie` is the case's session, sent as the `cookie` header.
+    /// Sends a request, follows its redirects and reads the final body. A failure says its
+    /// cause in words (refused, reset, timed out, too large, a redirect loop) and whether the
+    /// target could not be reached at all; the caller names the request. `cookies` is the
+    /// case's session: sent with each hop and kept from each answer; `None` sends none.
     pub async fn send(
         &self,
         request: &Prepared,
-        cookie: Option<&str>,
+        mut cookies: Option<&mut Cookies>,
     ) -> Result<Response, RequestError> {
         let started = Instant::now();
+        let deadline = started + request.timeout;
+        let mut hop = std::borrow::Cow::Borrowed(request);
+        let mut redirects = 0;
+        loop {
+            let response = self.hop(&hop, cookies.as_deref(), deadline).await?;
+            if let Some(jar) = cookies.as_deref_mut() {
+                jar.keep(response.url(), response.headers());
+            }
+            match redirect::next(&hop, &response) {
+                None => return self.read(request, response, started).await,
+                Some(_) if redirects == MAX_REDIRECTS => {
+                    return Err(RequestError::other(format!(
+                        "more than {MAX_REDIRECTS} redirects (a redirect loop?)"
+                    )));
+                }
+                Some(next) => {
+                    hop = std::borrow::Cow::Owned(next.map_err(RequestError::other)?);
+                    redirects += 1;
+                }
+            }
+        }
+    }
+
+    /// Sends one request and returns its head, within what is left of the request's time.
+    async fn hop(
+        &self,
+        request: &Prepared,
+        cookies: Option<&Cookies>,
+        deadline: Instant,
+    ) -> Result<reqwest::Response, RequestError> {
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|_| RequestError::other(format!("invalid method {}", request.method)))?;
+        let left = deadline.saturating_duration_since(Instant::now());
         let mut builder = self
             .client
             .request(method, &request.url)
-            .timeout(request.timeout);
+            .timeout(left.max(Duration::from_millis(1)));
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
@@ -135,7 +171,7 @@ impl Http {
         {
             builder = builder.header("accept-encoding", ACCEPT_ENCODING);
         }
-        if let Some(cookie) = cookie {
+        if let Some(cookie) = cookies.and_then(|jar| jar.header(&request.url)) {
             builder = builder.header("cookie", cookie);
         }
         if let Some((user, password)) = &request.basic {
@@ -158,8 +194,17 @@ impl Http {
             }
             None => builder,
         };
+        builder.send().await.map_err(|e| self.describe(request, e))
+    }
+
+    /// Reads the body of the final response under the size cap, and decodes it.
+    async fn read(
+        &self,
+        request: &Prepared,
+        mut response: reqwest::Response,
+        started: Instant,
+    ) -> Result<Response, RequestError> {
         let describe = |e: reqwest::Error| self.describe(request, e);
-        let mut response = builder.send().await.map_err(describe)?;
         let status = response.status().as_u16();
         let url = response.url().to_string();
         let headers: Vec<(String, String)> = response
@@ -236,8 +281,6 @@ impl Http {
                 "no complete response within the timeout of {}",
                 human(request.timeout)
             )
-        } else if error.is_redirect() {
-            format!("more than {MAX_REDIRECTS} redirects (a redirect loop?)")
         } else if error.is_body() || error.is_decode() {
             format!(
                 "the connection failed while reading the body: {}",
@@ -261,7 +304,7 @@ pub struct RequestError {
 }
 
 impl RequestError {
-    fn other(cause: String) -> Self {
+    pub(crate) fn other(cause: String) -> Self {
         Self {
             cause,
             unreachable: false,

@@ -8,6 +8,7 @@
 //! whose message names the URL and the cause, and the other cases still run.
 
 mod case;
+mod cookies;
 mod decode;
 mod eval;
 mod evaluate;
@@ -17,6 +18,7 @@ mod measure;
 mod policy;
 mod reach;
 mod redact;
+mod redirect;
 mod scores;
 mod select;
 mod stats;
