@@ -454,6 +454,26 @@ pub(crate) fn diagnose(file: FileId, text: &str, base: usize, error: &Error<Rule
             .with_label("unexpected here")
             .with_help("a request reads `when GET shop /orders`: the method, the name of a target, then the path");
         }
+        // `when get shop /health`: a method in lower case makes the line prose.
+        let lower_method = line
+            .strip_prefix("when ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .filter(|w| {
+                ["get", "post", "put", "patch", "delete", "head", "options"]
+                    .contains(&w.to_ascii_lowercase().as_str())
+            });
+        if let Some(word) = lower_method {
+            return d(
+                code::UNEXPECTED_INPUT,
+                format!("{} in a step call", unexpected(&found)),
+            )
+            .with_label("not allowed in a step call")
+            .with_help(format!(
+                "`{word}` is not read as an HTTP method: methods are written in capitals, \
+                 `when {} …`",
+                word.to_ascii_uppercase()
+            ));
+        }
         return d(
             code::UNEXPECTED_INPUT,
             format!("{} in a step call", unexpected(&found)),
