@@ -65,19 +65,24 @@ fn start_server(failures: usize) -> (String, Arc<Seen>) {
     (rx.recv().expect("the server starts"), seen)
 }
 
+/// The environment variable a secret webhook URL is read from (set only in a child process).
+const HOOK: &str = "INTENT_TEST_MONITOR_HOOK";
+
 /// A spec with one @smoke intent on `/flaky` and a monitor that runs it every 20 ms, alerting
 /// the webhook at `hook` after 2 failures, written to `dir`. With `secret`, the webhook's URL
-/// is a secret (its environment variable unset, so the default is used).
+/// is a secret read from [`HOOK`], which the caller sets to `hook`.
 fn write_spec(dir: &Path, hook: &str, secret: bool) -> String {
-    let destination = if secret {
-        "hook".to_string()
+    let (declaration, destination) = if secret {
+        (
+            format!("secret hook = env(\"{HOOK}\")\n"),
+            "hook".to_string(),
+        )
     } else {
-        format!("{hook:?}")
+        (String::new(), format!("{hook:?}"))
     };
     let spec = format!(
         r#"target api = "http://127.0.0.1:1"
-secret hook = env("INTENT_TEST_UNSET_HOOK", "{hook}")
-
+{declaration}
 intent "The flaky endpoint answers" @smoke {{
   when GET api /flaky
   then status == 200
@@ -96,6 +101,12 @@ monitor "Flaky watch" every 20ms {{
     let path = dir.join("watch.intent");
     std::fs::write(&path, spec).expect("write the spec");
     path.to_string_lossy().into_owned()
+}
+
+/// Not a test on its own: plays `intent` in a child process (see `intent_tests::child`).
+#[test]
+fn child_process() {
+    intent_tests::child::play();
 }
 
 fn intent(args: &[&str]) -> (Status, String, String) {
@@ -248,19 +259,25 @@ fn an_alert_that_cannot_be_delivered_is_kept_with_its_cause_and_the_watch_goes_o
     let history = dir.path().join("history.sqlite");
     let history = history.to_str().expect("utf-8");
     let target = format!("api={url}");
-    let (status, out, err) = intent(&[
-        "monitor",
-        &spec,
-        "--cycles",
-        "3",
-        "--history",
-        history,
-        "--no-start",
-        "--target",
-        &target,
-    ]);
+    // The secret comes from the environment, so `intent` runs in a child process.
+    let hook = format!("{dead}/hook");
+    let (code, out, err) = intent_tests::child::intent_in(
+        dir.path(),
+        &[
+            "monitor",
+            &spec,
+            "--cycles",
+            "3",
+            "--history",
+            history,
+            "--no-start",
+            "--target",
+            &target,
+        ],
+        &[(HOOK, &hook)],
+    );
     // Every run failed: exit 1, and all three runs happened despite the dead webhook.
-    assert_eq!(status, Status::Failed, "{out}\n{err}");
+    assert_eq!(code, 1, "{out}\n{err}");
     assert!(out.contains("Flaky watch #3"), "{out}");
     assert!(
         out.contains("! alert failing for \"Flaky watch\" → [redacted]: "),

@@ -14,17 +14,19 @@
 
 use intent_cli::Status;
 use intent_ir::{CheckResult, ItemKind, ItemResult, RunResult, Status as Outcome};
+use intent_tests::child::{
+    CHILD, CHILD_ARGS, child_command, finish, intent_in, isolate, run_in, spawn_intent, status_of,
+};
 use intent_tests::fault::{HUGE, fault_url};
 use intent_tests::harness::{
-    EXAMPLES, RUN_LIMIT, Run, check_named, failed_checks, metric_value, plain, plan_of, run,
-    run_examples, run_fault_spec, run_spec, shop_url,
+    EXAMPLES, RUN_LIMIT, Run, check_named, failed_checks, metric_value, plan_of, run, run_examples,
+    run_fault_spec, run_spec, shop_url,
 };
 use intent_tests::{intent_files, relative};
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::LazyLock;
-use std::time::{Duration, Instant};
 
 /// The ids of the items of a result that are intents (or example rows).
 fn intent_ids(result: &RunResult) -> Vec<String> {
@@ -816,151 +818,11 @@ intent "A secret travels as a bearer token, a header and in a body" {{
 // Child processes: `intent` in another folder or with other environment variables, a system
 // under test started from intent.toml, and Ctrl-C
 
-/// Which role [`child_process`] plays: `intent` (the command, with the JSON array of
-/// arguments in [`CHILD_ARGS`]), `shop` (the example shop, printing its URL like the real
-/// binary) or `exit` (a system that fails at once).
-const CHILD: &str = "INTENT_RUN_RS_CHILD";
-const CHILD_ARGS: &str = "INTENT_RUN_RS_CHILD_ARGS";
-
-/// Not a test on its own: in a process started by these tests with [`CHILD`] set, this test
-/// binary plays another program and exits. `intent run` reads `intent.toml` from its current
-/// folder and secrets from its environment, neither of which a test may change for its own
-/// process while other tests run; and using this binary as the system under test needs
-/// nothing but the Rust toolchain.
+/// Not a test on its own: in a process started by these tests, this test binary plays
+/// `intent`, the shop or a failing system (see [`intent_tests::child`]).
 #[test]
 fn child_process() {
-    match std::env::var(CHILD).as_deref() {
-        Ok("intent") => {
-            let args = std::env::var(CHILD_ARGS).expect("child arguments");
-            let args: Vec<String> = serde_json::from_str(&args).expect("a JSON array");
-            let argv = std::iter::once("intent".to_string()).chain(args);
-            let status = intent_cli::run(
-                argv.map(Into::into),
-                &mut std::io::stdout(),
-                &mut std::io::stderr(),
-            );
-            std::process::exit(i32::from(status.code()));
-        }
-        Ok("shop") => {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime");
-            runtime.block_on(async {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                let address = listener.local_addr().expect("address");
-                println!("listening on http://{address}");
-                intent_example_shop::serve(listener, std::future::pending::<()>())
-                    .await
-                    .expect("serve");
-            });
-        }
-        Ok("exit") => {
-            println!("cannot bind 127.0.0.1:0");
-            std::process::exit(7);
-        }
-        _ => {}
-    }
-}
-
-/// The command that starts this test binary as [`child_process`] in role `role`.
-fn child_command() -> Vec<String> {
-    let me = std::env::current_exe().expect("the test binary");
-    vec![
-        me.to_string_lossy().into_owned(),
-        "--exact".into(),
-        "child_process".into(),
-        "--nocapture".into(),
-        "--test-threads=1".into(),
-    ]
-}
-
-/// Starts `intent ARGS...` as a child process in folder `dir`, with extra environment
-/// variables, its stdout and stderr piped.
-fn spawn_intent(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
-    let command = child_command();
-    std::process::Command::new(&command[0])
-        .args(&command[1..])
-        .env(CHILD, "intent")
-        .env(CHILD_ARGS, serde_json::to_string(args).expect("arguments"))
-        .envs(env.iter().copied())
-        .current_dir(dir)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start the child")
-}
-
-/// Waits for a child, bounded by [`RUN_LIMIT`] (a hang kills it and fails the test), and
-/// returns its exit code, stdout and stderr.
-fn finish(mut child: std::process::Child) -> (i32, String, String) {
-    let deadline = Instant::now() + RUN_LIMIT;
-    while child.try_wait().expect("wait for the child").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the child `intent` did not finish within {RUN_LIMIT:?}: a hang");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let output = child.wait_with_output().expect("the child's output");
-    (
-        output.status.code().unwrap_or(-1),
-        plain(&String::from_utf8_lossy(&output.stdout)),
-        plain(&String::from_utf8_lossy(&output.stderr)),
-    )
-}
-
-/// Runs `intent ARGS...` in a child process in folder `dir`.
-fn intent_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    finish(spawn_intent(dir, args, env))
-}
-
-fn status_of(code: i32) -> Status {
-    match code {
-        0 => Status::Success,
-        1 => Status::Failed,
-        2 => Status::Invalid,
-        _ => Status::CouldNotRun,
-    }
-}
-
-/// Makes `dir` a project of its own (an empty intent.toml), so that no `intent.toml` in a
-/// folder above it (say, a stray `/tmp/intent.toml`) changes the run.
-fn isolate(dir: &Path) {
-    std::fs::write(dir.join("intent.toml"), "# no targets to start\n").expect("write intent.toml");
-}
-
-/// [`run`], in a child process in folder `dir` (made a project of its own) with extra
-/// environment variables.
-fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    isolate(dir);
-    let mut argv = vec!["run", "--no-start"];
-    argv.extend_from_slice(args);
-    argv.extend([
-        "--report",
-        "junit=r.xml",
-        "--report",
-        "json=r.json",
-        "--report",
-        "markdown=r.md",
-        "--report",
-        "html=r.html",
-    ]);
-    let (code, out, err) = intent_in(dir, &argv, env);
-    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
-    Run {
-        status: status_of(code),
-        out,
-        err,
-        junit: read("r.xml"),
-        json: read("r.json"),
-        markdown: read("r.md"),
-        html: read("r.html"),
-    }
+    intent_tests::child::play();
 }
 
 /// A project folder with `intent.toml` (with this `[targets.shop.start]` table) and

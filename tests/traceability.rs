@@ -5,7 +5,7 @@
 use intent_cli::Status;
 use intent_ir::{Action, ItemKind, Plan, RunResult};
 use intent_tests::fault::refused_url;
-use intent_tests::harness::{EXAMPLES, Run, plan_of, run, run_examples, run_spec};
+use intent_tests::harness::{EXAMPLES, Run, plan_of, run, run_examples};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The check ids the plan declares for each item, by the id its results carry (an example row's
@@ -252,10 +252,20 @@ fn every_check_of_steps_givens_scores_retries_and_types_is_declared_in_the_plan(
     );
 }
 
+/// Not a test on its own: plays `intent` in a child process (see `intent_tests::child`).
+#[test]
+fn child_process() {
+    intent_tests::child::play();
+}
+
 #[test]
 fn the_because_of_an_intent_reaches_every_report_redacted() {
-    let run = run_spec(
-        r#"secret key = env("INTENT_TEST_BECAUSE_UNSET", "hunter2-because")
+    // The secret comes from the environment, so `intent` runs in a child process.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("because.intent"),
+        r#"target shop = "http://127.0.0.1:1"
+secret key = env("INTENT_TEST_BECAUSE_KEY")
 
 intent "The shop says it is sick" {
   because "monitors page someone when it does; the key hunter2-because must not show"
@@ -270,7 +280,13 @@ intent "The shop answers" {
   then status == 200
 }
 "#,
-        &[],
+    )
+    .expect("write the spec");
+    let target = format!("shop={}", intent_tests::harness::shop_url());
+    let run = intent_tests::child::run_in(
+        dir.path(),
+        &["because.intent", "--target", &target],
+        &[("INTENT_TEST_BECAUSE_KEY", "hunter2-because")],
     );
     assert_eq!(run.status, Status::Failed, "{}\n{}", run.out, run.err);
     let because = "monitors page someone when it does; the key [redacted] must not show";

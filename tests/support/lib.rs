@@ -4,6 +4,7 @@
 //! loopback, (in [`http`]) the small client the support code reads them with, and (in
 //! [`harness`]) running `intent` in-process against the example shop.
 
+pub mod child;
 pub mod fault;
 pub mod harness;
 pub mod http;

@@ -182,6 +182,9 @@ fn global_binding(
 ) -> Binding {
     let mut scope = Scope::new(BlockKind::Global);
     let value = cx.expr(file, &mut scope, value);
+    if secret {
+        cx.secret_from_environment(file, name, &value);
+    }
     let is_secret = secret || value.secret;
     cx.values
         .insert(name.name.clone(), (widen(&value.ty), is_secret));

@@ -13,6 +13,7 @@ mod items;
 mod links;
 mod load;
 mod scope;
+mod secrets;
 mod steps;
 mod types;
 mod units;

@@ -19,6 +19,16 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The most characters of a value (expected, actual, a violation) a result keeps; cut after
+/// redaction.
+const SHOWN_VALUE: usize = 200;
+
+/// The most characters of a check's message a result keeps.
+const SHOWN_MESSAGE: usize = 1000;
+
+/// The most characters of a body the verbose log shows.
+const SHOWN_BODY: usize = 2048;
+
 /// The pause between retries when `every` is not given.
 const DEFAULT_RETRY_PAUSE: Duration = Duration::from_millis(200);
 
@@ -701,10 +711,17 @@ impl<'s> Case<'s> {
                     basic = None;
                 }
                 Some(Auth::Basic { user, password }) => {
-                    basic = Some((
+                    let (user_value, password_value) = (
                         self.sendable(user)?.to_text(),
                         self.sendable(password)?.to_text(),
-                    ));
+                    );
+                    // A secret in basic auth travels as base64 of `user:password`, which a
+                    // server may echo back; that whole form is redacted too.
+                    if user.secret || password.secret {
+                        self.redactor
+                            .learn(&format!("{user_value}:{password_value}"));
+                    }
+                    basic = Some((user_value, password_value));
                 }
                 None => {}
             }
@@ -794,7 +811,7 @@ impl<'s> Case<'s> {
                 PreparedBody::Form(f) => format!("{f:?}"),
                 PreparedBody::Text(t) => t.clone(),
             };
-            text.push_str(&format!("  {}\n", r.redact(&cut(&shown))));
+            text.push_str(&format!("  {}\n", r.preview(&shown, SHOWN_BODY)));
         }
         match (response, error) {
             (Some(resp), _) => {
@@ -810,7 +827,7 @@ impl<'s> Case<'s> {
                     text.push_str(&format!("  {name}: {}\n", r.redact(value)));
                 }
                 if !resp.text.is_empty() {
-                    text.push_str(&format!("  {}\n", r.redact(&cut(&resp.text))));
+                    text.push_str(&format!("  {}\n", r.preview(&resp.text, SHOWN_BODY)));
                 }
             }
             (None, Some(e)) => text.push_str(&format!("← no response: {e}\n")),
@@ -831,20 +848,21 @@ impl<'s> Case<'s> {
         request: Option<usize>,
     ) {
         let r = &self.redactor;
+        let value = |text: Option<String>| text.map(|t| r.preview(&t, SHOWN_VALUE));
         self.result.checks.push(CheckResult {
             id,
             text: r.redact(&text),
             status,
             source: source.clone(),
-            expected: r.redact_opt(explanation.expected),
-            actual: r.redact_opt(explanation.actual),
-            message: r.redact_opt(explanation.message),
+            expected: value(explanation.expected),
+            actual: value(explanation.actual),
+            message: explanation.message.map(|m| r.preview(&m, SHOWN_MESSAGE)),
             violations: explanation
                 .violations
                 .into_iter()
                 .map(|v| intent_ir::Violation {
                     path: v.path,
-                    message: r.redact(&v.message),
+                    message: r.preview(&v.message, SHOWN_VALUE),
                 })
                 .collect(),
             request,
@@ -928,18 +946,6 @@ fn bound_of(expr: &intent_ir::Expr) -> Bound {
         (BinaryOp::Lt | BinaryOp::Le, true) | (BinaryOp::Gt | BinaryOp::Ge, false) => Bound::Upper,
         _ => Bound::Lower,
     }
-}
-
-fn cut(text: &str) -> String {
-    const MAX: usize = 2048;
-    if text.len() <= MAX {
-        return text.to_string();
-    }
-    let mut end = MAX;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} bytes)", &text[..end], text.len())
 }
 
 /// The URL a link leads to: `value` (a path or URL computed at run time) resolved against the

@@ -15,6 +15,7 @@ mod evaluate;
 mod http;
 mod load;
 mod measure;
+mod pii;
 mod policy;
 mod reach;
 mod redact;
@@ -399,7 +400,7 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
         globals,
         targets,
         http: http::Http::new(options.body_limit).map_err(RunError)?,
-        redactor: Redactor::new(secret_values),
+        redactor: Redactor::new(secret_values).mask_pii(pii::detectors_in(plan)),
         default_timeout: options.default_timeout,
         data_root: options.data_root.clone(),
         exchanges: options.exchanges.clone(),

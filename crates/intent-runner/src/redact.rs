@@ -1,7 +1,11 @@
-//! Redaction: the values of secrets never appear in any output. Values derived from a secret
-//! are marked by the checker and shown as `[redacted]`; as a second line of defence every
-//! string that leaves the runner has each secret's value replaced.
+//! Redaction: every text that leaves the runner (results, the verbose log) passes through a
+//! [`Redactor`] first, which replaces each secret value in every form it can take on the way
+//! out, and masks the personal data the spec's detectors look for. Redaction comes before any
+//! preview is cut, so no cut can leave a fragment of a secret.
 
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+use intent_ir::Detector;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Characters kept as they are when a value is interpolated into a URL; the rest is
@@ -14,9 +18,15 @@ pub(crate) const PATH_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 
 pub const REDACTED: &str = "[redacted]";
 
+/// A base64 fragment shorter than this is not redacted on its own: it would match ordinary
+/// text. Longer secrets give longer fragments.
+const MIN_BASE64_FRAGMENT: usize = 8;
+
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
     secrets: Vec<String>,
+    /// The detectors whose findings are masked in every text.
+    pii: Vec<Detector>,
 }
 
 impl Redactor {
@@ -30,8 +40,16 @@ impl Redactor {
         redactor
     }
 
+    /// Masks what these detectors find, in every text this redactor passes.
+    pub fn mask_pii(mut self, detectors: Vec<Detector>) -> Self {
+        self.pii = detectors;
+        self
+    }
+
     /// Adds a value to redact, in every form it can take on the way out: as is, percent-encoded
-    /// in a URL, form-encoded, and escaped inside a JSON string.
+    /// in a URL, form-encoded, escaped inside a JSON string, and base64-encoded (standard and
+    /// URL-safe, at each of the three alignments it can have inside a longer encoded text, such
+    /// as `user:secret` in an `Authorization: Basic` header).
     pub fn learn(&mut self, secret: &str) {
         if secret.is_empty() {
             return;
@@ -44,7 +62,9 @@ impl Redactor {
             .and_then(|j| j.strip_suffix('"'))
             .unwrap_or_default()
             .to_string();
-        for form in [secret.to_string(), percent, form, json] {
+        let mut forms = vec![secret.to_string(), percent, form, json];
+        forms.extend(base64_fragments(secret.as_bytes()));
+        for form in forms {
             if !form.is_empty() && !self.secrets.contains(&form) {
                 self.secrets.push(form);
             }
@@ -53,6 +73,7 @@ impl Redactor {
         self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     }
 
+    /// `text` with every secret replaced and every finding of the detectors masked.
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
         for secret in &self.secrets {
@@ -60,12 +81,49 @@ impl Redactor {
                 out = out.replace(secret.as_str(), REDACTED);
             }
         }
-        out
+        if self.pii.is_empty() {
+            out
+        } else {
+            crate::pii::mask_all(&self.pii, &out)
+        }
     }
 
     pub fn redact_opt(&self, text: Option<String>) -> Option<String> {
         text.map(|t| self.redact(&t))
     }
+
+    /// `text` redacted, then cut to at most `max` characters with `…`: the cut can never
+    /// leave part of a secret, since the secret is gone before the text is cut.
+    pub fn preview(&self, text: &str, max: usize) -> String {
+        let redacted = self.redact(text);
+        match redacted.char_indices().nth(max) {
+            Some((end, _)) => format!("{}…", &redacted[..end]),
+            None => redacted,
+        }
+    }
+}
+
+/// The parts of the base64 encoding of `secret` that do not depend on the bytes around it, at
+/// each alignment (0, 1 or 2 bytes before it in a group of three), in both alphabets.
+fn base64_fragments(secret: &[u8]) -> Vec<String> {
+    let mut fragments = Vec::new();
+    for align in 0..3usize {
+        let mut padded = vec![0u8; align];
+        padded.extend_from_slice(secret);
+        // Character i of the encoding covers bits 6i..6i+6; keep those inside the secret.
+        let start = (8 * align).div_ceil(6);
+        let end = (8 * (align + secret.len())) / 6;
+        if end <= start || end - start < MIN_BASE64_FRAGMENT {
+            continue;
+        }
+        for engine in [&STANDARD, &URL_SAFE] {
+            let encoded = engine.encode(&padded);
+            if let Some(fragment) = encoded.get(start..end) {
+                fragments.push(fragment.to_string());
+            }
+        }
+    }
+    fragments
 }
 
 #[cfg(test)]
@@ -89,5 +147,38 @@ mod tests {
             encoded.redact("{\"t\":\"tok/en with \\\"q\\\"\"}"),
             "{\"t\":\"[redacted]\"}"
         );
+    }
+
+    #[test]
+    fn base64_forms_are_redacted_at_every_alignment() {
+        let secret = "correct-horse-battery";
+        let r = Redactor::new(vec![secret.into()]);
+        for prefix in ["", "a", "ab", "user:", "alice:"] {
+            let encoded = STANDARD.encode(format!("{prefix}{secret}"));
+            let shown = r.redact(&format!("Basic {encoded}"));
+            let left = shown.replace(REDACTED, "");
+            // What may stay: the prefix's own characters, one character at each edge that
+            // mixes a few bits of the secret with its neighbours, and the padding.
+            let allowed = "Basic ".len() + prefix.len() * 8 / 6 + 1 + 3;
+            assert!(
+                shown.contains(REDACTED) && left.len() <= allowed,
+                "{prefix:?}: a fragment of the secret is left in {shown:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_preview_never_cuts_a_secret() {
+        let r = Redactor::new(vec!["s3cr3t-value".into()]);
+        let text = format!("{}s3cr3t-value", "x".repeat(195));
+        let shown = r.preview(&text, 200);
+        assert!(!shown.contains("s3cr3"), "{shown}");
+        assert!(shown.ends_with('…'));
+    }
+
+    #[test]
+    fn personal_data_is_masked_when_asked() {
+        let r = Redactor::default().mask_pii(vec![Detector::Email]);
+        assert_eq!(r.redact("from jane@example.com"), "from j***@example.com");
     }
 }

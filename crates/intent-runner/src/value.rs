@@ -120,18 +120,12 @@ impl Value {
 }
 
 impl fmt::Display for Value {
-    /// Short and readable, for reports: JSON compact and cut at 200 characters.
+    /// Readable, for reports: JSON compact. Never cut here: a text is cut only after it has
+    /// been redacted ([`crate::Redactor::preview`]), so no cut can split a secret.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Absent => f.write_str("absent"),
-            Value::Json(j) => {
-                let text = j.to_string();
-                if text.chars().count() > 200 {
-                    write!(f, "{}…", text.chars().take(200).collect::<String>())
-                } else {
-                    f.write_str(&text)
-                }
-            }
+            Value::Json(j) => write!(f, "{j}"),
             Value::Quantity(unit, v) => write!(f, "{}{}", amount(*v), unit.suffix()),
             Value::Regex(r) => write!(f, "/{}/", r.as_str()),
             Value::Detector(d) => write!(
