@@ -59,9 +59,19 @@ pub fn finish(mut child: std::process::Child) -> (i32, String, String) {
     let output = child.wait_with_output().expect("the child's output");
     (
         output.status.code().unwrap_or(-1),
-        plain(&String::from_utf8_lossy(&output.stdout)),
+        without_harness(&plain(&String::from_utf8_lossy(&output.stdout))),
         plain(&String::from_utf8_lossy(&output.stderr)),
     )
+}
+
+/// The child's stdout without what the test harness prints before the test it runs
+/// (`running 1 test`, `test child_process ... `), so it reads as `intent`'s own output.
+fn without_harness(stdout: &str) -> String {
+    let rest = stdout.trim_start_matches('\n');
+    let rest = rest.strip_prefix("running 1 test\n").unwrap_or(rest);
+    rest.strip_prefix("test child_process ... ")
+        .unwrap_or(rest)
+        .to_string()
 }
 
 /// Runs `intent ARGS...` in a child process in folder `dir`.
