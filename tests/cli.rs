@@ -219,6 +219,32 @@ fn a_one_megabyte_line_is_a_diagnostic() {
 }
 
 #[test]
+fn a_diagnostic_on_a_long_line_shows_an_excerpt_with_the_true_column() {
+    // Ten megabytes on one line, and the mistake at its end: the rendered diagnostic shows a
+    // window of the line around the label, however long the line is.
+    let filler = "a".repeat(10_000_000);
+    let text = format!("let _x = \"{filler}\" + 5ms\n");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("long.intent");
+    std::fs::write(&path, &text).expect("write spec");
+    let (status, out, err) = intent(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(status, Status::Invalid);
+    let shown = format!("{out}{err}");
+    assert!(
+        shown.contains("E2001") || shown.contains("E2002"),
+        "{shown:.2000}"
+    );
+    assert!(shown.len() < 4_000, "{} bytes of output", shown.len());
+    // The header names the real column of the `+`.
+    let column = filler.len() + "let _x = \"\" + ".len() + 1;
+    assert!(
+        shown.contains(&format!("long.intent:1:{column}")),
+        "{shown}"
+    );
+    assert!(shown.contains("…"), "{shown}");
+}
+
+#[test]
 fn unterminated_literals_and_blocks_are_diagnostics() {
     let cases: [(&str, &str); 4] = [
         ("intent \"a\" {\n  then body.x == \"abc\n}\n", "E0005"),

@@ -6,6 +6,7 @@
 
 mod codes;
 mod diagnostic;
+mod excerpt;
 mod render;
 mod source;
 mod span;

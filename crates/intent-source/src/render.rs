@@ -1,5 +1,6 @@
 //! Rendering diagnostics for people (miette's graphical report) and for tools (JSON).
 
+use crate::excerpt::Excerpt;
 use crate::{Diagnostic, Label, Severity, SourceMap};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use serde::Serialize;
@@ -131,7 +132,7 @@ struct Report {
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: NamedSource<Excerpt>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
@@ -139,7 +140,18 @@ struct Report {
 impl Report {
     fn new(diagnostic: &Diagnostic, sources: &SourceMap) -> Self {
         let primary_file = diagnostic.primary().file;
-        let labels_in = |file| {
+        // Each file is shown through an excerpt of the lines its labels need, long lines cut
+        // around the labels, so what is drawn never grows with the input.
+        let excerpt_of = |file| {
+            let spans: Vec<crate::Span> = diagnostic
+                .labels
+                .iter()
+                .filter(|l| l.file == file)
+                .map(|l| l.span)
+                .collect();
+            Excerpt::new(sources.get(file), &spans)
+        };
+        let labels_in = |file, excerpt: &Excerpt| {
             diagnostic
                 .labels
                 .iter()
@@ -147,7 +159,7 @@ impl Report {
                 .filter(move |(_, l)| l.file == file)
                 .map(|(i, l)| {
                     let text = (!l.message.is_empty()).then(|| l.message.clone());
-                    let span = clamp(l, sources);
+                    let span = excerpt.span(l.span);
                     if i == 0 {
                         LabeledSpan::new_primary_with_span(text, span)
                     } else {
@@ -165,16 +177,20 @@ impl Report {
         other_files.dedup();
         let related = other_files
             .into_iter()
-            .map(|file| Report {
-                code: String::new(),
-                message: "see also".to_string(),
-                severity: miette::Severity::Advice,
-                help: None,
-                source: named_source(sources, file),
-                labels: labels_in(file),
-                related: Vec::new(),
+            .map(|file| {
+                let excerpt = excerpt_of(file);
+                Report {
+                    code: String::new(),
+                    message: "see also".to_string(),
+                    severity: miette::Severity::Advice,
+                    help: None,
+                    labels: labels_in(file, &excerpt),
+                    source: named_source(sources, file, excerpt),
+                    related: Vec::new(),
+                }
             })
             .collect();
+        let excerpt = excerpt_of(primary_file);
         Report {
             code: diagnostic.code.to_string(),
             message: diagnostic.message.clone(),
@@ -183,24 +199,19 @@ impl Report {
                 Severity::Warning => miette::Severity::Warning,
             },
             help: diagnostic.help.clone(),
-            source: named_source(sources, primary_file),
-            labels: labels_in(primary_file),
+            labels: labels_in(primary_file, &excerpt),
+            source: named_source(sources, primary_file, excerpt),
             related,
         }
     }
 }
 
-fn named_source(sources: &SourceMap, file: crate::FileId) -> NamedSource<String> {
-    let file = sources.get(file);
-    NamedSource::new(file.display_path(), file.text().to_string())
-}
-
-/// A label's span kept inside its file, so a stale span can never make miette fail.
-fn clamp(label: &Label, sources: &SourceMap) -> miette::SourceSpan {
-    let len = sources.get(label.file).text().len();
-    let start = (label.span.start as usize).min(len);
-    let end = (label.span.end as usize).clamp(start, len);
-    (start, end - start).into()
+fn named_source(
+    sources: &SourceMap,
+    file: crate::FileId,
+    excerpt: Excerpt,
+) -> NamedSource<Excerpt> {
+    NamedSource::new(sources.get(file).display_path(), excerpt)
 }
 
 impl fmt::Debug for Report {
