@@ -1568,6 +1568,15 @@ impl Context<'_> {
                 );
             }
             d
+        } else if let Some(help) = self.quoted_number_help(lf, rf, lhs, rhs) {
+            self.error(
+                code::TYPE_MISMATCH,
+                format!("`{op}` cannot combine {} with {}", lf.noun(), rf.noun()),
+                file,
+                rhs.span,
+            )
+            .with_label(format!("this is {}", rf.noun()))
+            .with_help(help)
         } else {
             self.error(
                 code::TYPE_MISMATCH,

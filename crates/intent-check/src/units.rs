@@ -240,6 +240,10 @@ impl Context<'_> {
                     number::display(fraction_to_points(value))
                 );
             }
+            // A bare duration is as likely seconds as milliseconds: both are offered.
+            if dimension == Dimension::Duration {
+                return format!("give the number a unit: `{written}ms` or `{written}s`");
+            }
             return format!(
                 "give the number a unit: `{written}{}`",
                 units::example_unit(dimension)
@@ -264,6 +268,35 @@ impl Context<'_> {
                 "`{text}` is a plain number: compare percentages with percentages, such as `90%`"
             ),
         }
+    }
+}
+
+impl Context<'_> {
+    /// For a number compared with a string that holds a number (`status == "200"`): the
+    /// comparison without the quotes, since a number never equals a string.
+    pub(crate) fn quoted_number_help(
+        &self,
+        lf: Family,
+        rf: Family,
+        lhs: &Expr,
+        rhs: &Expr,
+    ) -> Option<String> {
+        let quoted = match (lf, rf) {
+            (Family::Number, Family::Text) => rhs,
+            (Family::Text, Family::Number) => lhs,
+            _ => return None,
+        };
+        let ExprKind::Literal {
+            value: Literal::String(text),
+        } = &quoted.kind
+        else {
+            return None;
+        };
+        text.trim().parse::<f64>().ok()?;
+        Some(format!(
+            "a number never equals a string: write the number without quotes, `{}`",
+            text.trim()
+        ))
     }
 }
 

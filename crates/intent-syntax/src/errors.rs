@@ -603,6 +603,26 @@ pub(crate) fn diagnose(file: FileId, text: &str, base: usize, error: &Error<Rule
         .with_help(help);
     }
 
+    // `when POST shop /orders json {...}`: a request clause written on the `when` line.
+    let word = text[at..]
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let clause_keywords = [
+        "json", "form", "body", "header", "query", "auth", "timeout", "retry",
+    ];
+    if clause_keywords.contains(&word) && (expected.token("->") || expected.token("as")) {
+        return d(
+            code::UNEXPECTED_INPUT,
+            format!("the request clause `{word}` must go on its own line"),
+        )
+        .with_label("a clause on the `when` line")
+        .with_help(format!(
+            "put `{word} …` on the next line, under its `when` (a request's clauses follow it, \
+             one per line)"
+        ));
+    }
+
     let names = describe_tokens(&expected.tokens);
     let message = match names.as_slice() {
         [] => unexpected(&found),
