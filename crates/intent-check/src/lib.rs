@@ -11,6 +11,8 @@ mod exprs;
 mod globals;
 mod items;
 mod load;
+mod nearest;
+mod refine;
 mod scope;
 mod steps;
 mod types;
