@@ -3,7 +3,7 @@
 
 use crate::context::Context;
 use crate::load::{absolute, normalise, project_root};
-use intent_ir::{DataError, Dataset, conform, format_of, read_rows};
+use intent_ir::{DataError, Dataset, DatasetFormat, conform, format_of, read_rows};
 use intent_source::{FileId, code};
 use intent_syntax::ast;
 use std::path::Path;
@@ -100,23 +100,30 @@ impl Context<'_> {
         let table = self.type_table();
         match read_rows(&text, format, &columns, &table, ROWS_CHECKED) {
             Err(DataError::MissingColumn { column }) => {
-                let col_span = dataset
+                // The column's declaration is what to fix or mark optional; the file's header
+                // (it is not in the source map: it is read here, after the root check) is
+                // quoted beside its path.
+                let declared = dataset
                     .columns
                     .iter()
                     .find(|c| c.name.name == column)
-                    .map(|c| c.name.span);
-                let mut d = self
+                    .map_or(span, |c| c.name.span);
+                let header = match format {
+                    DatasetFormat::Csv => format!("its header is `{}`", quoted(first_line(&text))),
+                    DatasetFormat::JsonLines => {
+                        format!("its first line has the keys {}", first_keys(&text))
+                    }
+                };
+                let d = self
                     .error(
                         code::DATASET_MISSING_COLUMN,
                         format!("`{written}` has no column `{column}`"),
                         file,
-                        span,
+                        declared,
                     )
-                    .with_label(format!("{shown} lacks `{column}`"))
+                    .with_label(format!("declared here, missing from {shown}"))
+                    .with_secondary(file, span, header)
                     .with_help("add the column to the file, or mark it optional with `?` if rows may omit it");
-                if let Some(s) = col_span {
-                    d = d.with_secondary(file, s, "declared here");
-                }
                 self.report(d);
             }
             Err(DataError::Malformed { row, message }) => {
@@ -196,5 +203,39 @@ impl Context<'_> {
             columns,
             source: self.source(file, dataset.span),
         })
+    }
+}
+
+/// The longest header or line quoted in a diagnostic, in characters.
+const QUOTED: usize = 120;
+
+/// The first line of a file that is not blank.
+fn first_line(text: &str) -> &str {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+}
+
+/// A line cut to [`QUOTED`] characters.
+fn quoted(line: &str) -> String {
+    match line.char_indices().nth(QUOTED) {
+        Some((end, _)) => format!("{}…", &line[..end]),
+        None => line.to_string(),
+    }
+}
+
+/// The keys of the first object of a JSON Lines file, as `` `a`, `b` `` (the line itself when
+/// it is not an object).
+fn first_keys(text: &str) -> String {
+    let line = first_line(text);
+    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line) {
+        Ok(object) if object.is_empty() => "none".to_string(),
+        Ok(object) => object
+            .keys()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Err(_) => format!("`{}`", quoted(line)),
     }
 }

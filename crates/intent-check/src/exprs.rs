@@ -2,7 +2,7 @@
 
 use crate::context::Context;
 use crate::globals::ValueKind;
-use crate::scope::{BlockKind, Local, LocalKind, Scope};
+use crate::scope::{Local, LocalKind, Scope};
 use crate::types::{Family, number_literal};
 use intent_ir::number::Arith;
 use intent_ir::{
@@ -131,6 +131,18 @@ pub(crate) fn error_expr(span: Span) -> Expr {
         false,
         span,
     )
+}
+
+/// Whether an expression is the stand-in of [`error_expr`]: its error is already reported, so
+/// nothing more is concluded from it. (A `null` written in the spec has the type `null`.)
+pub(crate) fn is_error_expr(expr: &Expr) -> bool {
+    expr.ty == Type::Any
+        && matches!(
+            expr.kind,
+            ExprKind::Literal {
+                value: Literal::Null
+            }
+        )
 }
 
 impl Context<'_> {
@@ -614,11 +626,6 @@ impl Context<'_> {
             self.report(d);
             return error_expr(span);
         }
-        let mut candidates: Vec<String> = scope.names().map(str::to_string).collect();
-        candidates.extend(self.globals.visible_values(file).map(str::to_string));
-        if scope.block != BlockKind::Global {
-            candidates.extend(RESPONSE_FIELDS.iter().map(|(f, _)| f.to_string()));
-        }
         let mut d = self
             .error(
                 code::UNKNOWN_NAME,
@@ -627,7 +634,7 @@ impl Context<'_> {
                 span,
             )
             .with_label("not defined");
-        d = match did_you_mean(name, candidates.iter().map(String::as_str)) {
+        d = match self.nearest_name(file, scope, name) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help(
                 "define it with `let`, capture it with `given NAME = ...`, or check the spelling",

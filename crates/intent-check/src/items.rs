@@ -3,7 +3,7 @@
 //! intents, evaluations, load blocks, policies and monitors.
 
 use crate::context::Context;
-use crate::exprs::{error_expr, has_aggregate, widen};
+use crate::exprs::{error_expr, has_aggregate, is_error_expr, widen};
 use crate::globals::ValueKind;
 use crate::scope::{AggregateContext, BlockKind, LocalKind, Scope};
 use crate::types::Family;
@@ -646,8 +646,18 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
     }
 
     /// The type of an examples column from its cells; cells of different kinds are an error.
+    /// A cell that is already an error (`5sec`, an unknown name) says nothing of the column.
     fn column_type(&mut self, column: &ast::Ident, cells: &[&Expr]) -> Type {
         let table = self.cx.type_table();
+        let known: Vec<&Expr> = cells
+            .iter()
+            .copied()
+            .filter(|c| !is_error_expr(c))
+            .collect();
+        if known.is_empty() && !cells.is_empty() {
+            return Type::Any;
+        }
+        let cells = known;
         let non_null: Vec<&&Expr> = cells
             .iter()
             .filter(|c| table.family(&c.ty) != Family::Null)

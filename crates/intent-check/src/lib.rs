@@ -12,6 +12,8 @@ mod globals;
 mod items;
 mod links;
 mod load;
+mod nearest;
+mod refine;
 mod scope;
 mod secrets;
 mod steps;

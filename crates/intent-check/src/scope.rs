@@ -118,6 +118,11 @@ impl Scope {
         self.locals.iter().map(|l| l.name.as_str())
     }
 
+    /// The locals of one kind, innermost last.
+    pub fn locals(&self, kind: LocalKind) -> impl Iterator<Item = &Local> {
+        self.locals.iter().filter(move |l| l.kind == kind)
+    }
+
     /// Captures never read, for the unused-name warning.
     pub fn unused_captures(&self) -> impl Iterator<Item = &Local> {
         self.locals

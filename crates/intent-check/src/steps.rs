@@ -1,9 +1,9 @@
 //! Steps: binding prose calls to step patterns at compile time, and refusing recursion.
 
 use crate::context::Context;
-use crate::exprs::error_expr;
+use crate::exprs::{error_expr, is_error_expr};
 use crate::scope::Scope;
-use intent_ir::{Expr, Param, StableId, Type};
+use intent_ir::{Expr, Param, StableId, Type, conform};
 use intent_source::{FileId, Span, code};
 use intent_syntax::ast::{self, CallPart, PatternPart};
 
@@ -46,6 +46,8 @@ pub(crate) struct StepSig<'a> {
     pub def: &'a ast::StepDef,
     pub tokens: Vec<Token>,
     pub params: Vec<Param>,
+    /// Where each parameter is declared, `{qty: int in 1..100}`, for labels at call sites.
+    pub param_spans: Vec<Span>,
     pub returns: Option<Type>,
     /// The pattern as shown in messages: `a shopper {name} is logged in`.
     pub display: String,
@@ -76,6 +78,7 @@ impl<'a> Context<'a> {
                 let ast::Item::Step(def) = item else { continue };
                 let mut tokens = Vec::new();
                 let mut params = Vec::new();
+                let mut param_spans = Vec::new();
                 let mut display = Vec::new();
                 for part in &def.pattern.parts {
                     match part {
@@ -83,8 +86,9 @@ impl<'a> Context<'a> {
                             tokens.extend(words(text));
                             display.push(text.trim().to_string());
                         }
-                        PatternPart::Param { name, ty, .. } => {
+                        PatternPart::Param { name, ty, span } => {
                             tokens.push(Token::Slot(None));
+                            param_spans.push(*span);
                             params.push(Param {
                                 name: name.name.clone(),
                                 ty: self.lower_type(file, ty),
@@ -115,6 +119,7 @@ impl<'a> Context<'a> {
                     def,
                     tokens,
                     params,
+                    param_spans,
                     returns,
                     display,
                 });
@@ -170,35 +175,20 @@ impl<'a> Context<'a> {
                     .filter(|((p, _), _)| matches!(p, Token::Slot(_)))
                     .map(|(_, a)| *a)
                     .collect();
+                let step = &self.steps[index];
+                let params: Vec<(Param, Span)> = step
+                    .params
+                    .iter()
+                    .cloned()
+                    .zip(step.param_spans.iter().copied())
+                    .collect();
+                let step_file = step.file;
                 let typed: Vec<Expr> = args
                     .iter()
-                    .zip(self.steps[index].params.clone())
-                    .map(|(arg, param)| {
+                    .zip(params)
+                    .map(|(arg, (param, declared))| {
                         let value = self.expr(file, scope, arg);
-                        if !self.type_table().assignable(&value.ty, &param.ty) {
-                            let d = self
-                                .error(
-                                    code::STEP_ARGUMENT_TYPE,
-                                    format!(
-                                        "the step parameter `{}` is {}, but this argument is {}",
-                                        param.name,
-                                        param.ty.describe(),
-                                        value.ty.describe()
-                                    ),
-                                    file,
-                                    value.span,
-                                )
-                                .with_label(format!("{} given", value.ty.describe()))
-                                .with_secondary(
-                                    self.steps[index].file,
-                                    self.steps[index].def.pattern.span,
-                                    "the step is declared here",
-                                )
-                                .with_help(format!("pass a value of type {}", param.ty.describe()));
-                            self.report(d);
-                            return error_expr(value.span);
-                        }
-                        value
+                        self.check_argument(file, value, &param, (step_file, declared))
                     })
                     .collect();
                 Some((index, typed))
@@ -234,6 +224,70 @@ impl<'a> Context<'a> {
                 None
             }
         }
+    }
+
+    /// Checks one argument against its parameter: its type, and for a literal also its
+    /// refinements, by the rule the runner applies to computed arguments before the step's
+    /// requests are sent. `declared` is the parameter in its step's pattern.
+    fn check_argument(
+        &mut self,
+        file: FileId,
+        value: Expr,
+        param: &Param,
+        declared: (FileId, Span),
+    ) -> Expr {
+        let (step_file, param_span) = declared;
+        if !self.type_table().assignable(&value.ty, &param.ty) {
+            let d = self
+                .error(
+                    code::STEP_ARGUMENT_TYPE,
+                    format!(
+                        "the step parameter `{}` is {}, but this argument is {}",
+                        param.name,
+                        param.ty.describe(),
+                        value.ty.describe()
+                    ),
+                    file,
+                    value.span,
+                )
+                .with_label(format!("{} given", value.ty.describe()))
+                .with_secondary(step_file, param_span, "the parameter is declared here")
+                .with_help(format!("pass a value of type {}", param.ty.describe()));
+            self.report(d);
+            return error_expr(value.span);
+        }
+        // The stand-in of a part already in error is no literal `null`.
+        let in_error = value.any(&mut |e| is_error_expr(e));
+        let Some(json) = value.constant().filter(|_| !in_error) else {
+            return value;
+        };
+        let table = self.type_table();
+        let Some(broken) = conform(&json, &param.ty, &table).into_iter().next() else {
+            return value;
+        };
+        let within = match broken.path.strip_prefix('$') {
+            Some("") | None => String::new(),
+            Some(path) => format!(" (at `{path}`)"),
+        };
+        let written = self.text(step_file, param_span);
+        let d = self
+            .error(
+                code::STEP_ARGUMENT_TYPE,
+                format!(
+                    "this argument does not fit the step parameter `{}`: {}{within}",
+                    written.trim_matches(['{', '}']).trim(),
+                    broken.message
+                ),
+                file,
+                value.span,
+            )
+            .with_label(format!("refused by `{}`", param.name))
+            .with_secondary(step_file, param_span, "the parameter is declared here")
+            .with_help(
+                "pass a value the parameter's type and refinements admit, or change the parameter",
+            );
+        self.report(d);
+        error_expr(value.span)
     }
 
     fn unbound(&mut self, file: FileId, span: Span, tokens: &[Token]) {

@@ -299,13 +299,18 @@ impl Context<'_> {
             },
             TypeKind::Refined { base, refinements } => {
                 let base_ty = self.lower_type(file, base);
-                let refinements = refinements
+                let mut lowered: Vec<(&ast::Refinement, Refinement)> = refinements
                     .iter()
-                    .filter_map(|r| self.lower_refinement(file, &base_ty, r))
+                    .filter_map(|r| Some((r, self.lower_refinement(file, &base_ty, r)?)))
                     .collect();
+                // Like a refinement that does not fit, one that leaves no value is reported
+                // once and left out, so no value checked against the type is refused again.
+                if let Some(at) = self.check_admissible(file, (base, &base_ty), &lowered) {
+                    lowered.remove(at);
+                }
                 Type::Refined {
                     base: Box::new(base_ty),
-                    refinements,
+                    refinements: lowered.into_iter().map(|(_, r)| r).collect(),
                 }
             }
         }
@@ -397,7 +402,15 @@ impl Context<'_> {
                 if !matches!(family, Family::Text | Family::Dynamic) {
                     return invalid(self, "matching");
                 }
-                self.check_regex(file, refinement.span, &regex.pattern, &regex.flags);
+                // Reported at the regex itself, after the word `matching`.
+                let text = self.text(file, refinement.span);
+                let at = text.find('/').map_or(refinement.span, |i| {
+                    intent_source::Span::new(
+                        refinement.span.start as usize + i,
+                        refinement.span.end as usize,
+                    )
+                });
+                self.check_regex(file, at, &regex.pattern, &regex.flags);
                 Some(Refinement::Matching {
                     pattern: regex.pattern.clone(),
                     flags: regex.flags.clone(),

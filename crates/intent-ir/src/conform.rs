@@ -229,7 +229,7 @@ fn refinement_violation(value: &Value, refinement: &Refinement) -> Option<String
             (below || above).then(|| {
                 format!(
                     "{} is not in {}..{}",
-                    crate::number::display(n),
+                    amount(n, min),
                     min.describe(),
                     max.describe()
                 )
@@ -253,13 +253,7 @@ fn refinement_violation(value: &Value, refinement: &Refinement) -> Option<String
                 CompareOp::Ge => ">=",
                 CompareOp::Ne => "!=",
             };
-            (!ok).then(|| {
-                format!(
-                    "{} is not {op} {}",
-                    crate::number::display(n),
-                    bound.describe()
-                )
-            })
+            (!ok).then(|| format!("{} is not {op} {}", amount(n, bound), bound.describe()))
         }
         Refinement::Matching { pattern, flags } => {
             let s = value.as_str()?;
@@ -276,6 +270,19 @@ fn refinement_violation(value: &Value, refinement: &Refinement) -> Option<String
             empty.then(|| "expected a non-empty value".to_string())
         }
     }
+}
+
+/// A value in the unit of the bound it is compared with (`11000ms is not <= 10000ms`), so the
+/// two read alike.
+fn amount(n: f64, bound: &Literal) -> String {
+    let unit = match bound {
+        Literal::Duration(_) => "ms",
+        Literal::Percent(_) => "%",
+        Literal::Size(_) => "B",
+        Literal::Rate(_) => "/s",
+        _ => "",
+    };
+    format!("{}{unit}", crate::number::display(n))
 }
 
 /// Compiles a regex literal with its flags (`i m s x`), the one way every stage does it.
@@ -396,5 +403,30 @@ mod tests {
         assert_eq!(conform(&json!("ab"), &sku, &NoTypes).len(), 1);
         assert!(conform(&json!(2.0), &Type::Int, &NoTypes).is_empty());
         assert_eq!(conform(&json!(2.5), &Type::Int, &NoTypes).len(), 1);
+    }
+
+    #[test]
+    fn a_quantity_reads_in_its_bound_s_unit() {
+        let pause = Type::Refined {
+            base: Box::new(Type::Duration),
+            refinements: vec![Refinement::Compare {
+                op: CompareOp::Le,
+                value: Literal::Duration(10_000.0),
+            }],
+        };
+        let eleven = crate::Expr {
+            kind: crate::ExprKind::Literal {
+                value: Literal::Duration(11_000.0),
+            },
+            ty: Type::Duration,
+            secret: false,
+            span: intent_source::Span::at(0),
+        };
+        let value = eleven.constant().expect("a literal is a constant");
+        assert_eq!(value, json!(11000));
+        assert_eq!(
+            conform(&value, &pause, &NoTypes)[0].message,
+            "11000ms is not <= 10000ms"
+        );
     }
 }

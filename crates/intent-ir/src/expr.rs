@@ -56,6 +56,23 @@ impl Expr {
             ExprKind::Conforms { value, .. } => any(value),
         }
     }
+
+    /// The JSON value of an expression made only of literals (a literal, or a list or object
+    /// of them), as the runner sends it; `None` when any part is computed. The checker holds
+    /// such a value to the same [`crate::conform`] rule the runner applies, before anything
+    /// runs.
+    pub fn constant(&self) -> Option<serde_json::Value> {
+        match &self.kind {
+            ExprKind::Literal { value } => Some(value.to_json()),
+            ExprKind::List { items } => items.iter().map(Expr::constant).collect(),
+            ExprKind::Object { entries } => entries
+                .iter()
+                .map(|e| Some((e.key.clone(), e.value.constant()?)))
+                .collect::<Option<serde_json::Map<_, _>>>()
+                .map(serde_json::Value::Object),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
@@ -192,6 +209,30 @@ impl Literal {
             Literal::Percent(p) => format!("{p}%"),
             Literal::Size(b) => format!("{b}B"),
             Literal::Rate(r) => format!("{r}/s"),
+        }
+    }
+
+    /// The literal as JSON: a quantity as its canonical amount (`2s` is 2000), a whole number
+    /// as an integer, as the runner sends it.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        let number = |n: f64| {
+            if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                Value::from(n as i64)
+            } else {
+                serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+            }
+        };
+        match self {
+            Literal::Null => Value::Null,
+            Literal::Bool(b) => Value::Bool(*b),
+            Literal::Int(i) => Value::from(*i),
+            Literal::String(s) => Value::String(s.clone()),
+            Literal::Decimal(n)
+            | Literal::Duration(n)
+            | Literal::Percent(n)
+            | Literal::Size(n)
+            | Literal::Rate(n) => number(*n),
         }
     }
 

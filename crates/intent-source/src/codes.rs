@@ -148,6 +148,7 @@ codes! {
     E2014 LOAD_MODEL "a load block needs exactly one `arrive` or `users` line and one request",
     E2015 TARGET_CLAUSE "a target's defaults hold a clause that only a request can have",
     E2016 IMPOSSIBLE_VALUE "a value is compared with a string its type can never hold",
+    E2017 IMPOSSIBLE_REFINEMENT "a type's refinements leave no value",
     E2018 SECRET_IN_SPEC "a secret's value is written in the spec instead of read from the environment",
     E3001 DATASET_NOT_FOUND "a dataset file does not exist",
     E3002 DATASET_OUTSIDE_ROOT "a dataset path leaves the project root",
