@@ -11,15 +11,20 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// What the test server saw: how often `/flaky` was asked, and each alert `/hook` received.
+/// What the test server saw: how often `/flaky`, `/fail-then-stall` and `/busy-hook` were
+/// asked, and each alert `/hook` and `/busy-hook` took.
 #[derive(Default)]
 struct Seen {
     flaky: AtomicUsize,
+    stalling: AtomicUsize,
+    busy: AtomicUsize,
     alerts: Mutex<Vec<serde_json::Value>>,
 }
 
 /// Starts a server on a free loopback port, on a thread of its own: `/flaky` answers 500 to
-/// its first `failures` requests and 200 after; `/hook` takes alerts. Returns its base URL.
+/// its first `failures` requests and 200 after; `/fail-then-stall` answers its first request
+/// 500 and never answers the next ones; `/hook` takes alerts, and so does `/busy-hook` after
+/// answering its first one 503. Returns its base URL.
 fn start_server(failures: usize) -> (String, Arc<Seen>) {
     let seen = Arc::new(Seen::default());
     let state = Arc::clone(&seen);
@@ -31,7 +36,9 @@ fn start_server(failures: usize) -> (String, Arc<Seen>) {
             .expect("a runtime for the test server");
         runtime.block_on(async move {
             let flaky = Arc::clone(&state);
+            let stalling = Arc::clone(&state);
             let hook = Arc::clone(&state);
+            let busy = Arc::clone(&state);
             let app = Router::new()
                 .route(
                     "/flaky",
@@ -47,10 +54,38 @@ fn start_server(failures: usize) -> (String, Arc<Seen>) {
                     }),
                 )
                 .route(
+                    "/fail-then-stall",
+                    get(move || {
+                        let n = stalling.stalling.fetch_add(1, Ordering::SeqCst);
+                        async move {
+                            if n > 0 {
+                                std::future::pending::<()>().await;
+                            }
+                            StatusCode::INTERNAL_SERVER_ERROR
+                        }
+                    }),
+                )
+                .route(
                     "/hook",
                     post(move |Json(alert): Json<serde_json::Value>| {
                         hook.alerts.lock().expect("the alerts").push(alert);
                         async { StatusCode::NO_CONTENT }
+                    }),
+                )
+                .route(
+                    "/busy-hook",
+                    post(move |Json(alert): Json<serde_json::Value>| {
+                        let n = busy.busy.fetch_add(1, Ordering::SeqCst);
+                        if n > 0 {
+                            busy.alerts.lock().expect("the alerts").push(alert);
+                        }
+                        async move {
+                            if n == 0 {
+                                StatusCode::SERVICE_UNAVAILABLE
+                            } else {
+                                StatusCode::NO_CONTENT
+                            }
+                        }
                     }),
                 );
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -142,20 +177,29 @@ fn a_monitor_alerts_after_its_failures_in_a_row_and_again_when_it_recovers() {
     ]);
     // The latest run passed.
     assert_eq!(status, Status::Success, "{out}\n{err}");
-    let lines: Vec<&str> = out.lines().filter(|l| !l.starts_with("  ")).collect();
-    let marks: Vec<String> = lines
-        .iter()
-        .map(|l| l.split(" · ").next().unwrap_or_default().to_string())
-        .collect();
+    // Alerts are delivered beside the schedule, so their lines come when the webhook has
+    // answered, between later runs: runs and alerts are each in order.
+    let marks = |kind: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.contains(kind))
+            .map(|l| l.split(" · ").next().unwrap_or_default().to_string())
+            .collect()
+    };
     assert_eq!(
-        marks,
+        marks(" monitor  "),
         [
             "✗ monitor  Flaky watch #1",
             "✗ monitor  Flaky watch #2",
-            &format!("↗ alert failing for \"Flaky watch\" → {url}/hook: answered 204"),
             "✓ monitor  Flaky watch #3",
-            &format!("↗ alert recovered for \"Flaky watch\" → {url}/hook: answered 204"),
             "✓ monitor  Flaky watch #4",
+        ],
+        "{out}"
+    );
+    assert_eq!(
+        marks(" alert "),
+        [
+            format!("↗ alert failing for \"Flaky watch\" → {url}/hook: answered 204"),
+            format!("↗ alert recovered for \"Flaky watch\" → {url}/hook: answered 204"),
         ],
         "{out}"
     );
@@ -385,4 +429,235 @@ fn monitor_settings_and_missing_history_are_refused_before_anything_runs() {
     let (status, _, err) = intent(&["history", "--history", history]);
     assert_eq!(status, Status::Invalid);
     assert!(err.contains("there is no history at"), "{err}");
+}
+
+/// The `(monitor, outcome)` of every run in the history, oldest first, and each alert's
+/// `(state, delivered, detail)`.
+#[allow(clippy::type_complexity)]
+fn read_history(path: &Path) -> (Vec<(String, String)>, Vec<(String, bool, String)>) {
+    let db = rusqlite::Connection::open(path).expect("open the history");
+    let runs = db
+        .prepare("SELECT monitor, outcome FROM runs ORDER BY id")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .and_then(|rows| rows.collect::<Result<_, _>>())
+        })
+        .expect("the runs");
+    let alerts = db
+        .prepare("SELECT state, delivered, detail FROM alerts ORDER BY rowid")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .and_then(|rows| rows.collect::<Result<_, _>>())
+        })
+        .expect("the alerts");
+    (runs, alerts)
+}
+
+/// The outcomes of `monitor`'s runs in `runs`.
+fn outcomes<'r>(runs: &'r [(String, String)], monitor: &str) -> Vec<&'r str> {
+    runs.iter()
+        .filter(|(m, _)| m == monitor)
+        .map(|(_, outcome)| outcome.as_str())
+        .collect()
+}
+
+#[test]
+fn a_webhook_that_never_answers_delays_no_run_and_ctrl_c_records_its_alert_as_undelivered() {
+    let fault = intent_tests::fault::fault_url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    intent_tests::child::isolate(dir.path());
+    // The first monitor fails and alerts a webhook that takes the request and never answers,
+    // with a timeout far longer than the test; the second passes, on the same schedule.
+    let spec = format!(
+        r#"target fault = "http://127.0.0.1:1"
+
+intent "The answer is created" @broken {{
+  when GET fault /ok
+  then status == 201
+}}
+
+intent "The answer is ok" @healthy {{
+  when GET fault /ok
+  then status == 200
+}}
+
+monitor "Alerting watch" every 20ms {{
+  run intents tagged @broken
+  alert webhook "{fault}/stall" after 1 failures
+}}
+
+monitor "Healthy watch" every 20ms {{
+  run intents tagged @healthy
+}}
+"#
+    );
+    std::fs::write(dir.path().join("watch.intent"), spec).expect("write the spec");
+    let target = format!("fault={fault}");
+    let mut child = intent_tests::child::spawn_intent(
+        dir.path(),
+        &[
+            "monitor",
+            "watch.intent",
+            "--history",
+            "history.sqlite",
+            "--no-start",
+            "--target",
+            &target,
+            "--alert-timeout",
+            "10m",
+        ],
+        &[],
+    );
+    let lines = intent_tests::child::stdout_lines(&mut child);
+    // The alert was raised by the first run of all, and its webhook holds it: the healthy
+    // monitor keeps its schedule meanwhile (before, each run waited for the alert).
+    let before = intent_tests::child::lines_until(&lines, "Healthy watch #5");
+    assert!(before.contains("Alerting watch #1"), "{before}");
+    assert!(
+        !before.contains(" alert "),
+        "the alert is still being delivered: {before}"
+    );
+    intent_tests::child::interrupt(&child);
+    let (code, _, err) = intent_tests::child::finish(child);
+    let out = before + &intent_tests::child::remaining_lines(&lines);
+    // The latest completed run of the alerting monitor failed.
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        out.contains(&format!(
+            "! alert failing for \"Alerting watch\" → {fault}/stall: interrupted while the webhook had not answered"
+        )),
+        "{out}"
+    );
+    let (runs, alerts) = read_history(&dir.path().join("history.sqlite"));
+    let healthy = outcomes(&runs, "Healthy watch");
+    assert!(
+        healthy.iter().filter(|o| **o == "passed").count() >= 5,
+        "{runs:?}"
+    );
+    assert_eq!(
+        alerts,
+        [(
+            "failing".to_string(),
+            false,
+            "interrupted while the webhook had not answered".to_string()
+        )]
+    );
+}
+
+#[test]
+fn an_interrupted_run_does_not_decide_the_exit_status() {
+    let (url, seen) = start_server(0);
+    let dir = tempfile::tempdir().expect("temp dir");
+    intent_tests::child::isolate(dir.path());
+    let spec = r#"target api = "http://127.0.0.1:1"
+
+intent "It answers" @smoke {
+  when GET api /fail-then-stall
+  then status == 200
+}
+
+monitor "Stalling watch" every 20ms {
+  run intents tagged @smoke
+}
+"#;
+    std::fs::write(dir.path().join("watch.intent"), spec).expect("write the spec");
+    let target = format!("api={url}");
+    let mut child = intent_tests::child::spawn_intent(
+        dir.path(),
+        &[
+            "monitor",
+            "watch.intent",
+            "--history",
+            "history.sqlite",
+            "--no-start",
+            "--target",
+            &target,
+        ],
+        &[],
+    );
+    let lines = intent_tests::child::stdout_lines(&mut child);
+    // The first run failed; the second is under way when Ctrl-C comes.
+    let before = intent_tests::child::lines_until(&lines, "Stalling watch #1");
+    let deadline = std::time::Instant::now() + intent_tests::harness::RUN_LIMIT;
+    while seen.stalling.load(Ordering::SeqCst) < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the second run never asked: a hang\n{before}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    intent_tests::child::interrupt(&child);
+    let (code, _, err) = intent_tests::child::finish(child);
+    let out = before + &intent_tests::child::remaining_lines(&lines);
+    let (runs, _) = read_history(&dir.path().join("history.sqlite"));
+    assert_eq!(outcomes(&runs, "Stalling watch"), ["failed", "interrupted"]);
+    // Before, the interrupted run stood for the monitor and the watch exited 0.
+    assert_eq!(code, 1, "the latest completed run failed\n{out}\n{err}");
+}
+
+#[test]
+fn alerts_are_repeated_after_a_failure_and_a_silent_webhook_is_given_up_after_its_timeout() {
+    let (url, seen) = start_server(usize::MAX);
+    let fault = intent_tests::fault::fault_url();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = format!(
+        r#"target api = "http://127.0.0.1:1"
+
+intent "The flaky endpoint answers" @smoke {{
+  when GET api /flaky
+  then status == 200
+}}
+
+monitor "Busy hook watch" every 20ms {{
+  run intents tagged @smoke
+  alert webhook "{url}/busy-hook"
+}}
+
+monitor "Silent hook watch" every 20ms {{
+  run intents tagged @smoke
+  alert webhook "{fault}/stall"
+}}
+"#
+    );
+    let path = dir.path().join("watch.intent");
+    std::fs::write(&path, spec).expect("write the spec");
+    let history = dir.path().join("history.sqlite");
+    let target = format!("api={url}");
+    let (status, out, err) = intent(&[
+        "monitor",
+        path.to_str().expect("utf-8"),
+        "--cycles",
+        "2",
+        "--history",
+        history.to_str().expect("utf-8"),
+        "--no-start",
+        "--target",
+        &target,
+        "--alert-timeout",
+        "200ms",
+        "--alert-retries",
+        "1",
+    ]);
+    assert_eq!(status, Status::Failed, "{out}\n{err}");
+    let (_, mut alerts) = read_history(&history);
+    alerts.sort();
+    assert_eq!(
+        alerts,
+        [
+            (
+                "failing".to_string(),
+                false,
+                "the webhook did not answer within 200ms (after 2 attempts)".to_string()
+            ),
+            (
+                "failing".to_string(),
+                true,
+                "answered 204 (attempt 2 of 2)".to_string()
+            ),
+        ],
+        "{out}"
+    );
+    // The busy webhook was asked twice and took the alert once.
+    assert_eq!(seen.busy.load(Ordering::SeqCst), 2);
+    assert_eq!(seen.alerts.lock().expect("the alerts").len(), 1);
 }

@@ -5,21 +5,23 @@
 //!
 //! The shop and the fault server run on background threads, once per test process. `intent
 //! run` is driven through `intent_cli::run`, which makes its own runtime; every run is bounded
-//! by [`RUN_LIMIT`], so a hang fails the test instead of blocking the suite. What a test cannot
-//! do in-process (another current folder for `intent.toml`, an environment variable for a
-//! secret, a system under test to start, Ctrl-C) runs in a child process: this test binary,
-//! playing `intent` or the shop (see [`child_process`]).
+//! by [`RUN_LIMIT`](intent_tests::harness::RUN_LIMIT), so a hang fails the test instead of
+//! blocking the suite. What a test cannot do in-process (another current folder for
+//! `intent.toml`, an environment variable for a secret, a system under test to start, Ctrl-C)
+//! runs in a child process: this test binary, playing `intent` or the shop (see
+//! [`child_process`]).
 //!
 //! The last section holds reproductions of known bugs, ignored until they are fixed.
 
 use intent_cli::Status;
 use intent_ir::{CheckResult, ItemKind, ItemResult, RunResult, Status as Outcome};
 use intent_tests::child::{
-    CHILD, CHILD_ARGS, child_command, finish, intent_in, isolate, run_in, spawn_intent, status_of,
+    CHILD, CHILD_ARGS, child_command, finish, intent_in, interrupt, isolate, lines_until,
+    remaining_lines, run_in, spawn_intent, status_of, stdout_lines,
 };
 use intent_tests::fault::{HUGE, fault_url};
 use intent_tests::harness::{
-    EXAMPLES, RUN_LIMIT, Run, check_named, failed_checks, metric_value, plan_of, run, run_examples,
+    EXAMPLES, Run, check_named, failed_checks, metric_value, plan_of, run, run_examples,
     run_fault_spec, run_spec, shop_url,
 };
 use intent_tests::{intent_files, relative};
@@ -975,7 +977,6 @@ fn no_start_uses_the_spec_url_without_starting_anything() {
 
 #[test]
 fn ctrl_c_stops_a_stalled_run_and_still_writes_the_reports() {
-    use std::io::BufRead;
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(
         dir.path().join("stall.intent"),
@@ -1011,34 +1012,11 @@ intent "A healthy endpoint answers" {
         &[],
     );
     // Wait until the healthy intent finished (the run is under way, the other one stalls).
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
-    let mut out = String::new();
-    loop {
-        let line = rx
-            .recv_timeout(RUN_LIMIT)
-            .expect("the healthy intent finishes");
-        out.push_str(&line);
-        out.push('\n');
-        if line.contains("A healthy endpoint answers") {
-            break;
-        }
-    }
-    let interrupted = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    assert!(interrupted.success());
+    let rx = stdout_lines(&mut child);
+    let mut out = lines_until(&rx, "A healthy endpoint answers");
+    interrupt(&child);
     let (code, _, err) = finish(child);
-    out.extend(rx.try_iter().map(|l| l + "\n"));
+    out.push_str(&remaining_lines(&rx));
     assert_eq!(
         code, 3,
         "Ctrl-C: the run could not be carried out\n{out}\n{err}"

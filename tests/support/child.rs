@@ -6,7 +6,9 @@
 
 use crate::harness::{RUN_LIMIT, Run, plain};
 use intent_cli::Status;
+use std::io::BufRead;
 use std::path::Path;
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 /// Which role [`child_process`] plays: `intent` (the command, with the JSON array of
@@ -72,6 +74,57 @@ fn without_harness(stdout: &str) -> String {
     rest.strip_prefix("test child_process ... ")
         .unwrap_or(rest)
         .to_string()
+}
+
+/// The child's standard output, line by line as it comes, read on a thread of its own.
+pub fn stdout_lines(child: &mut std::process::Child) -> Receiver<String> {
+    let stdout = child.stdout.take().expect("the child's stdout is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
+/// The lines from `lines` up to and including the first that contains `text`, each waited for
+/// at most [`RUN_LIMIT`] (longer fails the test as a hang).
+pub fn lines_until(lines: &Receiver<String>, text: &str) -> String {
+    let mut seen = String::new();
+    loop {
+        let line = lines
+            .recv_timeout(RUN_LIMIT)
+            .unwrap_or_else(|_| panic!("no line with {text:?} within {RUN_LIMIT:?}:\n{seen}"));
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains(text) {
+            return seen;
+        }
+    }
+}
+
+/// The lines still to come from `lines`, once the child has exited (each waited for at most
+/// [`RUN_LIMIT`]).
+pub fn remaining_lines(lines: &Receiver<String>) -> String {
+    let mut rest = String::new();
+    while let Ok(line) = lines.recv_timeout(RUN_LIMIT) {
+        rest.push_str(&line);
+        rest.push('\n');
+    }
+    rest
+}
+
+/// Sends the child SIGINT, as Ctrl-C in a terminal does.
+pub fn interrupt(child: &std::process::Child) {
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(sent.success(), "SIGINT could not be sent");
 }
 
 /// Runs `intent ARGS...` in a child process in folder `dir`.

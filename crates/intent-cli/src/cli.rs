@@ -169,6 +169,13 @@ pub struct MonitorArgs {
     /// The history file (SQLite); default: .intent/history.sqlite in the project root.
     #[arg(long, value_name = "FILE")]
     pub history: Option<PathBuf>,
+    /// How long a webhook has to answer one attempt to deliver an alert ("500ms", "5s").
+    #[arg(long, value_name = "DURATION", default_value = "5s",
+          value_parser = crate::project::parse_duration)]
+    pub alert_timeout: std::time::Duration,
+    /// How many times a failed delivery of an alert is repeated (after 0.5 s, then 1 s, 2 s, …).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub alert_retries: u32,
     #[command(flatten)]
     pub system: SystemArgs,
 }

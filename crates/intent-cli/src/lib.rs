@@ -83,8 +83,17 @@ pub fn run(
 }
 
 /// `intent lsp`: the language server on standard input and output, until the editor exits.
+/// Malformed messages are answered and described on standard error (see
+/// `intent_lsp::framing`); they do not stop it.
 fn lsp(err: &mut dyn Write) -> Status {
-    let (connection, io) = lsp_server::Connection::stdio();
+    let connected = intent_lsp::connect(std::io::stdin(), std::io::stdout(), std::io::stderr());
+    let (connection, io) = match connected {
+        Ok(connected) => connected,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot start the language server: {e}");
+            return Status::CouldNotRun;
+        }
+    };
     let served = intent_lsp::serve(&connection);
     drop(connection);
     let joined = io.join();

@@ -6,8 +6,8 @@ use crate::Status;
 use crate::cli::MonitorArgs;
 use crate::output::use_color;
 use crate::session::{Session, block_on, history_path, invalid};
-use intent_ir::{Monitor, Plan, Status as Outcome};
-use intent_monitor::{Event, History, WatchOptions};
+use intent_ir::{Monitor, Plan, RunResult, Status as Outcome};
+use intent_monitor::{Delivery, Event, History, WatchOptions};
 use intent_report::{TerminalOptions, format_duration, item_line};
 use intent_runner::Selection;
 use std::io::{IsTerminal, Write};
@@ -94,6 +94,11 @@ async fn watch_session(
     let watch_options = WatchOptions {
         run: session.run_options(&args.system, Selection::default()),
         cycles,
+        delivery: Delivery {
+            timeout: args.alert_timeout,
+            retries: args.alert_retries,
+            ..Delivery::default()
+        },
     };
     let interrupt = async {
         if tokio::signal::ctrl_c().await.is_err() {
@@ -114,9 +119,9 @@ async fn watch_session(
             let _ = writeln!(err, "error: {e}");
             Status::CouldNotRun
         }
-        Ok(latest) if latest.iter().flatten().all(|r| r.passed() || r.interrupted) => {
-            Status::Success
-        }
+        // The latest completed run of each monitor decides; an interrupted one says nothing
+        // of the system.
+        Ok(latest) if latest.iter().flatten().all(RunResult::passed) => Status::Success,
         Ok(_) => Status::Failed,
     }
 }

@@ -2,12 +2,17 @@
 //! as the user types (with the files the spec imports read from disk), `intent fmt` as
 //! document formatting, and the items of a spec as its outline.
 //!
-//! The server speaks the Language Server Protocol over any [`Connection`] (standard input and
-//! output for an editor, memory for the tests), with full-text document sync.
+//! The server speaks the Language Server Protocol over any [`Connection`]: [`connect`] makes
+//! one over byte streams (standard input and output for an editor) that survives malformed
+//! messages (see [`framing`]); the tests also use lsp-server's connection in memory. Documents
+//! are synced as full text.
 
+pub mod framing;
 mod position;
+mod transport;
 
-use intent_source::{Diagnostic, FileId, Severity};
+use framing::INVALID_TEXT;
+use intent_source::{Diagnostic, FileId, Severity, Span, code};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::{
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
@@ -18,6 +23,8 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+pub use transport::{Io, connect};
+
 /// What the server can do, as it tells the editor in `initialize`.
 pub fn capabilities() -> Value {
     json!({
@@ -27,30 +34,35 @@ pub fn capabilities() -> Value {
     })
 }
 
-/// Why the server stopped other than by `shutdown` and `exit`.
-#[derive(Debug)]
-pub struct ServeError(pub String);
-
-impl std::fmt::Display for ServeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Why the server stopped other than by `shutdown` and `exit`, or the end of its input.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("the editor went away")]
+    Disconnected,
+    #[error("the editor broke the shutdown sequence: {0}")]
+    Shutdown(lsp_server::ProtocolError),
 }
 
-impl std::error::Error for ServeError {}
+/// An open document: its text, and what was wrong with it when the editor sent text that is
+/// not valid Unicode (repaired by the reader, see [`framing::INVALID_TEXT`]).
+#[derive(Debug)]
+struct Document {
+    text: String,
+    invalid: Option<String>,
+}
 
-/// Answers `initialize`, then serves until the editor asks it to shut down.
+/// Answers `initialize`, then serves until the editor asks it to shut down or its input ends.
 pub fn serve(connection: &Connection) -> Result<(), ServeError> {
-    connection
-        .initialize(capabilities())
-        .map_err(|e| ServeError(format!("the editor did not initialise: {e}")))?;
-    let mut documents: HashMap<String, String> = HashMap::new();
+    if !initialize(connection)? {
+        return Ok(());
+    }
+    let mut documents: HashMap<String, Document> = HashMap::new();
     for message in &connection.receiver {
         match message {
             Message::Request(request) => {
                 let shutdown = connection
                     .handle_shutdown(&request)
-                    .map_err(|e| ServeError(e.to_string()))?;
+                    .map_err(ServeError::Shutdown)?;
                 if shutdown {
                     return Ok(());
                 }
@@ -58,10 +70,13 @@ pub fn serve(connection: &Connection) -> Result<(), ServeError> {
                 send(connection, Message::Response(response))?;
             }
             Message::Notification(notification) => {
+                if notification.method == "exit" {
+                    return Ok(());
+                }
                 if let Some(uri) = update(&mut documents, notification) {
                     let diagnostics = documents
                         .get(&uri)
-                        .map_or_else(Vec::new, |text| diagnose(&uri, text));
+                        .map_or_else(Vec::new, |document| diagnose(&uri, document));
                     let params = json!({"uri": uri, "diagnostics": diagnostics});
                     let publish =
                         Notification::new("textDocument/publishDiagnostics".into(), params);
@@ -74,21 +89,54 @@ pub fn serve(connection: &Connection) -> Result<(), ServeError> {
     Ok(())
 }
 
+/// Waits for `initialize` and answers it; false when the editor left first. Until then other
+/// requests get `ServerNotInitialized` and notifications are dropped, as the protocol says;
+/// `initialized` is not waited for (lsp-server's `initialize` ends the connection when
+/// anything else comes first).
+fn initialize(connection: &Connection) -> Result<bool, ServeError> {
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) if request.method == "initialize" => {
+                let result = json!({"capabilities": capabilities()});
+                send(connection, Response::new_ok(request.id, result).into())?;
+                return Ok(true);
+            }
+            Message::Request(request) => {
+                let refused = Response::new_err(
+                    request.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    "the server is not initialised yet".into(),
+                );
+                send(connection, refused.into())?;
+            }
+            Message::Notification(n) if n.method == "exit" => return Ok(false),
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+    Ok(false)
+}
+
 fn send(connection: &Connection, message: Message) -> Result<(), ServeError> {
     connection
         .sender
         .send(message)
-        .map_err(|e| ServeError(format!("the editor went away: {e}")))
+        .map_err(|_| ServeError::Disconnected)
 }
 
 /// Applies a document notification; returns the document whose diagnostics changed.
-fn update(documents: &mut HashMap<String, String>, notification: Notification) -> Option<String> {
+fn update(documents: &mut HashMap<String, Document>, notification: Notification) -> Option<String> {
+    let invalid = notification
+        .params
+        .get(INVALID_TEXT)
+        .and_then(Value::as_str)
+        .map(str::to_string);
     match notification.method.as_str() {
         "textDocument/didOpen" => {
             let params: DidOpenTextDocumentParams =
                 notification.extract("textDocument/didOpen").ok()?;
             let uri = params.text_document.uri.as_str().to_string();
-            documents.insert(uri.clone(), params.text_document.text);
+            let text = params.text_document.text;
+            documents.insert(uri.clone(), Document { text, invalid });
             Some(uri)
         }
         "textDocument/didChange" => {
@@ -97,7 +145,7 @@ fn update(documents: &mut HashMap<String, String>, notification: Notification) -
             let uri = params.text_document.uri.as_str().to_string();
             // Full sync: the last change holds the whole text.
             let text = params.content_changes.into_iter().last()?.text;
-            documents.insert(uri.clone(), text);
+            documents.insert(uri.clone(), Document { text, invalid });
             Some(uri)
         }
         "textDocument/didClose" => {
@@ -111,7 +159,7 @@ fn update(documents: &mut HashMap<String, String>, notification: Notification) -
     }
 }
 
-fn answer(documents: &HashMap<String, String>, request: Request) -> Response {
+fn answer(documents: &HashMap<String, Document>, request: Request) -> Response {
     let id = request.id.clone();
     let result = match request.method.as_str() {
         "textDocument/formatting" => request
@@ -156,7 +204,11 @@ fn path_of(uri: &str) -> PathBuf {
 }
 
 /// The diagnostics of `intent check` that fall in the document, as LSP diagnostics.
-fn diagnose(uri: &str, text: &str) -> Vec<Value> {
+fn diagnose(uri: &str, document: &Document) -> Vec<Value> {
+    let text = &document.text;
+    if let Some(problem) = &document.invalid {
+        return vec![invalid_text(text, problem)];
+    }
     let loaded = intent_check::load_text(&path_of(uri), text.to_string());
     let checked = intent_check::check(&loaded, &intent_check::CheckOptions::default());
     let positions = Positions::new(text);
@@ -188,10 +240,29 @@ fn lsp_diagnostic(diagnostic: &Diagnostic, positions: &Positions<'_>) -> Value {
     })
 }
 
+/// Text that is not valid Unicode is reported as `intent check` reports a file that is not
+/// UTF-8: one `E0001` at the first replaced character, and nothing else, since what the text
+/// was meant to say is unknown.
+fn invalid_text(text: &str, problem: &str) -> Value {
+    let at = text.find('\u{FFFD}').unwrap_or(0);
+    let diagnostic = Diagnostic::new(
+        code::NOT_UTF8,
+        format!("the document is not valid UTF-8 text: {problem}"),
+        FileId(0),
+        Span::new(at, at + text[at..].chars().next().map_or(0, char::len_utf8)),
+    )
+    .with_help("save the file as UTF-8; spec files are text");
+    lsp_diagnostic(&diagnostic, &Positions::new(text))
+}
+
 /// One edit replacing the whole document with its formatted text; none when it is formatted
 /// already or cannot be formatted (syntax errors, which the diagnostics show).
-fn formatting(text: Option<&String>) -> Value {
-    let Some(text) = text else {
+fn formatting(document: Option<&Document>) -> Value {
+    let Some(Document {
+        text,
+        invalid: None,
+    }) = document
+    else {
         return json!([]);
     };
     match intent_syntax::format(text) {
@@ -204,8 +275,8 @@ fn formatting(text: Option<&String>) -> Value {
 }
 
 /// The top-level items, each named by its first line (`intent "Title" @tag`).
-fn symbols(text: Option<&String>) -> Value {
-    let Some(text) = text else {
+fn symbols(document: Option<&Document>) -> Value {
+    let Some(Document { text, .. }) = document else {
         return json!([]);
     };
     let parsed = intent_syntax::parse(FileId(0), text);

@@ -5,8 +5,37 @@ use intent_ir::{RunResult, Status};
 use serde_json::json;
 use std::time::Duration;
 
-/// How long a webhook may take to answer before the alert counts as not delivered.
-const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+/// How alerts are delivered: each attempt is bounded, and a failed one is repeated after a
+/// growing wait, so a webhook that is briefly down still gets the alert and one that never
+/// answers gives up in bounded time. Delivery runs beside the schedule (see `outbox`), so
+/// none of this delays a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    /// How long one attempt may take, connecting included.
+    pub timeout: Duration,
+    /// How many times a failed attempt is repeated.
+    pub retries: u32,
+    /// The wait before the first repetition; it doubles before each next one.
+    pub backoff: Duration,
+}
+
+impl Default for Delivery {
+    fn default() -> Delivery {
+        Delivery {
+            timeout: Duration::from_secs(5),
+            retries: 2,
+            backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+/// How far a delivery got: the attempts made and why the last one failed, for the history
+/// when it is cut short.
+#[derive(Debug, Default)]
+pub struct Attempts {
+    pub made: u32,
+    pub last_failure: Option<String>,
+}
 
 /// Whether an alert says the monitor started failing or stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,26 +105,82 @@ pub fn message(
     })
 }
 
-/// POSTs `message` to `url`. `Ok` with the HTTP status when the webhook took it (2xx); an
-/// error naming the cause otherwise.
-pub async fn post(
+/// POSTs `message` to `url` until the webhook takes it (a 2xx), refuses it for good (another
+/// 4xx than 408 and 429), or `delivery.retries` repetitions have failed too. `Ok` with
+/// `answered STATUS`, or the cause; `attempts` follows along.
+pub async fn deliver(
     client: &reqwest::Client,
     url: &str,
     message: &serde_json::Value,
-) -> Result<u16, String> {
-    let response = client
-        .post(url)
-        .timeout(WEBHOOK_TIMEOUT)
-        .json(message)
-        .send()
-        .await
-        .map_err(|e| describe(&e))?;
+    delivery: Delivery,
+    attempts: &mut Attempts,
+) -> Result<String, String> {
+    let mut wait = delivery.backoff;
+    loop {
+        attempts.made += 1;
+        let failure = match post(client, url, message, delivery.timeout).await {
+            Ok(status) if attempts.made == 1 => return Ok(format!("answered {status}")),
+            Ok(status) => {
+                return Ok(format!(
+                    "answered {status} (attempt {} of {})",
+                    attempts.made,
+                    delivery.retries + 1
+                ));
+            }
+            Err(failure) => failure,
+        };
+        let cause = if attempts.made == 1 {
+            failure.cause.clone()
+        } else {
+            format!("{} (after {} attempts)", failure.cause, attempts.made)
+        };
+        attempts.last_failure = Some(failure.cause);
+        if !failure.worth_repeating || attempts.made > delivery.retries {
+            return Err(cause);
+        }
+        tokio::time::sleep(wait).await;
+        wait = wait.saturating_mul(2);
+    }
+}
+
+/// Why an attempt failed, and whether another could succeed.
+struct Failure {
+    cause: String,
+    worth_repeating: bool,
+}
+
+/// One attempt: the HTTP status of a 2xx answer, or why not.
+async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    message: &serde_json::Value,
+    timeout: Duration,
+) -> Result<u16, Failure> {
+    let sent = tokio::time::timeout(timeout, client.post(url).json(message).send()).await;
+    let response = match sent {
+        Err(_) => {
+            return Err(Failure {
+                cause: format!("the webhook did not answer within {timeout:?}"),
+                worth_repeating: true,
+            });
+        }
+        Ok(Err(e)) => {
+            return Err(Failure {
+                cause: describe(&e),
+                worth_repeating: true,
+            });
+        }
+        Ok(Ok(response)) => response,
+    };
     let status = response.status();
     if status.is_success() {
-        Ok(status.as_u16())
-    } else {
-        Err(format!("the webhook answered {status}"))
+        return Ok(status.as_u16());
     }
+    Err(Failure {
+        cause: format!("the webhook answered {status}"),
+        // A server error, a timeout or a rate limit may pass; another refusal will not.
+        worth_repeating: status.is_server_error() || matches!(status.as_u16(), 408 | 429),
+    })
 }
 
 fn describe(error: &reqwest::Error) -> String {

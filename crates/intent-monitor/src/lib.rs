@@ -8,17 +8,23 @@
 
 pub mod alert;
 pub mod history;
+mod outbox;
 
-pub use alert::State;
+pub use alert::{Delivery, State};
 pub use history::{AlertRow, History, HistoryError, MetricRow, RunRow};
 
 use intent_ir::{ItemResult, Monitor, Plan, RunResult};
 use intent_runner::{REDACTED, RunError, RunOptions, Selection};
+use outbox::{Letter, Outbox, Receipt};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
+
+/// How long alerts still being delivered get after an interrupt before they are cut short:
+/// enough for a webhook that answers, short enough that Ctrl-C is obeyed at once.
+const INTERRUPT_GRACE: Duration = Duration::from_secs(1);
 
 /// A monitor with its settings evaluated.
 #[derive(Debug)]
@@ -82,6 +88,8 @@ pub struct WatchOptions {
     pub run: RunOptions,
     /// Stop after each monitor ran this many times; without it, watch until interrupted.
     pub cycles: Option<u32>,
+    /// How alerts are delivered.
+    pub delivery: Delivery,
 }
 
 /// Evaluates the interval and the alerts of each monitor, so a bad setting is reported before
@@ -145,9 +153,12 @@ pub fn settle<'p>(
 }
 
 /// Runs each monitor at once and then every `every`, records each run in `history`, and sends
-/// the alerts its rules call for. Returns the outcome of each monitor's latest run, or why the
-/// monitors had to stop. When `interrupt` completes (Ctrl-C), the run in progress finishes as
-/// an interrupted run and the watch ends.
+/// the alerts its rules call for, beside the schedule (see `outbox`). Returns each monitor's
+/// latest *completed* run (an interrupted run is recorded, but says nothing of the system), or
+/// why the monitors had to stop. With `cycles`, the watch ends when every alert is settled
+/// (delivered, or given up after its retries). When `interrupt` completes (Ctrl-C), the run in
+/// progress finishes as an interrupted run, alerts still being delivered get
+/// [`INTERRUPT_GRACE`], and those not delivered by then are recorded as such.
 pub async fn watch(
     plan: Arc<Plan>,
     watched: &[Watched<'_>],
@@ -171,6 +182,94 @@ pub async fn watch(
     }
 }
 
+/// What a watch writes to while it runs: the history, the command line's events, the alerts.
+struct Watcher<'a, 'p> {
+    watched: &'a [Watched<'p>],
+    history: &'a mut History,
+    on_event: &'a mut dyn FnMut(Event<'_>),
+    outbox: Outbox,
+}
+
+impl Watcher<'_, '_> {
+    /// Queues the alerts the rules of monitor `index` call for after its run `run_id`.
+    fn raise(&mut self, index: usize, run_id: i64, before: u32, streak: u32, result: &RunResult) {
+        let Watched {
+            monitor, alerts, ..
+        } = &self.watched[index];
+        let outcome = history::outcome(result);
+        for (rule_index, rule) in alerts.iter().enumerate() {
+            let state = match outcome {
+                "failed" if streak == rule.after => State::Failing,
+                "passed" if before >= rule.after => State::Recovered,
+                _ => continue,
+            };
+            self.outbox.post(Letter {
+                run_id,
+                monitor: index,
+                rule: rule_index,
+                state,
+                destination: rule.destination.clone(),
+                shown: rule.shown.clone(),
+                message: alert::message(monitor.id.as_str(), &monitor.title, state, streak, result),
+            });
+        }
+    }
+
+    /// Records what became of an alert, and tells the command line.
+    fn file(&mut self, receipt: Receipt) -> Result<(), MonitorError> {
+        let Watched {
+            monitor, alerts, ..
+        } = &self.watched[receipt.monitor];
+        let rule = &alerts[receipt.rule];
+        let row = AlertRow {
+            run_id: receipt.run_id,
+            destination: rule.shown.clone(),
+            state: receipt.state.as_str().to_string(),
+            delivered: receipt.delivered,
+            detail: receipt.detail,
+        };
+        self.history.record_alert(&row, &rule.channel)?;
+        (self.on_event)(Event::Alerted {
+            monitor,
+            alert: &row,
+        });
+        Ok(())
+    }
+
+    /// Waits for `work`, filing the receipts of alerts that come back meanwhile.
+    async fn beside<T>(&mut self, work: impl Future<Output = T>) -> Result<T, MonitorError> {
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                done = &mut work => return Ok(done),
+                receipt = self.outbox.receipt(), if self.outbox.pending() > 0 => self.file(receipt)?,
+            }
+        }
+    }
+
+    /// Waits until every alert is settled; after an interrupt, for [`INTERRUPT_GRACE`] at
+    /// most, then the rest is cut short (and recorded as not delivered).
+    async fn settle(&mut self, stopped: &watch::Receiver<bool>) -> Result<(), MonitorError> {
+        let mut stopped = stopped.clone();
+        let grace = async move {
+            let _ = stopped.wait_for(|s| *s).await;
+            tokio::time::sleep(INTERRUPT_GRACE).await;
+        };
+        tokio::pin!(grace);
+        let mut cancelled = false;
+        while self.outbox.pending() > 0 {
+            tokio::select! {
+                receipt = self.outbox.receipt() => self.file(receipt)?,
+                () = &mut grace, if !cancelled => {
+                    cancelled = true;
+                    self.outbox.cancel();
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 async fn cycles(
     plan: Arc<Plan>,
     watched: &[Watched<'_>],
@@ -182,6 +281,12 @@ async fn cycles(
     let client = reqwest::Client::builder()
         .build()
         .map_err(|e| MonitorError::Run(RunError(format!("cannot build the HTTP client: {e}"))))?;
+    let mut watcher = Watcher {
+        watched,
+        history,
+        on_event,
+        outbox: Outbox::new(client, options.delivery),
+    };
     let start = Instant::now();
     let mut due: Vec<Instant> = vec![start; watched.len()];
     let mut ran: Vec<u32> = vec![0; watched.len()];
@@ -197,16 +302,18 @@ async fn cycles(
             .filter(|&i| options.cycles.is_none_or(|c| ran[i] < c))
             .min_by_key(|&i| due[i]);
         let Some(index) = next else { break };
-        tokio::select! {
-            () = tokio::time::sleep_until(due[index]) => {}
-            () = until_stopped() => break,
+        let waited = watcher
+            .beside(async {
+                tokio::select! {
+                    () = tokio::time::sleep_until(due[index]) => true,
+                    () = until_stopped() => false,
+                }
+            })
+            .await?;
+        if !waited {
+            break;
         }
-        let Watched {
-            monitor,
-            alerts,
-            every,
-            ..
-        } = &watched[index];
+        let Watched { monitor, every, .. } = &watched[index];
         let run_options = RunOptions {
             selection: Selection {
                 selectors: monitor.run.clone(),
@@ -215,50 +322,26 @@ async fn cycles(
             ..options.run.clone()
         };
         let quiet: Arc<dyn Fn(&ItemResult) + Send + Sync> = Arc::new(|_| {});
-        let result = intent_runner::run(Arc::clone(&plan), run_options, quiet, until_stopped())
-            .await
-            .map_err(MonitorError::Run)?;
-        let before = history.failing_streak(monitor.id.as_str())?;
-        let run_id = history.record(monitor.id.as_str(), &monitor.title, &result)?;
-        let streak = history.failing_streak(monitor.id.as_str())?;
+        let run = intent_runner::run(Arc::clone(&plan), run_options, quiet, until_stopped());
+        let result = watcher.beside(run).await?.map_err(MonitorError::Run)?;
+        let before = watcher.history.failing_streak(monitor.id.as_str())?;
+        let run_id = watcher
+            .history
+            .record(monitor.id.as_str(), &monitor.title, &result)?;
+        let streak = watcher.history.failing_streak(monitor.id.as_str())?;
         ran[index] += 1;
         due[index] += *every;
-        on_event(Event::Ran {
+        (watcher.on_event)(Event::Ran {
             monitor,
             cycle: ran[index],
             result: &result,
         });
-        let outcome = history::outcome(&result);
-        for rule in alerts {
-            let state = match outcome {
-                "failed" if streak == rule.after => State::Failing,
-                "passed" if before >= rule.after => State::Recovered,
-                _ => continue,
-            };
-            let message =
-                alert::message(monitor.id.as_str(), &monitor.title, state, streak, &result);
-            let delivery = alert::post(&client, &rule.destination, &message).await;
-            let row = AlertRow {
-                run_id,
-                destination: rule.shown.clone(),
-                state: state.as_str().to_string(),
-                delivered: delivery.is_ok(),
-                detail: match &delivery {
-                    Ok(status) => format!("answered {status}"),
-                    Err(cause) => cause.replace(&rule.destination, &rule.shown),
-                },
-            };
-            history.record_alert(&row, &rule.channel)?;
-            on_event(Event::Alerted {
-                monitor,
-                alert: &row,
-            });
-        }
-        let interrupted = result.interrupted;
-        latest[index] = Some(result);
-        if interrupted {
+        if result.interrupted {
             break;
         }
+        watcher.raise(index, run_id, before, streak, &result);
+        latest[index] = Some(result);
     }
+    watcher.settle(&stopped).await?;
     Ok(latest)
 }
