@@ -2,8 +2,8 @@
 //! round-trips and is deterministic); invalid programs report the code in their file name on
 //! the promised line, with help.
 
-use intent_check::{CheckOptions, Checked, check, load};
-use intent_tests::{expectation, intent_files, relative, render_all, repo_root};
+use intent_check::Checked;
+use intent_tests::{check_in, expectation, intent_files, relative, render_all, repo_root};
 use std::path::{Path, PathBuf};
 
 /// The path as the tests' working folder (`tests/`) sees it, so diagnostics and snapshots
@@ -12,14 +12,8 @@ fn from_tests(path: &Path) -> PathBuf {
     Path::new("..").join(path.strip_prefix(repo_root()).unwrap_or(path))
 }
 
-fn check_file(path: &Path) -> (intent_check::Loaded, Checked) {
-    let loaded = load(&[from_tests(path)]);
-    let options = CheckOptions {
-        project_root: Some(repo_root()),
-        allow_outside_root: false,
-    };
-    let checked = check(&loaded, &options);
-    (loaded, checked)
+fn check_file(path: &Path) -> Checked {
+    check_in(&repo_root(), &[from_tests(path)])
 }
 
 #[test]
@@ -32,7 +26,8 @@ fn valid_programs_check_cleanly_and_their_plans_round_trip() {
         files.len()
     );
     for path in files {
-        let (loaded, checked) = check_file(&path);
+        let checked = check_file(&path);
+        let loaded = &checked.loaded;
         assert!(
             checked.diagnostics.is_empty(),
             "{} should check cleanly:\n{}",
@@ -47,7 +42,7 @@ fn valid_programs_check_cleanly_and_their_plans_round_trip() {
             "{}: the plan round-trips",
             relative(&path)
         );
-        let (_, again) = check_file(&path);
+        let again = check_file(&path);
         let again = serde_json::to_string_pretty(&again.plan).expect("the plan serialises");
         assert_eq!(
             json,
@@ -71,7 +66,8 @@ fn invalid_programs_report_their_code_on_their_line_with_help() {
     for path in files {
         let text = std::fs::read_to_string(&path).expect("fixture is readable");
         let want = expectation(&path, &text);
-        let (loaded, checked) = check_file(&path);
+        let checked = check_file(&path);
+        let loaded = &checked.loaded;
         let rendered = render_all(&checked.diagnostics, &loaded.sources);
         let hit = checked.diagnostics.iter().find(|d| {
             let primary = d.primary();

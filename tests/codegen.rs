@@ -2,20 +2,12 @@
 //! agrees with Intent's own conformance check under an independent validator, and the test
 //! scaffolds are valid Rust with one test per item.
 
-use intent_check::{CheckOptions, check, load};
 use intent_ir::{Plan, Type, conform};
 use intent_tests::repo_root;
 use serde_json::{Value, json};
 
 fn examples_plan() -> Plan {
-    let loaded = load(&[repo_root().join("examples/shop/specs")]);
-    let checked = check(
-        &loaded,
-        &CheckOptions {
-            project_root: Some(repo_root()),
-            allow_outside_root: false,
-        },
-    );
+    let checked = intent_tests::check_in(&repo_root(), &[repo_root().join("examples/shop/specs")]);
     assert!(checked.diagnostics.is_empty(), "the examples check cleanly");
     checked.plan
 }

@@ -3,7 +3,6 @@
 //! example, as fenced blocks whose info string names them (```` ```csv file=data/faq.csv ````);
 //! they are written beside it first.
 
-use intent_check::{CheckOptions, check, load};
 use intent_source::CODES;
 
 /// Codes whose wrong case cannot be written as a spec in a text (bytes that are not UTF-8, a
@@ -62,17 +61,11 @@ fn codes_of(blocks: &[Block<'_>]) -> Option<Vec<String>> {
     // A fenced block always ends its last line; E0030's file does not.
     let text = blocks[example].text;
     std::fs::write(&path, text.strip_suffix('\n').unwrap_or(text)).expect("rewritten");
-    let loaded = load(&[path]);
-    let options = CheckOptions {
-        project_root: Some(dir.path().to_path_buf()),
-        allow_outside_root: false,
-    };
-    let checked = check(&loaded, &options);
+    let checked = intent_tests::check_in(dir.path(), &[path]);
     Some(
-        loaded
+        checked
             .diagnostics
             .iter()
-            .chain(&checked.diagnostics)
             .map(|d| d.code.as_str().to_string())
             .collect(),
     )

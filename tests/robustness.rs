@@ -6,9 +6,11 @@
 //! documents given to the OpenAPI importer give a spec that checks or a refusal, never a
 //! panic.
 
-use intent_check::{CheckOptions, check, load};
+use intent_check::check;
 use intent_source::CODES;
+use intent_source::SourceTree;
 use intent_tests::{intent_files, relative};
+use std::path::Path;
 
 /// A small deterministic generator (xorshift), so a failure reproduces exactly.
 struct Noise(u64);
@@ -71,23 +73,28 @@ fn mutate(text: &str, noise: &mut Noise) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// A tree of one spec in memory, in a project rooted at `/project`.
+fn in_memory(path: &Path, text: &str) -> SourceTree {
+    let mut tree = SourceTree::new("/project");
+    tree.insert(path, path.file_name().unwrap_or_default(), Ok(text.into()));
+    tree.name(path);
+    tree
+}
+
 #[test]
 fn mutated_specs_give_diagnostics_never_panics() {
     let mut files = intent_files("examples");
     files.extend(intent_files("tests/fixtures/parse/ok"));
     files.extend(intent_files("tests/fixtures/check/ok"));
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("intent.toml"), "").expect("project root");
+    // The checker is a function of a source tree: the mutated specs never touch a disk.
     let mut noise = Noise(0x2545_f491_4f6c_dd1d);
     let mut checked = 0;
     for path in files {
         let text = std::fs::read_to_string(&path).expect("readable");
         for round in 0..25 {
             let mutated = mutate(&text, &mut noise);
-            let spec = dir.path().join("mutated.intent");
-            std::fs::write(&spec, &mutated).expect("write");
-            let loaded = load(std::slice::from_ref(&spec));
-            let result = check(&loaded, &CheckOptions::default());
+            let result = check(&in_memory(Path::new("/project/mutated.intent"), &mutated));
+            let loaded = &result.loaded;
             for d in &result.diagnostics {
                 assert!(
                     CODES.iter().any(|c| c.code == d.code),
@@ -201,9 +208,7 @@ fn random_documents_never_crash_the_openapi_importer() {
         }
         if let Ok(spec) = intent_codegen::import_openapi(&doc, "api", "random.json") {
             imported += 1;
-            let loaded =
-                intent_check::load_text(std::path::Path::new("random.intent"), spec.clone());
-            let checked = check(&loaded, &CheckOptions::default());
+            let checked = check(&in_memory(Path::new("/project/random.intent"), &spec));
             let errors: Vec<_> = checked
                 .diagnostics
                 .iter()

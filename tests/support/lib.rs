@@ -79,3 +79,10 @@ pub fn expectation(path: &Path, text: &str) -> Expectation {
         .unwrap_or_else(|| panic!("{name} must start with `# expect-line: N`"));
     Expectation { code, line }
 }
+
+/// Reads `paths` through the project layer, as `intent check` does, in the project rooted at
+/// `root`, and checks them.
+pub fn check_in(root: &Path, paths: &[PathBuf]) -> intent_check::Checked {
+    let project = intent_project::Project::new(root.to_path_buf(), None, false);
+    intent_check::check(&project.tree(paths, &intent_project::Overlays::new()))
+}

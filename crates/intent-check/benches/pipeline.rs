@@ -10,8 +10,9 @@
 //! measured with its byte count as throughput.
 //!
 //! Two functions, so the share of the checker can be read off:
-//! - `pipeline/load`: `intent_check::load` alone (read and parse every file);
-//! - `pipeline/load_check`: `load` then `check` (the whole pipeline), dropping the plan.
+//! - `pipeline/read`: the project layer reads the spec and its datasets into a source tree;
+//! - `pipeline/read_check`: that, then `check` (parse, resolve, type, lower), dropping the
+//!   plan.
 //!
 //! Run with `cargo bench -p intent-check --bench pipeline`.
 
@@ -19,7 +20,8 @@
 mod spec;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use intent_check::{CheckOptions, check, load};
+use intent_check::check;
+use intent_project::{Overlays, Project};
 use intent_source::{RenderOptions, render};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -58,9 +60,9 @@ fn write_project(dir: &Path, text: &str) -> PathBuf {
 /// Loads and checks once and panics with the first error, rendered, if there is any: a
 /// benchmark of a spec with errors would measure error reporting instead of checking.
 /// Returns a description of what was checked.
-fn assert_checks_cleanly(paths: &[PathBuf], options: &CheckOptions) -> String {
-    let loaded = load(paths);
-    let checked = check(&loaded, options);
+fn assert_checks_cleanly(project: &Project, paths: &[PathBuf]) -> String {
+    let checked = check(&project.tree(paths, &Overlays::new()));
+    let loaded = &checked.loaded;
     let errors: Vec<_> = checked
         .diagnostics
         .iter()
@@ -94,8 +96,8 @@ fn pipeline(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("create a temporary folder");
     let paths = vec![write_project(dir.path(), &text)];
     // As `intent check` does: the root is the folder holding intent.toml above the spec.
-    let options = CheckOptions::default();
-    let summary = assert_checks_cleanly(&paths, &options);
+    let project = Project::discover(&paths, false).expect("the generated intent.toml reads");
+    let summary = assert_checks_cleanly(&project, &paths);
     eprintln!(
         "input: spec {} lines, {} bytes; {summary}",
         text.lines().count(),
@@ -110,13 +112,12 @@ fn pipeline(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(5))
         .throughput(Throughput::Bytes(text.len() as u64));
 
-    group.bench_function("load", |b| b.iter(|| load(black_box(&paths))));
-    group.bench_function("load_check", |b| {
-        b.iter(|| {
-            let loaded = load(black_box(&paths));
-            let checked = check(&loaded, black_box(&options));
-            (loaded, checked)
-        })
+    let none = Overlays::new();
+    group.bench_function("read", |b| {
+        b.iter(|| project.tree(black_box(&paths), &none))
+    });
+    group.bench_function("read_check", |b| {
+        b.iter(|| check(&project.tree(black_box(&paths), &none)))
     });
 
     group.finish();

@@ -1,10 +1,10 @@
 //! The state shared by every part of the checker: the loaded files, the global definitions,
 //! and the diagnostics found so far.
 
+use crate::Loaded;
 use crate::globals::Globals;
 use crate::globals::ValueKind;
 use crate::steps::StepSig;
-use crate::{CheckOptions, Loaded};
 use intent_ir::{Source, Type};
 use intent_source::{Code, Diagnostic, FileId, Span, code, did_you_mean};
 use intent_syntax::ast::Ident;
@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) struct Context<'a> {
     pub loaded: &'a Loaded,
-    pub options: &'a CheckOptions,
+    /// The tree the files came from: the samples of datasets are in it.
+    pub tree: &'a intent_source::SourceTree,
     pub globals: Globals<'a>,
     /// Named types lowered so far, by name.
     pub named_types: BTreeMap<String, Type>,
@@ -28,21 +29,18 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(loaded: &'a Loaded, options: &'a CheckOptions) -> Self {
+    pub fn new(loaded: &'a Loaded, tree: &'a intent_source::SourceTree) -> Self {
         let mut diagnostics = Vec::new();
         let globals = Globals::collect(loaded, &mut diagnostics);
         Self {
             loaded,
-            options,
+            tree,
             globals,
             named_types: BTreeMap::new(),
             values: BTreeMap::new(),
             used_globals: BTreeSet::new(),
             steps: Vec::new(),
-            root: crate::load::project_root(
-                options.project_root.as_deref(),
-                loaded.files.first().map(|f| f.path.as_path()),
-            ),
+            root: loaded.root.clone(),
             diagnostics,
         }
     }
@@ -85,12 +83,20 @@ impl<'a> Context<'a> {
     /// The file's path relative to the project root, with `/` separators: how the plan and
     /// every stable id name it, whatever folder `intent` was started from.
     pub fn project_path(&self, file: FileId) -> String {
-        let path = self.loaded.sources.get(file).path();
-        let absolute = crate::load::absolute(path);
-        match absolute.strip_prefix(&self.root) {
-            Ok(relative) => relative.to_string_lossy().replace('\\', "/"),
+        let path = &self.loaded.file(file).path;
+        match path.strip_prefix(&self.root) {
+            Ok(_) => self.project_relative(path),
             Err(_) => self.loaded.sources.get(file).display_path(),
         }
+    }
+
+    /// A path of the tree relative to the project root, with `/` separators (as it is when it
+    /// is outside the root).
+    pub fn project_relative(&self, path: &std::path::Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
     }
 
     /// The file's project path without its extension, the first half of every stable id.

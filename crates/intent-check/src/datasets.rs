@@ -2,11 +2,10 @@
 //! declared column, and its first rows fit the declared types.
 
 use crate::context::Context;
-use crate::load::{absolute, normalise, project_root};
 use intent_ir::{DataError, Dataset, DatasetFormat, conform, format_of, read_rows};
 use intent_source::{FileId, code};
+use intent_source::{FileProblem, resolve};
 use intent_syntax::ast;
-use std::path::Path;
 
 /// How many rows `intent check` verifies; the runner reads them all.
 pub const ROWS_CHECKED: usize = 100;
@@ -32,32 +31,8 @@ impl Context<'_> {
             self.report(d);
             return None;
         };
-        let spec_dir = self
-            .loaded
-            .file(file)
-            .path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let resolved = normalise(&spec_dir.join(&written));
-        let shown = resolved.to_string_lossy().replace('\\', "/");
-        if !self.options.allow_outside_root {
-            let root = project_root(
-                self.options.project_root.as_deref(),
-                Some(&self.loaded.file(file).path),
-            );
-            let absolute = absolute(&resolved);
-            if !absolute.starts_with(&root) {
-                let d = self
-                    .error(code::DATASET_OUTSIDE_ROOT, format!("`{written}` is outside the project root"), file, span)
-                    .with_label(format!("resolves to {}", absolute.display()))
-                    .with_help(
-                        "keep datasets inside the project root (the folder with intent.toml, else the current folder), or pass --allow-outside-root",
-                    );
-                self.report(d);
-                return None;
-            }
-        }
+        let resolved = resolve(&self.loaded.file(file).path, &written);
+        let shown = self.project_relative(&resolved);
         let Some(format) = format_of(&written) else {
             let d = self
                 .error(code::DATASET_FORMAT, format!("`{written}` is neither CSV nor JSON Lines"), file, span)
@@ -66,12 +41,40 @@ impl Context<'_> {
             self.report(d);
             return None;
         };
-        let text = match std::fs::read(&resolved) {
-            Err(e) => {
+        let text = match self.tree.data(&resolved) {
+            Some(Ok(sample)) => sample.text.clone(),
+            Some(Err(FileProblem::OutsideRoot { resolved, .. })) => {
+                let d = self
+                    .error(code::DATASET_OUTSIDE_ROOT, format!("`{written}` is outside the project root"), file, span)
+                    .with_label(format!("resolves to {}", resolved.display()))
+                    .with_help(
+                        "keep datasets inside the project root (the folder with intent.toml, else the folder of the specs), or pass --allow-outside-root",
+                    );
+                self.report(d);
+                return None;
+            }
+            Some(Err(FileProblem::NotUtf8 { .. })) => {
+                let d = self
+                    .error(
+                        code::DATASET_MALFORMED,
+                        format!("`{written}` is not UTF-8 text"),
+                        file,
+                        span,
+                    )
+                    .with_label("not text")
+                    .with_help("save the dataset as UTF-8");
+                self.report(d);
+                return None;
+            }
+            problem => {
+                let why = match problem {
+                    Some(Err(problem)) => problem.to_string(),
+                    _ => FileProblem::Missing.to_string(),
+                };
                 let d = self
                     .error(
                         code::DATASET_NOT_FOUND,
-                        format!("cannot open the dataset `{written}`: {e}"),
+                        format!("cannot open the dataset `{written}`: {why}"),
                         file,
                         span,
                     )
@@ -80,22 +83,6 @@ impl Context<'_> {
                 self.report(d);
                 return None;
             }
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(_) => {
-                    let d = self
-                        .error(
-                            code::DATASET_MALFORMED,
-                            format!("`{written}` is not UTF-8 text"),
-                            file,
-                            span,
-                        )
-                        .with_label("not text")
-                        .with_help("save the dataset as UTF-8");
-                    self.report(d);
-                    return None;
-                }
-            },
         };
         let table = self.type_table();
         match read_rows(&text, format, &columns, &table, ROWS_CHECKED) {
@@ -194,11 +181,8 @@ impl Context<'_> {
             name: dataset.name.name.clone(),
             path: written,
             // Relative to the project root, so the plan is the same from whatever folder it
-            // was compiled.
-            resolved_path: absolute(&resolved).strip_prefix(&self.root).map_or_else(
-                |_| shown.clone(),
-                |p| p.to_string_lossy().replace('\\', "/"),
-            ),
+            // was compiled; the runner asks the project layer to open it.
+            resolved_path: shown,
             format,
             columns,
             source: self.source(file, dataset.span),

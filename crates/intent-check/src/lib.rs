@@ -4,14 +4,19 @@
 //! step, a wrong field, a unit mix-up or a dataset column that does not exist: every name,
 //! type, unit, step and dataset is resolved here, and the result is the typed, versioned
 //! [`intent_ir::Plan`] the runner executes.
+//!
+//! The checker is a function of a [`SourceTree`]: it reads no file itself. The project layer
+//! (`intent-project`) reads the specs, their imports and samples of their datasets into the
+//! tree, bounded and confined to the project; tests and the language server build trees in
+//! memory.
 
 mod context;
 mod datasets;
 mod exprs;
+mod files;
 mod globals;
 mod items;
 mod links;
-mod load;
 mod nearest;
 mod refine;
 mod scope;
@@ -20,50 +25,36 @@ mod steps;
 mod types;
 mod units;
 
+pub use files::{Loaded, LoadedFile, load};
 pub use items::tag_expr;
-pub use load::{Loaded, LoadedFile, load, load_text, spec_files_in};
 
-/// Lexical path helpers shared with the command line: the project's paths are compared and
-/// shown without touching the file system.
-pub mod paths {
-    pub use crate::load::{absolute, normalise};
-}
+use intent_source::{Diagnostic, SourceTree};
 
-use intent_source::Diagnostic;
-use std::path::PathBuf;
-
-/// How to check.
-#[derive(Clone, Debug, Default)]
-pub struct CheckOptions {
-    /// Datasets must stay inside this folder. `None`: the folder holding `intent.toml` above
-    /// each spec, or else the current folder.
-    pub project_root: Option<PathBuf>,
-    /// Allow dataset paths outside the project root.
-    pub allow_outside_root: bool,
-}
-
-/// The result of checking: the plan (also when there were errors, for tools that want what
-/// could be compiled) and every diagnostic, sorted.
+/// The result of checking: the files as parsed, the plan (also when there were errors, for
+/// tools that want what could be compiled) and every diagnostic, sorted.
 #[derive(Debug)]
 pub struct Checked {
+    /// The parsed files; their sources render the diagnostics.
+    pub loaded: Loaded,
     pub plan: intent_ir::Plan,
     pub diagnostics: Vec<Diagnostic>,
-    /// The project root: the plan's file and dataset paths are relative to it, so the runner
-    /// reads datasets from here.
-    pub root: PathBuf,
 }
 
-/// Checks a loaded spec set and lowers it to a plan. The diagnostics of loading are included.
-pub fn check(loaded: &Loaded, options: &CheckOptions) -> Checked {
-    let mut cx = context::Context::new(loaded, options);
-    let plan = items::lower_all(&mut cx);
-    let root = cx.root.clone();
-    let mut diagnostics = loaded.diagnostics.clone();
-    diagnostics.extend(cx.finish());
+/// Checks the spec set a tree names and lowers it to a plan. The diagnostics of reading and
+/// parsing are included.
+pub fn check(tree: &SourceTree) -> Checked {
+    let loaded = load(tree);
+    let (plan, mut diagnostics) = {
+        let mut cx = context::Context::new(&loaded, tree);
+        let plan = items::lower_all(&mut cx);
+        let mut diagnostics = loaded.diagnostics.clone();
+        diagnostics.extend(cx.finish());
+        (plan, diagnostics)
+    };
     Diagnostic::sort(&mut diagnostics);
     Checked {
+        loaded,
         plan,
         diagnostics,
-        root,
     }
 }

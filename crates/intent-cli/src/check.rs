@@ -3,8 +3,8 @@
 use crate::Status;
 use crate::cli::{CheckArgs, CompileOptions, Format};
 use crate::output::report;
-use crate::project;
-use intent_check::{CheckOptions, Checked, Loaded};
+use intent_check::Checked;
+use intent_project::{Overlays, Project};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -15,67 +15,73 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status
     }
 }
 
-/// The spec paths to compile: those on the command line, else the `specs` of the nearest
-/// intent.toml.
-pub fn spec_paths(given: &[PathBuf], err: &mut dyn Write) -> Option<Vec<PathBuf>> {
-    if !given.is_empty() {
-        return Some(given.to_vec());
-    }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let Some(path) = project::find(&cwd) else {
-        let _ = writeln!(
-            err,
-            "error: name spec files or folders, or run from a project with an intent.toml"
-        );
-        return None;
-    };
-    match project::load(&path) {
-        Ok(project) if !project.specs.is_empty() => Some(project.specs),
-        Ok(_) => {
-            let _ = writeln!(
-                err,
-                "error: {} lists no `specs`; name spec files or folders",
-                path.display()
-            );
-            None
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            None
-        }
-    }
+/// A spec set compiled without errors: the project it belongs to and what the checker made
+/// of it (the parsed files, the plan).
+pub struct Compiled {
+    pub project: Project,
+    pub checked: Checked,
 }
 
-/// Loads and checks the specs, prints the diagnostics, and returns the loaded files with the
-/// plan when there were no errors (warnings count as errors with `--deny-warnings`).
+/// The project of the specs on the command line (or of the current folder), and the spec
+/// paths to use: those given, else the `specs` of its intent.toml.
+pub fn project_and_paths(
+    given: &[PathBuf],
+    allow_outside_root: bool,
+    err: &mut dyn Write,
+) -> Option<(Project, Vec<PathBuf>)> {
+    let project = match Project::discover(given, allow_outside_root) {
+        Ok(project) => project,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return None;
+        }
+    };
+    if !given.is_empty() {
+        return Some((project, given.to_vec()));
+    }
+    let specs = project.default_specs();
+    if specs.is_empty() {
+        let _ = match &project.config {
+            Some(_) => writeln!(
+                err,
+                "error: {} lists no `specs`; name spec files or folders",
+                project.root.join(intent_project::FILE_NAME).display()
+            ),
+            None => writeln!(
+                err,
+                "error: name spec files or folders, or run from a project with an intent.toml"
+            ),
+        };
+        return None;
+    }
+    Some((project, specs))
+}
+
+/// Reads and checks the specs, prints the diagnostics, and returns the project with what the
+/// checker made of it when there were no errors (warnings count as errors with
+/// `--deny-warnings`).
 pub fn compile(
     options: &CompileOptions,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Option<(Loaded, Checked)> {
-    let paths = spec_paths(&options.paths, err)?;
-    let loaded = intent_check::load(&paths);
-    if loaded.files.is_empty() {
+) -> Option<Compiled> {
+    let (project, paths) = project_and_paths(&options.paths, options.allow_outside_root, err)?;
+    let tree = project.tree(&paths, &Overlays::new());
+    if tree.named().is_empty() {
         let _ = writeln!(err, "error: no `.intent` files found in the given paths");
         return None;
     }
-    let mut checked = intent_check::check(
-        &loaded,
-        &CheckOptions {
-            project_root: None,
-            allow_outside_root: options.allow_outside_root,
-        },
-    );
+    let mut checked = intent_check::check(&tree);
     let counts = report(
         &mut checked.diagnostics,
-        &loaded.sources,
+        &checked.loaded.sources,
         options.format,
         options.deny_warnings,
         out,
         err,
     );
     if options.format == Format::Human {
-        let _ = writeln!(err, "{}", counts.summary(loaded.files.len()));
+        let _ = writeln!(err, "{}", counts.summary(checked.loaded.files.len()));
     }
-    (counts.errors == 0).then_some((loaded, checked))
+    (counts.errors == 0).then_some(Compiled { project, checked })
 }

@@ -47,7 +47,8 @@ pub struct CompileOptions {
     /// Treat warnings as errors (for CI).
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Allow dataset paths outside the project root (the folder with intent.toml).
+    /// Allow imports and dataset paths outside the project root (the folder with
+    /// intent.toml).
     #[arg(long)]
     pub allow_outside_root: bool,
 }
@@ -171,7 +172,7 @@ pub struct MonitorArgs {
     pub history: Option<PathBuf>,
     /// How long a webhook has to answer one attempt to deliver an alert ("500ms", "5s").
     #[arg(long, value_name = "DURATION", default_value = "5s",
-          value_parser = crate::project::parse_duration)]
+          value_parser = intent_project::parse_duration)]
     pub alert_timeout: std::time::Duration,
     /// How many times a failed delivery of an alert is repeated (after 0.5 s, then 1 s, 2 s, …).
     #[arg(long, value_name = "N", default_value_t = 2)]

@@ -7,9 +7,10 @@ use crate::cli::{CompileArgs, Emit};
 use std::io::Write;
 
 pub fn run(args: &CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    let Some((loaded, checked)) = compile(&args.compile, out, err) else {
+    let Some(compiled) = compile(&args.compile, out, err) else {
         return Status::Invalid;
     };
+    let (loaded, checked) = (&compiled.checked.loaded, &compiled.checked);
     let emitted = match args.emit {
         Emit::Plan => serde_json::to_string_pretty(&checked.plan),
         Emit::Jsonschema => {

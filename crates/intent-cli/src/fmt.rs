@@ -2,20 +2,20 @@
 //! formatted. A file with syntax errors is left alone and reported.
 
 use crate::Status;
-use crate::check::spec_paths;
+use crate::check::project_and_paths;
 use crate::cli::FmtArgs;
 use intent_syntax::FormatError;
 use std::io::Write;
 use std::path::PathBuf;
 
 pub fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    let Some(paths) = spec_paths(&args.paths, err) else {
+    let Some((_, paths)) = project_and_paths(&args.paths, false, err) else {
         return Status::Invalid;
     };
     let mut files: Vec<PathBuf> = Vec::new();
     for path in paths {
         if path.is_dir() {
-            files.extend(intent_check::spec_files_in(&path));
+            files.extend(intent_project::spec_files_in(&path));
         } else {
             files.push(path);
         }
@@ -23,8 +23,9 @@ pub fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
     let (mut unformatted, mut invalid, mut failed) = (0, 0, 0);
     for file in &files {
         let shown = file.display();
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
+        // Read as the compiler reads a spec: a regular file, bounded.
+        let text = match intent_project::read_spec(file) {
+            Ok(t) => t.to_string(),
             Err(e) => {
                 let _ = writeln!(err, "error: cannot read {shown}: {e}");
                 invalid += 1;

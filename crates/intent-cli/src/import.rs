@@ -75,13 +75,10 @@ fn parse(path: &Path, text: &str) -> Result<serde_json::Value, String> {
 /// use every type it declares).
 fn check(spec: &str, path: &Path) -> Vec<String> {
     let shown = path.with_extension("intent");
-    let loaded = intent_check::load_text(&shown, spec.to_string());
     let folder = std::env::current_dir().unwrap_or_default();
-    let options = intent_check::CheckOptions {
-        project_root: Some(folder),
-        allow_outside_root: false,
-    };
-    let checked = intent_check::check(&loaded, &options);
+    let project = intent_project::Project::new(folder, None, false);
+    let checked = intent_check::check(&project.tree_of_text(&shown, spec.to_string()));
+    let loaded = &checked.loaded;
     checked
         .diagnostics
         .iter()

@@ -12,7 +12,6 @@ mod history;
 mod import;
 mod monitor;
 mod output;
-pub mod project;
 mod run;
 mod session;
 pub mod system;

@@ -6,9 +6,9 @@
 use crate::Status;
 use crate::check::compile;
 use crate::cli::{CompileOptions, SystemArgs};
-use crate::project::{self, Project};
 use crate::system::{self, RunningSystem};
 use intent_ir::Plan;
+use intent_project::{DatasetFiles, Project, TargetUrls};
 use intent_runner::{RunOptions, Selection};
 use intent_source::{SourceFile, SourceMap};
 use std::collections::BTreeMap;
@@ -20,8 +20,9 @@ pub struct Session {
     pub plan: Arc<Plan>,
     /// The spec texts, for drawing failures (empty for files a plan names but that are gone).
     pub sources: SourceMap,
-    /// The project root, which the plan's dataset paths are relative to.
-    pub root: PathBuf,
+    /// The project's datasets, which the runner streams (the plan's paths are relative to
+    /// the project root).
+    pub datasets: DatasetFiles,
     /// The URL of each target that has one outside the spec.
     pub targets: BTreeMap<String, String>,
     running: Vec<RunningSystem>,
@@ -41,7 +42,7 @@ impl Session {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<Session, Status> {
-        let mut overrides = BTreeMap::new();
+        let mut overrides = TargetUrls::new();
         for t in &reach.targets {
             match t.split_once('=') {
                 Some((name, url)) if !name.is_empty() && !url.is_empty() => {
@@ -50,66 +51,44 @@ impl Session {
                 _ => return Err(invalid(err, &format!("`--target {t}`: write NAME=URL"))),
             }
         }
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let project = match project::find(&cwd).map(|p| project::load(&p)) {
-            None => None,
-            Some(Ok(p)) => Some(p),
-            Some(Err(e)) => return Err(invalid(err, &e.to_string())),
-        };
         // Datasets are read relative to the project root, as the plan's paths are written.
-        let (plan, sources, root) = if let Some(path) = plan_file {
-            match read_plan(path, project.as_ref()) {
-                Ok((plan, sources)) => {
-                    let root = project
-                        .as_ref()
-                        .map_or_else(|| cwd.clone(), |p| p.root.clone());
-                    (plan, sources, root)
-                }
+        let (plan, sources, project) = if let Some(path) = plan_file {
+            // A plan's paths are relative to its project: the one that holds the plan file.
+            let project = match Project::discover(
+                &[path.to_path_buf()],
+                compile_options.allow_outside_root,
+            ) {
+                Ok(project) => project,
+                Err(e) => return Err(invalid(err, &e.to_string())),
+            };
+            match read_plan(path, &project) {
+                Ok((plan, sources)) => (plan, sources, project),
                 Err(e) => return Err(invalid(err, &e)),
             }
         } else {
             match compile(compile_options, out, err) {
-                Some((loaded, checked)) => (checked.plan, loaded.sources, checked.root),
+                Some(compiled) => (
+                    compiled.checked.plan,
+                    compiled.checked.loaded.sources,
+                    compiled.project,
+                ),
                 None => return Err(Status::Invalid),
             }
         };
-        for name in overrides.keys() {
-            if plan.target(name).is_none() {
-                let known: Vec<&str> = plan.targets.iter().map(|t| t.name.as_str()).collect();
-                let message = format!(
-                    "`--target {name}=…`: the specs have no target `{name}` (targets: {})",
-                    known.join(", ")
-                );
-                return Err(invalid(err, &message));
-            }
-        }
+        let names: Vec<&str> = plan.targets.iter().map(|t| t.name.as_str()).collect();
+        let mut targets = match project.target_urls(&names, &overrides, reach.env.as_deref()) {
+            Ok(targets) => targets,
+            Err(e) => return Err(invalid(err, &e.to_string())),
+        };
         if let Err(message) = accept(&plan) {
-            return Err(invalid(err, &message));
-        }
-        let mut targets = overrides.clone();
-        if let Some(project) = &project {
-            for target in &plan.targets {
-                if targets.contains_key(&target.name) {
-                    continue;
-                }
-                match project.target_url(&target.name, reach.env.as_deref()) {
-                    Ok(Some(url)) => {
-                        targets.insert(target.name.clone(), url);
-                    }
-                    Ok(None) => {}
-                    Err(e) => return Err(invalid(err, &e.to_string())),
-                }
-            }
-        } else if let Some(env) = &reach.env {
-            let message = format!("`--env {env}` needs an intent.toml that defines environments");
             return Err(invalid(err, &message));
         }
 
         // Start the systems under test that intent.toml describes, unless a URL was given.
         let mut running: Vec<RunningSystem> = Vec::new();
-        if let (Some(project), false) = (&project, reach.no_start) {
+        if let (Some(config), false) = (&project.config, reach.no_start) {
             for target in &plan.targets {
-                let Some(start) = project
+                let Some(start) = config
                     .targets
                     .get(&target.name)
                     .and_then(|t| t.start.as_ref())
@@ -143,7 +122,7 @@ impl Session {
         Ok(Session {
             plan: Arc::new(plan),
             sources,
-            root,
+            datasets: project.datasets(),
             targets,
             running,
         })
@@ -155,7 +134,7 @@ impl Session {
             jobs: reach.jobs.unwrap_or_else(|| RunOptions::default().jobs),
             targets: self.targets.clone(),
             selection,
-            data_root: self.root.clone(),
+            datasets: Arc::new(Datasets(self.datasets.clone())),
             body_limit: reach.max_body,
             ..RunOptions::default()
         }
@@ -175,7 +154,7 @@ async fn stop_all(running: Vec<RunningSystem>) {
 
 /// Reads a plan written by `intent compile`, and the spec texts it points at (for drawing
 /// failures; a missing file only loses the snippet).
-fn read_plan(path: &Path, project: Option<&Project>) -> Result<(Plan, SourceMap), String> {
+fn read_plan(path: &Path, project: &Project) -> Result<(Plan, SourceMap), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read the plan {}: {e}", path.display()))?;
     let plan: Plan = serde_json::from_str(&text)
@@ -188,10 +167,9 @@ fn read_plan(path: &Path, project: Option<&Project>) -> Result<(Plan, SourceMap)
             intent_ir::FORMAT
         ));
     }
-    let base = project.map_or_else(|| PathBuf::from("."), |p| p.root.clone());
     let mut sources = SourceMap::new();
     for file in &plan.files {
-        let text = std::fs::read_to_string(base.join(&file.path)).unwrap_or_default();
+        let text = intent_project::read_spec(&project.root.join(&file.path)).unwrap_or_default();
         sources.add(SourceFile::new(file.path.clone(), text));
     }
     Ok((plan, sources))
@@ -221,11 +199,21 @@ pub fn history_path(given: Option<&Path>) -> PathBuf {
     if let Some(path) = given {
         return path.to_path_buf();
     }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let root = project::find(&cwd)
-        .and_then(|p| p.parent().map(Path::to_path_buf))
-        .unwrap_or(cwd);
+    let root = Project::discover(&[], false).map_or_else(
+        |_| std::env::current_dir().unwrap_or_default(),
+        |project| project.root,
+    );
     root.join(".intent").join("history.sqlite")
+}
+
+/// The project's datasets as the runner opens them.
+struct Datasets(DatasetFiles);
+
+impl intent_runner::DatasetSource for Datasets {
+    fn open(&self, path: &str) -> Result<Box<dyn std::io::Read + Send>, String> {
+        let file = self.0.open(path).map_err(|problem| problem.to_string())?;
+        Ok(Box::new(file))
+    }
 }
 
 pub fn invalid(err: &mut dyn Write, message: &str) -> Status {

@@ -1,7 +1,7 @@
 //! Starting a system under test, waiting until it is ready, and stopping it.
 //!
 //! [`start`] runs the `[targets.NAME.start]` command of `intent.toml` (see
-//! [`crate::project::StartConfig`]) in a new process group, learns its URL (from a line it
+//! [`intent_project::StartConfig`]) in a new process group, learns its URL (from a line it
 //! prints, or the target's configured URL), and polls `GET URL + ready` until it answers 2xx.
 //! [`RunningSystem::stop`] stops the whole process group: `SIGTERM`, then `SIGKILL` after a
 //! grace period. The same happens when starting fails after the spawn, and (with `SIGKILL`,
@@ -17,7 +17,7 @@
 //!
 //! Unix only (process groups and signals).
 
-use crate::project::StartConfig;
+use intent_project::StartConfig;
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};

@@ -2,7 +2,9 @@
 //! a JSON object whose values fit the declared column types where they can.
 //!
 //! The checker reads the first rows to verify a dataset before anything runs; the runner reads
-//! all of them. Both go through this one reader so they never disagree.
+//! all of them, one at a time. Both go through this one reader so they never disagree, which
+//! is why it lives in the crate both depend on; it does no I/O of its own (it reads whatever
+//! reader it is given).
 
 use crate::{DatasetFormat, FieldType, Type, TypeLookup};
 use serde_json::{Map, Value};
@@ -40,93 +42,159 @@ pub fn read_rows(
     text: &str,
     format: DatasetFormat,
     columns: &[FieldType],
-    types: &dyn TypeLookup,
+    types: &(dyn TypeLookup + Sync),
     limit: usize,
 ) -> Result<Vec<Row>, DataError> {
-    match format {
-        DatasetFormat::Csv => read_csv(text, columns, types, limit),
-        DatasetFormat::JsonLines => read_json_lines(text, columns, limit),
-    }
-}
-
-fn read_csv(
-    text: &str,
-    columns: &[FieldType],
-    types: &dyn TypeLookup,
-    limit: usize,
-) -> Result<Vec<Row>, DataError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| DataError::Malformed {
-            row: 0,
-            message: e.to_string(),
-        })?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    if let Some(missing) = columns
-        .iter()
-        .find(|c| !c.optional && !header.contains(&c.name))
-    {
-        return Err(DataError::MissingColumn {
-            column: missing.name.clone(),
-        });
-    }
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().take(limit).enumerate() {
-        let record = record.map_err(|e| DataError::Malformed {
-            row: i + 1,
-            message: e.to_string(),
-        })?;
-        let mut values = Map::new();
-        for (name, cell) in header.iter().zip(record.iter()) {
-            let ty = columns.iter().find(|c| &c.name == name).map(|c| &c.ty);
-            values.insert(name.clone(), coerce_cell(cell, ty, types));
-        }
-        rows.push(Row {
-            number: i + 1,
-            values,
-        });
-    }
-    Ok(rows)
-}
-
-fn read_json_lines(text: &str, columns: &[FieldType], limit: usize) -> Result<Vec<Row>, DataError> {
-    let mut rows = Vec::new();
-    for (i, line) in text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
+    Rows::new(text.as_bytes(), format, columns, types)?
         .take(limit)
-        .enumerate()
-    {
-        let value: Value = serde_json::from_str(line).map_err(|e| DataError::Malformed {
-            row: i + 1,
-            message: e.to_string(),
-        })?;
-        let Value::Object(values) = value else {
-            return Err(DataError::Malformed {
-                row: i + 1,
-                message: "each line must be a JSON object".into(),
-            });
-        };
-        if i == 0
-            && let Some(missing) = columns
-                .iter()
-                .find(|c| !c.optional && !values.contains_key(&c.name))
-        {
-            return Err(DataError::MissingColumn {
-                column: missing.name.clone(),
-            });
-        }
-        rows.push(Row {
-            number: i + 1,
-            values,
-        });
+        .collect()
+}
+
+/// The rows of a dataset, read one at a time from any reader (a file, a sample in memory), so
+/// a dataset of any size is read in the memory of one row. The CSV header is read when the
+/// reader is made; a JSON Lines file's columns are checked against its first row.
+pub struct Rows<'t, R: std::io::Read> {
+    source: Source<R>,
+    columns: &'t [FieldType],
+    types: &'t (dyn TypeLookup + Sync),
+    /// The number of the last row read.
+    read: usize,
+    /// Set after a malformed row: reading stops there.
+    stopped: bool,
+}
+
+enum Source<R: std::io::Read> {
+    Csv {
+        reader: csv::Reader<R>,
+        header: Vec<String>,
+        record: csv::StringRecord,
+    },
+    JsonLines {
+        lines: std::io::Lines<std::io::BufReader<R>>,
+    },
+}
+
+impl<R: std::io::Read> std::fmt::Debug for Rows<'_, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rows").field("read", &self.read).finish()
     }
-    Ok(rows)
+}
+
+impl<'t, R: std::io::Read> Rows<'t, R> {
+    /// A reader of the rows of `reader`; a CSV file lacking a declared column is refused here.
+    pub fn new(
+        reader: R,
+        format: DatasetFormat,
+        columns: &'t [FieldType],
+        types: &'t (dyn TypeLookup + Sync),
+    ) -> Result<Self, DataError> {
+        let source = match format {
+            DatasetFormat::Csv => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .trim(csv::Trim::All)
+                    .from_reader(reader);
+                let header: Vec<String> = reader
+                    .headers()
+                    .map_err(|e| DataError::Malformed {
+                        row: 0,
+                        message: e.to_string(),
+                    })?
+                    .iter()
+                    .map(str::to_string)
+                    .collect();
+                if let Some(missing) = columns
+                    .iter()
+                    .find(|c| !c.optional && !header.contains(&c.name))
+                {
+                    return Err(DataError::MissingColumn {
+                        column: missing.name.clone(),
+                    });
+                }
+                Source::Csv {
+                    reader,
+                    header,
+                    record: csv::StringRecord::new(),
+                }
+            }
+            DatasetFormat::JsonLines => Source::JsonLines {
+                lines: std::io::BufRead::lines(std::io::BufReader::new(reader)),
+            },
+        };
+        Ok(Rows {
+            source,
+            columns,
+            types,
+            read: 0,
+            stopped: false,
+        })
+    }
+
+    fn next_row(&mut self) -> Option<Result<Row, DataError>> {
+        let number = self.read + 1;
+        let malformed = |message: String| DataError::Malformed {
+            row: number,
+            message,
+        };
+        let values = match &mut self.source {
+            Source::Csv {
+                reader,
+                header,
+                record,
+            } => match reader.read_record(record) {
+                Ok(false) => return None,
+                Err(e) => return Some(Err(malformed(e.to_string()))),
+                Ok(true) => {
+                    let mut values = Map::new();
+                    for (name, cell) in header.iter().zip(record.iter()) {
+                        let ty = self.columns.iter().find(|c| &c.name == name).map(|c| &c.ty);
+                        values.insert(name.clone(), coerce_cell(cell, ty, self.types));
+                    }
+                    values
+                }
+            },
+            Source::JsonLines { lines } => {
+                let line = loop {
+                    match lines.next()? {
+                        Ok(line) if line.trim().is_empty() => continue,
+                        Ok(line) => break line,
+                        Err(e) => return Some(Err(malformed(e.to_string()))),
+                    }
+                };
+                let values = match serde_json::from_str::<Value>(&line) {
+                    Ok(Value::Object(values)) => values,
+                    Ok(_) => return Some(Err(malformed("each line must be a JSON object".into()))),
+                    Err(e) => return Some(Err(malformed(e.to_string()))),
+                };
+                if number == 1
+                    && let Some(missing) = self
+                        .columns
+                        .iter()
+                        .find(|c| !c.optional && !values.contains_key(&c.name))
+                {
+                    return Some(Err(DataError::MissingColumn {
+                        column: missing.name.clone(),
+                    }));
+                }
+                values
+            }
+        };
+        self.read = number;
+        Some(Ok(Row { number, values }))
+    }
+}
+
+impl<R: std::io::Read> Iterator for Rows<'_, R> {
+    type Item = Result<Row, DataError>;
+
+    /// The next row; after a malformed one, nothing more.
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.stopped {
+            return None;
+        }
+        let row = self.next_row();
+        self.stopped = matches!(row, Some(Err(_)));
+        row
+    }
 }
 
 /// A CSV cell as the JSON value its column's type expects: text stays text for string-like

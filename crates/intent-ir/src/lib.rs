@@ -18,7 +18,7 @@ mod types;
 pub mod units;
 
 pub use conform::{TypeLookup, Violation, compile_regex, conform, describe, literal_number};
-pub use data::{DataError, Row, format_of, read_rows};
+pub use data::{DataError, Row, Rows, format_of, read_rows};
 pub use expr::*;
 pub use ids::{StableId, slug};
 pub use items::*;

@@ -167,9 +167,13 @@ pub struct ItemResult {
     /// The requests made, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requests: Vec<RequestRecord>,
-    /// For an evaluation: each row's outcome, classification and scores, in row order.
+    /// For an evaluation: each row's outcome, classification and scores, in row order (past
+    /// the first 10,000 rows, only the rows that did not pass or were misclassified).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cases: Vec<CaseRecord>,
+    /// For an evaluation: how many rows `cases` leaves out.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cases_omitted: usize,
 }
 
 /// One row of an evaluation: how its checks went, what it classified and what it scored.
@@ -249,4 +253,8 @@ pub struct Metric {
     /// The unit of `value`: `ms`, `%`, `/s`, or empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub unit: String,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -1,5 +1,6 @@
 //! The language server behind `intent lsp`: an editor gets the diagnostics of `intent check`
-//! as the user types (with the files the spec imports read from disk), `intent fmt` as
+//! as the user types (with the files the spec imports: open in the editor, saved or not, or
+//! else read from disk), `intent fmt` as
 //! document formatting, and the items of a spec as its outline.
 //!
 //! The server speaks the Language Server Protocol over any [`Connection`]: [`connect`] makes
@@ -12,6 +13,7 @@ mod position;
 mod transport;
 
 use framing::INVALID_TEXT;
+use intent_project::{Overlays, Project};
 use intent_source::{Diagnostic, FileId, Severity, Span, code};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::{
@@ -76,7 +78,7 @@ pub fn serve(connection: &Connection) -> Result<(), ServeError> {
                 if let Some(uri) = update(&mut documents, notification) {
                     let diagnostics = documents
                         .get(&uri)
-                        .map_or_else(Vec::new, |document| diagnose(&uri, document));
+                        .map_or_else(Vec::new, |document| diagnose(&uri, document, &documents));
                     let params = json!({"uri": uri, "diagnostics": diagnostics});
                     let publish =
                         Notification::new("textDocument/publishDiagnostics".into(), params);
@@ -203,14 +205,27 @@ fn path_of(uri: &str) -> PathBuf {
     }
 }
 
-/// The diagnostics of `intent check` that fall in the document, as LSP diagnostics.
-fn diagnose(uri: &str, document: &Document) -> Vec<Value> {
+/// The diagnostics of `intent check` that fall in the document, as LSP diagnostics. The
+/// documents open in the editor stand in for their files on disk, so an import that is open
+/// and unsaved is checked as the editor shows it.
+fn diagnose(uri: &str, document: &Document, open: &HashMap<String, Document>) -> Vec<Value> {
     let text = &document.text;
     if let Some(problem) = &document.invalid {
         return vec![invalid_text(text, problem)];
     }
-    let loaded = intent_check::load_text(&path_of(uri), text.to_string());
-    let checked = intent_check::check(&loaded, &intent_check::CheckOptions::default());
+    let path = intent_project::absolute(&path_of(uri));
+    let overlays: Overlays = open
+        .iter()
+        .filter(|(u, d)| u.starts_with("file://") && d.invalid.is_none())
+        .map(|(u, d)| (intent_project::absolute(&path_of(u)), d.text.clone()))
+        .chain(std::iter::once((path.clone(), text.clone())))
+        .collect();
+    let project = match Project::discover(std::slice::from_ref(&path), false) {
+        Ok(project) => project,
+        Err(e) => return vec![project_problem(text, &e.to_string())],
+    };
+    let tree = project.tree(std::slice::from_ref(&path), &overlays);
+    let checked = intent_check::check(&tree);
     let positions = Positions::new(text);
     checked
         .diagnostics
@@ -238,6 +253,19 @@ fn lsp_diagnostic(diagnostic: &Diagnostic, positions: &Positions<'_>) -> Value {
         "source": "intent",
         "message": message,
     })
+}
+
+/// A project file (`intent.toml`) that cannot be read is said at the start of the document:
+/// nothing can be checked without it.
+fn project_problem(text: &str, problem: &str) -> Value {
+    let diagnostic = Diagnostic::new(
+        code::UNREADABLE_FILE,
+        format!("the project cannot be read: {problem}"),
+        FileId(0),
+        Span::at(0),
+    )
+    .with_help("fix intent.toml; the editor checks the spec again when it changes");
+    lsp_diagnostic(&diagnostic, &Positions::new(text))
 }
 
 /// Text that is not valid Unicode is reported as `intent check` reports a file that is not

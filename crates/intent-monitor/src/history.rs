@@ -327,6 +327,7 @@ mod tests {
             checks: Vec::new(),
             metrics: Vec::new(),
             cases: Vec::new(),
+            cases_omitted: 0,
             requests: Vec::new(),
         };
         RunResult {

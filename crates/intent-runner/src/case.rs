@@ -41,8 +41,8 @@ pub struct Shared {
     pub http: Http,
     pub redactor: Redactor,
     pub default_timeout: Duration,
-    /// The folder dataset paths are relative to: the project root.
-    pub data_root: std::path::PathBuf,
+    /// Where datasets are read from.
+    pub datasets: Arc<dyn crate::DatasetSource>,
     /// Receives a readable dump of each exchange when `--verbose` is on.
     pub exchanges: Option<Arc<dyn Fn(String) + Send + Sync>>,
     /// The policies applied to every response, with what they found so far.

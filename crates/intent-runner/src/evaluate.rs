@@ -16,9 +16,10 @@ use crate::value::{Unit, Value};
 use futures_util::{StreamExt, stream};
 use intent_ir::{
     Aggregate, CaseRecord, CheckResult, DataError, Dataset, Evaluation, Expr, ItemResult, Row,
-    Series, Status, Type, conform, read_rows,
+    Rows, Series, Status, Type, conform,
 };
 use serde_json::Value as Json;
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// The cases of an evaluation are the rows of its dataset.
@@ -28,7 +29,14 @@ const ROWS: Noun = Noun {
     listed: 10,
 };
 
-/// Runs the evaluation's cases, at most `jobs` at once, and checks its thresholds.
+/// The most rows an evaluation's result keeps in full (status, classification, scores); past
+/// them it keeps only the rows that did not pass or were misclassified, up to as many again,
+/// and counts the rest, so a result's size does not grow with the dataset.
+pub const KEPT_CASES: usize = 10_000;
+
+/// Runs the evaluation's cases, at most `jobs` at once, and checks its thresholds. The rows
+/// are read one at a time as cases are started, so a dataset of any size is evaluated in the
+/// memory of the aggregates (a number per row and score) and [`KEPT_CASES`] records.
 pub async fn run(
     shared: &Shared,
     evaluation: &Evaluation,
@@ -36,79 +44,119 @@ pub async fn run(
     jobs: usize,
 ) -> ItemResult {
     let started = Instant::now();
-    let (dataset, rows) = match read(shared, evaluation) {
-        Ok(found) => found,
-        Err(reason) => return errored(base, reason),
+    let plan = &*shared.plan;
+    let Some(dataset) = plan.datasets.iter().find(|d| d.name == evaluation.dataset) else {
+        let reason = format!("the plan has no dataset `{}`", evaluation.dataset);
+        return errored(base, reason);
+    };
+    let shown = &dataset.resolved_path;
+    let reader = match shared.datasets.open(shown) {
+        Ok(reader) => std::io::BufReader::new(reader),
+        Err(why) => {
+            let reason = format!(
+                "cannot read the dataset `{}` at {shown}: {why}",
+                dataset.name
+            );
+            return errored(base, reason);
+        }
+    };
+    let rows = match Rows::new(reader, dataset.format, &dataset.columns, plan) {
+        Ok(rows) => rows,
+        Err(e) => return errored(base, unreadable(shown, &e)),
     };
     let conditions = conditions(&evaluation.thresholds);
     let columns = Type::Record {
         fields: dataset.columns.clone(),
         exact: false,
     };
-    // The futures are made first: a stream that maps borrowed rows to futures is not `Send`
-    // to the compiler (a higher-ranked lifetime), though nothing in it is shared.
-    let pending: Vec<_> = rows
-        .iter()
-        .map(|row| run_row(shared, evaluation, dataset, &columns, row, &conditions))
-        .collect();
-    let mut cases = stream::iter(pending).buffered(jobs.max(1));
-    let mut tally = Tally::new(ROWS);
-    let mut observed = Vec::with_capacity(rows.len());
-    let mut records = Vec::with_capacity(rows.len());
     // Rows sent to a target that cannot be reached prove nothing: the evaluation stops.
-    let targets = crate::reach::targets_of(&shared.plan, &evaluation.actions);
-    while let Some((number, case, seen)) = cases.next().await {
-        let mut stopped = base.clone();
-        if shared.reach.halt(&targets, &mut stopped) {
-            return stopped;
-        }
-        tally.add(number, &case);
-        records.push(CaseRecord {
-            row: number,
-            status: case.status,
-            classified: seen.classified.clone(),
-            scores: seen.scores.clone(),
+    let targets = crate::reach::targets_of(plan, &evaluation.actions);
+    let mut tally = Tally::new(ROWS);
+    let mut cases = Cases::new(&conditions);
+    let mut records = Records::default();
+    let mut malformed = None;
+    {
+        let rows = rows.map_while(|row| match row {
+            Ok(row) => Some(row),
+            Err(e) => {
+                malformed = Some(e);
+                None
+            }
         });
-        observed.push(seen);
+        let mut running = stream::iter(rows)
+            .map(|row| run_row(shared, evaluation, dataset, &columns, row, &conditions))
+            .buffered(jobs.max(1));
+        while let Some((number, case, seen)) = running.next().await {
+            let mut stopped = base.clone();
+            if shared.reach.halt(&targets, &mut stopped) {
+                return stopped;
+            }
+            tally.add(number, &case);
+            records.keep(number, &case, &seen);
+            cases.add(&seen);
+        }
     }
+    if let Some(e) = malformed {
+        return errored(base, unreadable(shown, &e));
+    }
+    let (kept, omitted) = records.finish();
     let base = ItemResult {
-        cases: records,
+        cases: kept,
+        cases_omitted: omitted,
         ..base
-    };
-    let cases = Cases {
-        observed,
-        conditions: &conditions,
     };
     let thresholds = &evaluation.thresholds;
     conclude(shared, base, tally, thresholds, &cases, Vec::new(), started)
 }
 
-/// The dataset's declaration and every row of its file.
-fn read<'p>(
-    shared: &'p Shared,
-    evaluation: &Evaluation,
-) -> Result<(&'p Dataset, Vec<Row>), String> {
-    let plan = &*shared.plan;
-    let dataset = plan
-        .datasets
-        .iter()
-        .find(|d| d.name == evaluation.dataset)
-        .ok_or_else(|| format!("the plan has no dataset `{}`", evaluation.dataset))?;
-    let path = shared.data_root.join(&dataset.resolved_path);
-    let shown = path.display();
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read the dataset `{}` at {shown}: {e}", dataset.name))?;
-    let rows = read_rows(&text, dataset.format, &dataset.columns, plan, usize::MAX).map_err(
-        |e| match e {
-            DataError::MissingColumn { column } => {
-                format!("the dataset file {shown} has no column `{column}`")
+/// Why a dataset cannot be read, in words.
+fn unreadable(shown: &str, error: &DataError) -> String {
+    match error {
+        DataError::MissingColumn { column } => {
+            format!("the dataset file {shown} has no column `{column}`")
+        }
+        DataError::Malformed { row, message } => {
+            format!("the dataset file {shown} cannot be read at row {row}: {message}")
+        }
+    }
+}
+
+/// The rows an evaluation's result keeps (see [`KEPT_CASES`]), and how many it leaves out.
+#[derive(Default)]
+struct Records {
+    kept: Vec<CaseRecord>,
+    /// Rows kept past the first [`KEPT_CASES`] because they did not pass.
+    notable: usize,
+    omitted: usize,
+}
+
+impl Records {
+    fn keep(&mut self, row: usize, case: &ItemResult, seen: &Observed) {
+        let misclassified = seen
+            .classified
+            .as_ref()
+            .is_some_and(|c| c.predicted != c.expected);
+        let notable = case.status != Status::Passed || misclassified;
+        if self.kept.len() < KEPT_CASES || (notable && self.notable < KEPT_CASES) {
+            if self.kept.len() >= KEPT_CASES {
+                self.notable += 1;
             }
-            DataError::Malformed { row, message } => {
-                format!("the dataset file {shown} cannot be read at row {row}: {message}")
-            }
-        },
-    )?;
-    Ok((dataset, rows))
+            self.kept.push(CaseRecord {
+                row,
+                status: case.status,
+                classified: seen.classified.clone(),
+                scores: seen.scores.clone(),
+            });
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    /// The kept records in row order (cases finish in any order), and the count left out.
+    fn finish(mut self) -> (Vec<CaseRecord>, usize) {
+        self.kept.sort_by_key(|r| r.row);
+        (self.kept, self.omitted)
+    }
 }
 
 /// Runs one row as a case, with the row bound to the evaluation's row name. A row whose
@@ -118,11 +166,11 @@ async fn run_row(
     evaluation: &Evaluation,
     dataset: &Dataset,
     columns: &Type,
-    row: &Row,
+    row: Row,
     conditions: &[&Expr],
 ) -> (usize, ItemResult, Observed) {
     let base = crate::case_of(&evaluation.id, &evaluation.title, &evaluation.tags);
-    let values = Json::Object(row.values.clone());
+    let values = Json::Object(row.values);
     let violations = conform(&values, columns, &*shared.plan);
     if !violations.is_empty() {
         let check = CheckResult {
@@ -150,20 +198,59 @@ async fn run_row(
     (row.number, result, observed)
 }
 
-/// The cases of an evaluation, as the aggregates of its thresholds read them.
+/// The cases of an evaluation, as the aggregates of its thresholds read them: counted as
+/// they finish, keeping a number per case and series, not the cases.
 struct Cases<'e> {
-    observed: Vec<Observed>,
+    count: usize,
+    /// How many cases were classified as (predicted, expected).
+    labels: BTreeMap<(Option<String>, Option<String>), usize>,
+    durations: Vec<f64>,
+    scores: BTreeMap<String, Vec<f64>>,
+    /// For each condition: how often it held, and how often it could be evaluated.
+    answers: Vec<(usize, usize)>,
     /// The conditions each case evaluated, in the order of [`Observed::conditions`].
     conditions: &'e [&'e Expr],
 }
 
-impl Cases<'_> {
-    /// The (predicted, expected) labels of the cases that were classified.
-    fn labels(&self) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
-        self.observed
+impl<'e> Cases<'e> {
+    fn new(conditions: &'e [&'e Expr]) -> Self {
+        Self {
+            count: 0,
+            labels: BTreeMap::new(),
+            durations: Vec::new(),
+            scores: BTreeMap::new(),
+            answers: vec![(0, 0); conditions.len()],
+            conditions,
+        }
+    }
+
+    /// Counts one finished case.
+    fn add(&mut self, observed: &Observed) {
+        self.count += 1;
+        if let Some(c) = &observed.classified {
+            *self
+                .labels
+                .entry((c.predicted.clone(), c.expected.clone()))
+                .or_default() += 1;
+        }
+        self.durations.extend(observed.duration_ms);
+        for (name, value) in &observed.scores {
+            self.scores.entry(name.clone()).or_default().push(*value);
+        }
+        for (count, answer) in self.answers.iter_mut().zip(&observed.conditions) {
+            if let Some(held) = answer {
+                count.1 += 1;
+                count.0 += usize::from(*held);
+            }
+        }
+    }
+
+    /// The (predicted, expected) labels of the cases that were classified, with how many
+    /// cases had them.
+    fn labels(&self) -> impl Iterator<Item = (Option<&str>, Option<&str>, usize)> {
+        self.labels
             .iter()
-            .filter_map(|o| o.classified.as_ref())
-            .map(|c| (c.predicted.as_deref(), c.expected.as_deref()))
+            .map(|((p, e), n)| (p.as_deref(), e.as_deref(), *n))
     }
 
     /// Precision or recall of `label`: of the cases predicted (precision) or expected
@@ -175,16 +262,16 @@ impl Cases<'_> {
         interval: Option<Interval>,
     ) -> Result<Value, EvalError> {
         let (mut hits, mut trials) = (0, 0);
-        for (predicted, expected) in self.labels() {
+        for (predicted, expected, n) in self.labels() {
             let (given, other) = if recall {
                 (expected, predicted)
             } else {
                 (predicted, expected)
             };
             if given == Some(label) {
-                trials += 1;
+                trials += n;
                 if other == Some(label) {
-                    hits += 1;
+                    hits += n;
                 }
             }
         }
@@ -197,19 +284,12 @@ impl Cases<'_> {
     }
 
     /// The numbers of a series, one per case that has it, and their unit (durations) if any.
-    fn series(&self, series: Option<&Series>) -> Result<(Vec<f64>, Option<Unit>), EvalError> {
+    fn series(&self, series: Option<&Series>) -> Result<(&[f64], Option<Unit>), EvalError> {
         match series {
-            Some(Series::Duration) => Ok((
-                self.observed.iter().filter_map(|o| o.duration_ms).collect(),
-                Some(Unit::Duration),
-            )),
-            Some(Series::Score { name }) => Ok((
-                self.observed
-                    .iter()
-                    .flat_map(|o| o.scores.iter().filter(|(n, _)| n == name).map(|(_, v)| *v))
-                    .collect(),
-                None,
-            )),
+            Some(Series::Duration) => Ok((&self.durations, Some(Unit::Duration))),
+            Some(Series::Score { name }) => {
+                Ok((self.scores.get(name).map_or(&[][..], Vec::as_slice), None))
+            }
             _ => Err(EvalError(
                 "this aggregate needs `duration` or a score".into(),
             )),
@@ -227,10 +307,10 @@ impl Aggregates for Cases<'_> {
     ) -> Result<Value, EvalError> {
         let label_of = || label.unwrap_or_default();
         match aggregate {
-            Aggregate::Count => Ok(Value::number(self.observed.len() as f64)),
+            Aggregate::Count => Ok(Value::number(self.count as f64)),
             Aggregate::Accuracy => {
-                let (hits, trials) = self.labels().fold((0, 0), |(h, t), (p, e)| {
-                    (h + usize::from(p.is_some() && p == e), t + 1)
+                let (hits, trials) = self.labels().fold((0, 0), |(h, t), (p, e, n)| {
+                    (h + if p.is_some() && p == e { n } else { 0 }, t + n)
                 });
                 share(hits, trials, interval, "accuracy: no case was classified")
             }
@@ -249,17 +329,12 @@ impl Aggregates for Cases<'_> {
             }
             Aggregate::Rate => {
                 let index = condition_index(self.conditions, series)?;
-                let answers: Vec<bool> = self
-                    .observed
-                    .iter()
-                    .filter_map(|o| o.conditions.get(index).copied().flatten())
-                    .collect();
-                let hits = answers.iter().filter(|a| **a).count();
+                let (hits, asked) = self.answers.get(index).copied().unwrap_or((0, 0));
                 let empty = format!(
                     "{}: no case could evaluate the condition",
                     metric_name(aggregate, series, label)
                 );
-                share(hits, answers.len(), interval, &empty)
+                share(hits, asked, interval, &empty)
             }
             Aggregate::Mean
             | Aggregate::Min
@@ -271,7 +346,7 @@ impl Aggregates for Cases<'_> {
                 if values.is_empty() {
                     return Err(EvalError(format!("{name}: no case has a value")));
                 }
-                let value = statistic(aggregate, &values);
+                let value = statistic(aggregate, values);
                 Ok(unit.map_or_else(|| Value::number(value), |u| Value::Quantity(u, value)))
             }
             Aggregate::ErrorRate | Aggregate::Throughput => Err(EvalError(format!(
@@ -298,17 +373,18 @@ mod tests {
     use super::*;
     use crate::stats::Bound;
 
-    fn classified(pairs: &[(Option<&str>, &str)]) -> Vec<Observed> {
-        pairs
-            .iter()
-            .map(|(p, e)| Observed {
+    fn classified(pairs: &[(Option<&str>, &str)]) -> Cases<'static> {
+        let mut cases = Cases::new(&[]);
+        for (p, e) in pairs {
+            cases.add(&Observed {
                 classified: Some(intent_ir::Classification {
                     predicted: p.map(str::to_string),
                     expected: Some((*e).to_string()),
                 }),
                 ..Observed::default()
-            })
-            .collect()
+            });
+        }
+        cases
     }
 
     fn percent(cases: &Cases<'_>, aggregate: Aggregate, label: Option<&str>) -> f64 {
@@ -322,17 +398,14 @@ mod tests {
     fn classification_metrics_count_predictions_against_expectations() {
         // billing: 2 right, 1 predicted as shipping; shipping: 1 right, 1 predicted as
         // billing; one case with no prediction at all.
-        let cases = Cases {
-            observed: classified(&[
-                (Some("billing"), "billing"),
-                (Some("billing"), "billing"),
-                (Some("shipping"), "billing"),
-                (Some("shipping"), "shipping"),
-                (Some("billing"), "shipping"),
-                (None, "returns"),
-            ]),
-            conditions: &[],
-        };
+        let cases = classified(&[
+            (Some("billing"), "billing"),
+            (Some("billing"), "billing"),
+            (Some("shipping"), "billing"),
+            (Some("shipping"), "shipping"),
+            (Some("billing"), "shipping"),
+            (None, "returns"),
+        ]);
         assert_eq!(percent(&cases, Aggregate::Accuracy, None), 50.0);
         let billing = Some("billing");
         assert!((percent(&cases, Aggregate::Precision, billing) - 200.0 / 3.0).abs() < 1e-9);
@@ -356,10 +429,7 @@ mod tests {
 
     #[test]
     fn confidence_takes_the_harder_end_of_the_interval() {
-        let cases = Cases {
-            observed: classified(&[(Some("a"), "a"); 10]),
-            conditions: &[],
-        };
+        let cases = classified(&[(Some("a"), "a"); 10]);
         let at = |bound| Interval { level: 95.0, bound };
         let lower = cases.aggregate(Aggregate::Accuracy, None, None, Some(at(Bound::Lower)));
         let lower = lower.ok().and_then(|v| v.as_f64()).unwrap_or_default();
@@ -370,20 +440,16 @@ mod tests {
 
     #[test]
     fn series_statistics_skip_cases_without_a_value() {
-        let observed = [Some(10.0), None, Some(30.0), Some(20.0)]
-            .into_iter()
-            .map(|d| Observed {
+        let mut cases = Cases::new(&[]);
+        for d in [Some(10.0), None, Some(30.0), Some(20.0)] {
+            cases.add(&Observed {
                 duration_ms: d,
                 scores: d
                     .map(|d| vec![("overlap".to_string(), d / 100.0)])
                     .unwrap_or_default(),
                 ..Observed::default()
-            })
-            .collect();
-        let cases = Cases {
-            observed,
-            conditions: &[],
-        };
+            });
+        }
         let duration = Some(&Series::Duration);
         let value = |aggregate, series| {
             cases

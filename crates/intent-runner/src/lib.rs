@@ -55,8 +55,9 @@ pub struct RunOptions {
     pub selection: Selection,
     pub body_limit: usize,
     pub default_timeout: Duration,
-    /// The folder the plan's dataset paths are relative to: the project root.
-    pub data_root: std::path::PathBuf,
+    /// Where the plan's datasets are read from (the project layer, which opens them under
+    /// the rules they were checked by).
+    pub datasets: Arc<dyn DatasetSource>,
     /// Receives every request and response, redacted, for `--verbose`.
     pub exchanges: Option<Arc<dyn Fn(String) + Send + Sync>>,
 }
@@ -79,9 +80,26 @@ impl Default for RunOptions {
             selection: Selection::default(),
             body_limit: DEFAULT_BODY_LIMIT,
             default_timeout: DEFAULT_TIMEOUT,
-            data_root: std::path::PathBuf::from("."),
+            datasets: Arc::new(NoDatasets),
             exchanges: None,
         }
+    }
+}
+
+/// Opens the datasets a plan names, for reading row by row.
+pub trait DatasetSource: Send + Sync {
+    /// The dataset at `path` (a plan's `resolved_path`, relative to the project root), or why
+    /// it cannot be read, in words (`it does not exist`).
+    fn open(&self, path: &str) -> Result<Box<dyn std::io::Read + Send>, String>;
+}
+
+/// The source of a run without a project: it has no datasets.
+#[derive(Debug)]
+pub struct NoDatasets;
+
+impl DatasetSource for NoDatasets {
+    fn open(&self, path: &str) -> Result<Box<dyn std::io::Read + Send>, String> {
+        Err(format!("no project was given to read {path} from"))
     }
 }
 
@@ -338,6 +356,7 @@ fn placeholder() -> ItemResult {
         metrics: Vec::new(),
         requests: Vec::new(),
         cases: Vec::new(),
+        cases_omitted: 0,
     }
 }
 
@@ -402,7 +421,7 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
         http: http::Http::new(options.body_limit).map_err(RunError)?,
         redactor: Redactor::new(secret_values).mask_pii(pii::detectors_in(plan)),
         default_timeout: options.default_timeout,
-        data_root: options.data_root.clone(),
+        datasets: Arc::clone(&options.datasets),
         exchanges: options.exchanges.clone(),
         policies: policy::Watch::new(plan),
         reach: reach::Reachability::default(),

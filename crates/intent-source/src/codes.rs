@@ -132,6 +132,7 @@ codes! {
     E1013 UNKNOWN_FUNCTION "a call names a function that does not exist",
     E1014 DUPLICATE_TITLE "two items of the same kind have the same title",
     E1015 UNKNOWN_TITLE "a monitor runs a title that no item has",
+    E1016 IMPORT_OUTSIDE_ROOT "a `use` names a file outside the project root",
     E2001 TYPE_MISMATCH "a value has a different type than the place it is used in",
     E2002 UNIT_MISMATCH "a number is missing its unit or has the wrong one",
     E2003 UNKNOWN_FIELD "a field is not part of the type",

@@ -11,6 +11,7 @@ mod render;
 mod source;
 mod span;
 mod suggest;
+mod tree;
 
 pub use codes::{CODES, Code, CodeInfo, code};
 pub use diagnostic::{Diagnostic, Label, Severity};
@@ -18,3 +19,4 @@ pub use render::{JsonDiagnostic, RenderOptions, render, render_snippet, to_json}
 pub use source::{FileId, LineCol, SourceFile, SourceMap};
 pub use span::Span;
 pub use suggest::did_you_mean;
+pub use tree::{DataSample, FileProblem, SourceTree, TreeFile, normalise, resolve};

@@ -112,6 +112,7 @@ pub fn item(
         checks: Vec::new(),
         metrics: Vec::new(),
         cases: Vec::new(),
+        cases_omitted: 0,
         requests: Vec::new(),
     }
 }

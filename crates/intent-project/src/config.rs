@@ -27,11 +27,11 @@
 //!
 //! See `docs/configuration.md` for how these URLs combine with `--target` and `--env`.
 
-use intent_check::paths::{absolute, normalise};
+use crate::absolute;
+use intent_source::normalise;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use thiserror::Error;
@@ -44,7 +44,7 @@ pub const DEFAULT_START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A loaded `intent.toml`, with every path resolved against its folder.
 #[derive(Debug, Clone)]
-pub struct Project {
+pub struct Config {
     /// The folder holding `intent.toml` (absolute).
     pub root: PathBuf,
     /// The spec files or folders to use when the command line names none (absolute).
@@ -83,7 +83,7 @@ pub struct StartConfig {
 
 /// Why `intent.toml` could not be used.
 #[derive(Debug, Error)]
-pub enum ProjectError {
+pub enum ConfigError {
     /// The file could not be read (missing, a folder, no permission, not UTF-8).
     #[error("cannot read {}: {source}", path.display())]
     Read {
@@ -181,37 +181,6 @@ pub enum ProjectError {
         /// How many capture groups it has.
         groups: usize,
     },
-    /// `--env NAME` names an environment the target does not define.
-    #[error(
-        "target `{target}` has no environment `{environment}` in intent.toml (known: {})",
-        KnownList(known)
-    )]
-    UnknownEnvironment {
-        /// The target.
-        target: String,
-        /// The requested environment.
-        environment: String,
-        /// The environments the target defines, sorted.
-        known: Vec<String>,
-    },
-}
-
-/// Formats a list of names as "`a`, `b`", or "none".
-struct KnownList<'a>(&'a [String]);
-
-impl fmt::Display for KnownList<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            return f.write_str("none");
-        }
-        for (i, name) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "`{name}`")?;
-        }
-        Ok(())
-    }
 }
 
 /// The nearest `intent.toml` in `start` or one of its ancestors. `start` may be a file or a
@@ -225,9 +194,9 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 }
 
 /// Reads, parses and validates the project file at `path`.
-pub fn load(path: &Path) -> Result<Project, ProjectError> {
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let path = absolute(path);
-    let text = std::fs::read_to_string(&path).map_err(|source| ProjectError::Read {
+    let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
         path: path.clone(),
         source,
     })?;
@@ -239,11 +208,11 @@ pub fn load(path: &Path) -> Result<Project, ProjectError> {
 }
 
 /// Parses the text of a project file; `path` is for messages, `root` resolves relative paths.
-fn parse(text: &str, path: &Path, root: &Path) -> Result<Project, ProjectError> {
+fn parse(text: &str, path: &Path, root: &Path) -> Result<Config, ConfigError> {
     // Syntax first, so a broken file is reported as such rather than as a shape error.
     if let Err(e) = toml::from_str::<toml::Table>(text) {
         let (line, column) = line_column(text, e.span().map_or(0, |s| s.start));
-        return Err(ProjectError::Syntax {
+        return Err(ConfigError::Syntax {
             path: path.to_path_buf(),
             line,
             column,
@@ -252,7 +221,7 @@ fn parse(text: &str, path: &Path, root: &Path) -> Result<Project, ProjectError> 
     }
     let raw: RawProject = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
-        ProjectError::Schema {
+        ConfigError::Schema {
             path: path.to_path_buf(),
             line,
             column,
@@ -276,7 +245,7 @@ fn parse(text: &str, path: &Path, root: &Path) -> Result<Project, ProjectError> 
             },
         );
     }
-    Ok(Project {
+    Ok(Config {
         root: root.to_path_buf(),
         specs,
         targets,
@@ -288,16 +257,16 @@ fn start_config(
     target: &str,
     path: &Path,
     root: &Path,
-) -> Result<StartConfig, ProjectError> {
+) -> Result<StartConfig, ConfigError> {
     if raw.command.first().is_none_or(|program| program.is_empty()) {
-        return Err(ProjectError::EmptyCommand {
+        return Err(ConfigError::EmptyCommand {
             path: path.to_path_buf(),
             target: target.to_owned(),
         });
     }
     let ready = raw.ready.unwrap_or_else(|| "/".to_owned());
     if !ready.starts_with('/') {
-        return Err(ProjectError::BadReadyPath {
+        return Err(ConfigError::BadReadyPath {
             path: path.to_path_buf(),
             target: target.to_owned(),
             ready,
@@ -305,7 +274,7 @@ fn start_config(
     }
     let timeout = match raw.timeout {
         None => DEFAULT_START_TIMEOUT,
-        Some(text) => parse_duration(&text).map_err(|reason| ProjectError::BadDuration {
+        Some(text) => parse_duration(&text).map_err(|reason| ConfigError::BadDuration {
             path: path.to_path_buf(),
             target: target.to_owned(),
             text,
@@ -315,7 +284,7 @@ fn start_config(
     let url_from_output = match raw.url_from_output {
         None => None,
         Some(pattern) => {
-            let regex = Regex::new(&pattern).map_err(|source| ProjectError::InvalidRegex {
+            let regex = Regex::new(&pattern).map_err(|source| ConfigError::InvalidRegex {
                 path: path.to_path_buf(),
                 target: target.to_owned(),
                 source: Box::new(source),
@@ -323,7 +292,7 @@ fn start_config(
             // `captures_len` counts the implicit group 0 (the whole match).
             let groups = regex.captures_len() - 1;
             if groups != 1 {
-                return Err(ProjectError::RegexGroups {
+                return Err(ConfigError::RegexGroups {
                     path: path.to_path_buf(),
                     target: target.to_owned(),
                     pattern,
@@ -343,35 +312,6 @@ fn start_config(
         url_from_output,
         env: raw.env,
     })
-}
-
-impl Project {
-    /// The URL `intent.toml` gives `target`: with `environment`, that environment's URL (an
-    /// error naming the known environments if the target does not define it); without, the
-    /// target's `url`. `Ok(None)`: intent.toml says nothing, use the spec's own URL.
-    pub fn target_url(
-        &self,
-        target: &str,
-        environment: Option<&str>,
-    ) -> Result<Option<String>, ProjectError> {
-        let config = self.targets.get(target);
-        match environment {
-            Some(environment) => {
-                let environments = config.map(|c| &c.environments);
-                match environments.and_then(|e| e.get(environment)) {
-                    Some(url) => Ok(Some(url.clone())),
-                    None => Err(ProjectError::UnknownEnvironment {
-                        target: target.to_owned(),
-                        environment: environment.to_owned(),
-                        known: environments
-                            .map(|e| e.keys().cloned().collect())
-                            .unwrap_or_default(),
-                    }),
-                }
-            }
-            None => Ok(config.and_then(|c| c.url.clone())),
-        }
-    }
 }
 
 /// Parses `"500ms"`, `"30s"`, `"1.5s"`, `"2m"`, `"1h"`: a non-negative decimal number and a
@@ -478,7 +418,7 @@ url = "http://127.0.0.1:9090"
 "#;
 
     /// Writes `text` as `intent.toml` in a fresh folder and loads it.
-    fn load_text(text: &str) -> (tempfile::TempDir, Result<Project, ProjectError>) {
+    fn load_text(text: &str) -> (tempfile::TempDir, Result<Config, ConfigError>) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
         std::fs::write(&path, text).unwrap();
@@ -486,15 +426,15 @@ url = "http://127.0.0.1:9090"
         (dir, project)
     }
 
-    fn load_err(text: &str) -> ProjectError {
+    fn load_err(text: &str) -> ConfigError {
         match load_text(text).1 {
             Ok(project) => panic!("expected an error, got {project:?}"),
             Err(e) => e,
         }
     }
 
-    #[tokio::test]
-    async fn a_full_file_parses_and_resolves_paths_against_its_folder() {
+    #[test]
+    fn a_full_file_parses_and_resolves_paths_against_its_folder() {
         let (dir, project) = load_text(FULL);
         let project = project.unwrap();
         let root = absolute(dir.path());
@@ -530,8 +470,8 @@ url = "http://127.0.0.1:9090"
         assert!(search.environments.is_empty());
     }
 
-    #[tokio::test]
-    async fn start_defaults_and_an_empty_file() {
+    #[test]
+    fn start_defaults_and_an_empty_file() {
         let (dir, project) = load_text("[targets.a.start]\ncommand = [\"x\"]\n");
         let project = project.unwrap();
         let start = project.targets["a"].start.as_ref().unwrap();
@@ -547,8 +487,8 @@ url = "http://127.0.0.1:9090"
         assert!(project.targets.is_empty());
     }
 
-    #[tokio::test]
-    async fn find_walks_up_to_the_nearest_project_file() {
+    #[test]
+    fn find_walks_up_to_the_nearest_project_file() {
         let dir = tempfile::tempdir().unwrap();
         let root = absolute(dir.path());
         let deep = root.join("a/b/c");
@@ -567,18 +507,18 @@ url = "http://127.0.0.1:9090"
         assert_eq!(find(&root), Some(root.join(FILE_NAME)));
     }
 
-    #[tokio::test]
-    async fn an_unreadable_file_is_an_error() {
+    #[test]
+    fn an_unreadable_file_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let err = load(&dir.path().join(FILE_NAME)).unwrap_err();
-        assert!(matches!(err, ProjectError::Read { .. }), "{err:?}");
+        assert!(matches!(err, ConfigError::Read { .. }), "{err:?}");
         assert!(err.to_string().contains("cannot read"), "{err}");
     }
 
-    #[tokio::test]
-    async fn a_toml_syntax_error_has_line_and_column() {
+    #[test]
+    fn a_toml_syntax_error_has_line_and_column() {
         let err = load_err("specs = []\n[targets.shop\nurl = 1\n");
-        let ProjectError::Syntax { line, column, .. } = &err else {
+        let ConfigError::Syntax { line, column, .. } = &err else {
             panic!("{err:?}");
         };
         assert_eq!((*line, *column), (2, 14));
@@ -588,10 +528,10 @@ url = "http://127.0.0.1:9090"
         );
     }
 
-    #[tokio::test]
-    async fn unknown_keys_are_errors_with_their_place() {
+    #[test]
+    fn unknown_keys_are_errors_with_their_place() {
         let err = load_err("[targets.shop.start]\ncommand = [\"x\"]\ncomand = [\"y\"]\n");
-        let ProjectError::Schema { line, message, .. } = &err else {
+        let ConfigError::Schema { line, message, .. } = &err else {
             panic!("{err:?}");
         };
         assert_eq!(*line, 3);
@@ -612,25 +552,25 @@ url = "http://127.0.0.1:9090"
         assert!(err.to_string().contains("missing field `command`"), "{err}");
         let err = load_err("[targets.shop.start]\ncommand = \"cargo run\"\n");
         assert!(
-            matches!(err, ProjectError::Schema { line: 2, .. }),
+            matches!(err, ConfigError::Schema { line: 2, .. }),
             "{err:?}"
         );
     }
 
-    #[tokio::test]
-    async fn an_empty_command_is_an_error() {
+    #[test]
+    fn an_empty_command_is_an_error() {
         let err = load_err("[targets.shop.start]\ncommand = []\n");
-        assert!(matches!(err, ProjectError::EmptyCommand { ref target, .. } if target == "shop"));
+        assert!(matches!(err, ConfigError::EmptyCommand { ref target, .. } if target == "shop"));
         assert!(
             err.to_string().contains("`start.command` is empty"),
             "{err}"
         );
         let err = load_err("[targets.shop.start]\ncommand = [\"\", \"x\"]\n");
-        assert!(matches!(err, ProjectError::EmptyCommand { .. }), "{err:?}");
+        assert!(matches!(err, ConfigError::EmptyCommand { .. }), "{err:?}");
     }
 
-    #[tokio::test]
-    async fn a_bad_duration_is_an_error() {
+    #[test]
+    fn a_bad_duration_is_an_error() {
         for (text, reason) in [
             ("soon", "does not start with a number"),
             ("30", "unit is missing"),
@@ -641,15 +581,15 @@ url = "http://127.0.0.1:9090"
             let err = load_err(&format!(
                 "[targets.shop.start]\ncommand = [\"x\"]\ntimeout = \"{text}\"\n"
             ));
-            assert!(matches!(err, ProjectError::BadDuration { .. }), "{err:?}");
+            assert!(matches!(err, ConfigError::BadDuration { .. }), "{err:?}");
             let message = err.to_string();
             assert!(message.contains(reason), "{text}: {message}");
             assert!(message.contains("target `shop`"), "{message}");
         }
     }
 
-    #[tokio::test]
-    async fn durations_parse() {
+    #[test]
+    fn durations_parse() {
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
         assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
@@ -658,30 +598,30 @@ url = "http://127.0.0.1:9090"
         assert_eq!(parse_duration(" 10 s "), Ok(Duration::from_secs(10)));
     }
 
-    #[tokio::test]
-    async fn a_ready_path_must_start_with_a_slash() {
+    #[test]
+    fn a_ready_path_must_start_with_a_slash() {
         let err = load_err("[targets.shop.start]\ncommand = [\"x\"]\nready = \"health\"\n");
-        assert!(matches!(err, ProjectError::BadReadyPath { .. }), "{err:?}");
+        assert!(matches!(err, ConfigError::BadReadyPath { .. }), "{err:?}");
     }
 
-    #[tokio::test]
-    async fn an_invalid_regex_is_an_error() {
+    #[test]
+    fn an_invalid_regex_is_an_error() {
         let err = load_err(
             "[targets.shop.start]\ncommand = [\"x\"]\nurl_from_output = 'listening on (http://\\S+'\n",
         );
-        assert!(matches!(err, ProjectError::InvalidRegex { .. }), "{err:?}");
+        assert!(matches!(err, ConfigError::InvalidRegex { .. }), "{err:?}");
         let message = err.to_string();
         assert!(message.contains("not a valid regex"), "{message}");
         assert!(message.contains("unclosed group"), "{message}");
     }
 
-    #[tokio::test]
-    async fn a_regex_needs_exactly_one_group() {
+    #[test]
+    fn a_regex_needs_exactly_one_group() {
         let err = load_err(
             "[targets.shop.start]\ncommand = [\"x\"]\nurl_from_output = 'listening on http://\\S+'\n",
         );
         assert!(
-            matches!(err, ProjectError::RegexGroups { groups: 0, .. }),
+            matches!(err, ConfigError::RegexGroups { groups: 0, .. }),
             "{err:?}"
         );
         assert!(err.to_string().contains("has 0 capture groups"), "{err}");
@@ -690,7 +630,7 @@ url = "http://127.0.0.1:9090"
             "[targets.shop.start]\ncommand = [\"x\"]\nurl_from_output = '(on|at) (http://\\S+)'\n",
         );
         assert!(
-            matches!(err, ProjectError::RegexGroups { groups: 2, .. }),
+            matches!(err, ConfigError::RegexGroups { groups: 2, .. }),
             "{err:?}"
         );
 
@@ -699,38 +639,5 @@ url = "http://127.0.0.1:9090"
             "[targets.shop.start]\ncommand = [\"x\"]\nurl_from_output = '(?:on|at) (http://\\S+)'\n",
         );
         project.unwrap();
-    }
-
-    #[tokio::test]
-    async fn target_urls_by_environment() {
-        let (_dir, project) = load_text(FULL);
-        let project = project.unwrap();
-        assert_eq!(
-            project.target_url("shop", None).unwrap().as_deref(),
-            Some("http://127.0.0.1:8080")
-        );
-        assert_eq!(
-            project
-                .target_url("shop", Some("staging"))
-                .unwrap()
-                .as_deref(),
-            Some("https://staging.example.com")
-        );
-        // Not configured: the spec's own URL is used.
-        assert_eq!(project.target_url("other", None).unwrap(), None);
-
-        let err = project.target_url("shop", Some("qa")).unwrap_err();
-        assert!(
-            matches!(err, ProjectError::UnknownEnvironment { ref known, .. } if known == &["prod", "staging"])
-        );
-        assert_eq!(
-            err.to_string(),
-            "target `shop` has no environment `qa` in intent.toml (known: `prod`, `staging`)"
-        );
-
-        let err = project.target_url("search", Some("staging")).unwrap_err();
-        assert!(err.to_string().ends_with("(known: none)"), "{err}");
-        let err = project.target_url("other", Some("staging")).unwrap_err();
-        assert!(err.to_string().ends_with("(known: none)"), "{err}");
     }
 }
