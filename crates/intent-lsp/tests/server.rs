@@ -138,3 +138,56 @@ fn an_editor_gets_diagnostics_formatting_and_an_outline() {
         .expect("the server thread")
         .expect("a clean shutdown");
 }
+
+#[test]
+fn an_import_open_in_the_editor_is_checked_as_the_editor_shows_it() {
+    // `orders.intent` imports `common.intent`, which is open in the editor and was never saved:
+    // nothing of it is on disk.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("intent.toml"), "").expect("a project");
+    let folder = dir.path().to_string_lossy().into_owned();
+    let orders = format!("file://{folder}/orders.intent");
+    let common = format!("file://{folder}/common.intent");
+    let (server, client) = Connection::memory();
+    let serving = std::thread::spawn(move || intent_lsp::serve(&server));
+    let mut editor = Editor {
+        connection: client,
+        next_id: 0,
+    };
+    editor.request("initialize", json!({"capabilities": {}}));
+    let unsaved = "target shop = \"http://127.0.0.1:8080\"\n";
+    editor.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": common, "languageId": "intent", "version": 1, "text": unsaved}}),
+    );
+    assert_eq!(editor.diagnostics(), Vec::<Value>::new());
+    let importing = "use \"common.intent\"\n\nintent \"Up\" {\n  when GET shop /health\n  then status == 200\n}\n";
+    editor.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": orders, "languageId": "intent", "version": 1, "text": importing}}),
+    );
+    assert_eq!(
+        editor.diagnostics(),
+        Vec::<Value>::new(),
+        "the unsaved import is found, and so is its target"
+    );
+    // The unsaved import changes: the importing file sees the change when it is checked again.
+    editor.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": common, "version": 2}, "contentChanges": [{"text": "target store = \"http://127.0.0.1:8080\"\n"}]}),
+    );
+    editor.diagnostics();
+    editor.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": orders, "version": 2}, "contentChanges": [{"text": importing}]}),
+    );
+    let diagnostics = editor.diagnostics();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "E1007");
+    editor.request("shutdown", Value::Null);
+    editor.notify("exit", Value::Null);
+    serving
+        .join()
+        .expect("the server thread")
+        .expect("a clean shutdown");
+}
