@@ -385,3 +385,127 @@ fn descriptions_split_over_files_are_read_within_the_project_root() {
     );
     assert!(err.contains("and 4 files it refers to"), "{err}");
 }
+
+#[test]
+fn gherkin_features_become_specs_bound_to_the_projects_steps() {
+    let fixtures = repo_root().join("tests/fixtures/gherkin");
+    // Inside the repository, so the `use` paths of the written specs are the same everywhere.
+    let scratch = repo_root().join("target");
+    std::fs::create_dir_all(&scratch).expect("target folder");
+    let dir = tempfile::tempdir_in(&scratch).expect("temp dir");
+    let feature = |name: &str| fixtures.join(name).display().to_string();
+    let steps = fixtures.join("steps.intent").display().to_string();
+    let out = dir.path().join("imported");
+    let (status, _, err) = intent(&[
+        "import",
+        "gherkin",
+        &feature("shop.feature"),
+        &feature("i18n.feature"),
+        "-o",
+        out.to_str().expect("path"),
+        "--steps",
+        &steps,
+    ]);
+    assert_eq!(status, intent_cli::Status::Success, "{err}");
+    let (status, _, check_err) = intent(&["check", out.to_str().expect("path")]);
+    assert_eq!(
+        status,
+        intent_cli::Status::Success,
+        "the imported specs check: {check_err}"
+    );
+    let err = err.replace(&out.display().to_string(), "[out]");
+    let shop = std::fs::read_to_string(out.join("shop.intent")).expect("shop.intent");
+    let i18n = std::fs::read_to_string(out.join("i18n.intent")).expect("i18n.intent");
+    contains_all(
+        "shop.feature",
+        &shop,
+        &[
+            // Feature → spec with title and description; the steps' files are used.
+            "spec \"Ordering from the shop\" {\n  description \"Shoppers log in, fill an order and pay.\\nWritten by the product team.\"\n}\n",
+            "use \"../../../examples/shop/specs/common.intent\"\n",
+            "use \"../../../tests/fixtures/gherkin/steps.intent\"\n",
+            // Scenario → intent with the feature's and its own tags; Background → given.
+            "intent \"A shopper places an order\" @checkout @team:shop {\n  because \"The most common path through the shop.\"\n  given a shopper \"alice\" is logged in\n  when the shopper \"token-1\" orders 2 of \"AB-0001\"\n",
+            // Unbound lines stay in place with the nearest patterns.
+            "  # Then the order is pending\n  #   no step matches; the nearest are `",
+            // Data tables and doc strings → values passed as the last argument.
+            "  given table = [{ sku: \"AB-0001\", name: \"Mug\" }, { sku: \"AB-0002\", name: \"Poster\" }]\n  given the catalog holds the items (table)\n",
+            "  given doc = \"\"\"Where is my parcel? It was sent \"yesterday\" {today}.\"\"\"\n  when the support bot is asked (doc)\n",
+            // An outline with two Examples blocks → two intents with the blocks' tags and typed columns.
+            "intent \"Orders of any size (Small orders)\" @checkout @team:shop @small {\n  examples\n    | token     | qty | sku       |\n    | \"token-1\" | 1   | \"AB-0001\" |\n",
+            "intent \"Orders of any size (Large orders)\" @checkout @team:shop @large @slow {\n",
+            "  when the shopper (token) orders (qty) of (sku)\n",
+            // Rule → a comment and a tag; titles stay unique.
+            "# Rule: Orders need a logged-in shopper\n",
+            "@rule:orders-need-a-logged-in-shopper {",
+            "intent \"a shopper places an order (Orders need a logged-in shopper, line 48)\"",
+            // A line the checker refuses once bound is a comment with its message.
+            "  # when the shopper \"nobody\" orders \"two\" of \"AB-0001\"\n  #   the step parameter `qty` is int",
+            "  # But the shopper #5 is blocked\n  #   not a step call: `#` would start a comment\n",
+        ],
+    );
+    contains_all(
+        "i18n.feature",
+        &i18n,
+        &[
+            "spec \"La boutique répond\" {",
+            "intent \"La boutique est en ligne\" @santé {\n  given a shopper \"chloé\" is logged in\n  when la boutique répond 200\n",
+            "  examples\n    | statut | nom    |\n    | 200    | \"Zoé\"  |\n",
+            "  when la boutique répond (statut)\n  # Et un client <nom> attend\n",
+        ],
+    );
+    contains_all(
+        "summary",
+        &err,
+        &[
+            "binding steps against 5 step(s) of 2 file(s)\n",
+            "wrote [out]/shop.intent: 5 scenario(s) as 6 intent(s); 12 of 20 step line(s) bound\n",
+            "  shop.feature:12: Then the order is pending — no step matches",
+            "wrote [out]/i18n.intent: 2 scenario(s) as 2 intent(s); 4 of 6 step line(s) bound\n",
+        ],
+    );
+    insta::assert_snapshot!("gherkin__tests__fixtures__gherkin__shop.feature", shop);
+    insta::assert_snapshot!("gherkin__tests__fixtures__gherkin__i18n.feature", i18n);
+    insta::assert_snapshot!("gherkin__tests__fixtures__gherkin__steps.intent", err);
+}
+
+#[test]
+fn gherkin_files_that_are_not_features_are_reported_and_the_rest_written() {
+    let scratch = repo_root().join("target");
+    std::fs::create_dir_all(&scratch).expect("target folder");
+    let dir = tempfile::tempdir_in(&scratch).expect("temp dir");
+    let broken = dir.path().join("broken.feature");
+    std::fs::write(&broken, "Scenario without a feature\n  Given nothing\n").expect("write");
+    let good = dir.path().join("good.feature");
+    std::fs::write(
+        &good,
+        "Feature: Good\n  Scenario: One\n    Given a shopper \"ann\" is logged in\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    let specs = repo_root().join("examples/shop/specs");
+    let (status, _, err) = intent(&[
+        "import",
+        "gherkin",
+        broken.to_str().expect("path"),
+        good.to_str().expect("path"),
+        dir.path().to_str().expect("path"),
+        "-o",
+        out.to_str().expect("path"),
+        "--steps",
+        specs.to_str().expect("path"),
+    ]);
+    assert_eq!(status, intent_cli::Status::Invalid, "{err}");
+    assert!(err.contains("is not a Gherkin feature"), "{err}");
+    assert!(
+        err.contains("cannot read") && err.contains("not a regular file"),
+        "{err}"
+    );
+    let written =
+        std::fs::read_to_string(out.join("good.intent")).expect("the good one is written");
+    assert!(
+        written.contains("  given a shopper \"ann\" is logged in\n"),
+        "{written}"
+    );
+    assert!(err.contains("1 of 1 step line(s) bound"), "{err}");
+}

@@ -5,6 +5,7 @@
 //! type, unit, step and dataset is resolved here, and the result is the typed, versioned
 //! [`intent_ir::Plan`] the runner executes.
 
+mod binding;
 mod context;
 mod datasets;
 mod exprs;
@@ -17,6 +18,7 @@ mod steps;
 mod types;
 mod units;
 
+pub use binding::{Binding, StepIndex};
 pub use items::tag_expr;
 pub use load::{Loaded, LoadedFile, load, load_text, spec_files_in};
 

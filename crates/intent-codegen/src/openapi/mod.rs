@@ -9,17 +9,17 @@
 //! Every name is made by the rule of [`names`], so the skeleton always checks.
 
 mod dialect;
-mod names;
+
 mod operations;
 mod refs;
 mod schema;
 mod security;
-mod values;
 
 pub use refs::{Fetch, FetchError, NoFiles};
 
+use crate::names::{Scope, Titles, is_word};
+use crate::values::{line, quote};
 use dialect::Dialect;
-use names::{Scope, Titles, is_word};
 use operations::{Operation, Writer};
 use schema::Types;
 use security::Security;
@@ -27,7 +27,6 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use thiserror::Error;
-use values::{line, quote};
 
 /// Why a document cannot be imported at all.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

@@ -4,11 +4,11 @@
 //! check of its success status, typed with `->` where the response has a JSON schema.
 
 use super::dialect::{Body, Dialect, place};
-use super::names::{Scope, Titles, snake, tag};
 use super::refs::{DocId, Documents};
 use super::schema::{Types, write_notes};
 use super::security::Security;
-use super::values::{expression, line, placeholder, quote, scalar_placeholder};
+use crate::names::{Scope, Titles, snake, tag};
+use crate::values::{expression, line, placeholder, quote, scalar_placeholder};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -303,7 +303,7 @@ impl<'d> Writer<'d> {
 
 /// An object key: the name if it is a word, else a string.
 fn key(name: &str) -> String {
-    if super::names::is_word(name) {
+    if crate::names::is_word(name) {
         name.to_string()
     } else {
         quote(name)
@@ -357,7 +357,7 @@ fn request_path(path: &str, names: &BTreeMap<&str, String>) -> String {
             .all(|c| c.is_ascii_alphanumeric() || "-._~/:@!$&'*+,;=%?".contains(c))
             && !text
                 .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                .any(super::names::is_reserved)
+                .any(crate::names::is_reserved)
     });
     let mut out = String::new();
     for (param, text) in &parts {

@@ -5,9 +5,9 @@
 //! becomes `json` or a looser type, and a note says so; the notes are written as comments above
 //! the item that needed them.
 
-use super::names::{Scope, camel, is_word, snake};
 use super::refs::{DocId, Documents, Loc, reference_of};
-use super::values::{literal, number, quote};
+use crate::names::{Scope, camel, is_word, snake};
+use crate::values::{literal, number, quote};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write;
@@ -518,7 +518,7 @@ fn string_type(map: &Map<String, Value>, notes: &mut Vec<String>) -> String {
             }
             None => notes.push(format!(
                 "the pattern {} is not a regex Intent accepts, so it is not checked",
-                quote(&super::values::line(pattern))
+                quote(&crate::values::line(pattern))
             )),
         }
     }
@@ -594,7 +594,7 @@ pub(crate) fn write_notes(out: &mut String, indent: &str, notes: &[String]) {
         }
     }
     for note in unique.iter().take(5) {
-        let _ = writeln!(out, "{indent}# {}", super::values::line(note));
+        let _ = writeln!(out, "{indent}# {}", crate::values::line(note));
     }
     if unique.len() > 5 {
         let _ = writeln!(

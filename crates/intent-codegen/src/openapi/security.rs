@@ -5,8 +5,8 @@
 //! header, query parameter or cookie. Each becomes a secret read from the environment, declared
 //! only when an operation uses it.
 
-use super::names::{Scope, snake};
-use super::values::quote;
+use crate::names::{Scope, snake};
+use crate::values::quote;
 use serde_json::Value;
 use std::collections::BTreeSet;
 

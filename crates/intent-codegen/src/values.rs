@@ -116,7 +116,7 @@ fn write_value(value: &Value, depth: usize, out: &mut String) -> Option<()> {
                     out.push_str(", ");
                 }
                 // Any word may be a key; anything else is a string key.
-                if crate::openapi::names::is_word(key) {
+                if crate::names::is_word(key) {
                     out.push_str(key);
                 } else {
                     out.push_str(&quote(key));
