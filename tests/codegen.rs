@@ -442,6 +442,9 @@ fn gherkin_features_become_specs_bound_to_the_projects_steps() {
             // A line the checker refuses once bound is a comment with its message.
             "  # when the shopper \"nobody\" orders \"two\" of \"AB-0001\"\n  #   the step parameter `qty` is int",
             "  # But the shopper #5 is blocked\n  #   not a step call: `#` would start a comment\n",
+            // A column used as `"<name>"` is text, whatever its cells look like.
+            "    | name   |\n    | \"1001\" |\n",
+            "  given a shopper (name) is logged in\n",
         ],
     );
     contains_all(
@@ -459,7 +462,7 @@ fn gherkin_features_become_specs_bound_to_the_projects_steps() {
         &err,
         &[
             "binding steps against 5 step(s) of 2 file(s)\n",
-            "wrote [out]/shop.intent: 5 scenario(s) as 6 intent(s); 12 of 20 step line(s) bound\n",
+            "wrote [out]/shop.intent: 6 scenario(s) as 7 intent(s); 14 of 22 step line(s) bound\n",
             "  shop.feature:12: Then the order is pending — no step matches",
             "wrote [out]/i18n.intent: 2 scenario(s) as 2 intent(s); 4 of 6 step line(s) bound\n",
         ],

@@ -179,10 +179,21 @@ impl FeatureWriter<'_> {
         for (index, block) in blocks.into_iter().enumerate() {
             let mut locals = Scope::with(self.globals.iter().cloned());
             let examples = block.map(|b| {
-                Examples::new(
-                    b.table.as_ref().map_or(&[][..], |t| t.rows.as_slice()),
-                    &mut locals,
-                )
+                let rows = b.table.as_ref().map_or(&[][..], |t| t.rows.as_slice());
+                let quoted: Vec<&str> = rows
+                    .first()
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .filter(|column| {
+                        let wanted = format!("\"<{column}>\"");
+                        scenario
+                            .steps
+                            .iter()
+                            .any(|step| step.value.contains(&wanted))
+                    })
+                    .collect();
+                Examples::new(rows, &quoted, &mut locals)
             });
             let mut tags: Vec<String> = inherited.to_vec();
             tags.extend(scenario.tags.iter().filter_map(|t| tag(t)));

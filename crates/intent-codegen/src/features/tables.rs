@@ -88,8 +88,10 @@ pub(crate) struct Examples {
 }
 
 impl Examples {
-    /// The table whose first row names the columns; names are made clear of `locals`.
-    pub(crate) fn new(table: &[Vec<String>], locals: &mut Scope) -> Self {
+    /// The table whose first row names the columns; names are made clear of `locals`. The
+    /// columns in `quoted` are used in steps as `"<column>"`, so they are strings whatever
+    /// their cells look like (`"<sku>"` with cells `123` means the text `123`).
+    pub(crate) fn new(table: &[Vec<String>], quoted: &[&str], locals: &mut Scope) -> Self {
         let (header, rows) = table
             .split_first()
             .map_or((&[][..], &[][..]), |(h, r)| (h.as_slice(), r));
@@ -103,7 +105,17 @@ impl Examples {
             })
             .collect();
         let rows = rows.to_vec();
-        let kinds = kinds(&rows);
+        let kinds = kinds(&rows)
+            .into_iter()
+            .zip(header)
+            .map(|(kind, name)| {
+                if quoted.contains(&name.as_str()) {
+                    Kind::Text
+                } else {
+                    kind
+                }
+            })
+            .collect();
         Examples {
             columns,
             rows,
@@ -201,7 +213,13 @@ mod tests {
             &["Cap", "-1", "10", "false", "A1"],
         ]);
         let mut scope = Scope::default();
-        let examples = Examples::new(&table, &mut scope);
+        let examples = Examples::new(&table, &[], &mut scope);
+        let quoted = Examples::new(&table, &["qty"], &mut Scope::default());
+        assert!(
+            quoted.statement().contains("| \"2\" "),
+            "{}",
+            quoted.statement()
+        );
         assert_eq!(
             examples.statement(),
             "  examples\n    | name  | qty | price | gift  | code  |\n    | \"Mug\" | 2   | 9.99  | true  | \"007\" |\n    | \"Cap\" | -1  | 10    | false | \"A1\"  |\n"
