@@ -546,18 +546,23 @@ fn an_openapi_document_becomes_a_spec_skeleton_that_checks() {
 }
 
 #[test]
-fn documents_that_are_not_openapi_3_are_refused_with_the_reason() {
+fn documents_that_are_not_openapi_or_swagger_are_refused_with_the_reason() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cases = [
         (
             "swagger.json",
-            r#"{"swagger": "2.0", "openapi": "2.0"}"#,
-            "OpenAPI 2.0 is not supported",
+            r#"{"swagger": "1.2"}"#,
+            "Swagger 1.2 is not supported",
+        ),
+        (
+            "future.json",
+            r#"{"openapi": "4.0.0"}"#,
+            "OpenAPI 4.0.0 is not supported",
         ),
         (
             "plain.json",
             r#"{"paths": {}}"#,
-            "not an OpenAPI 3 document",
+            "not an OpenAPI or Swagger description",
         ),
         (
             "broken.yaml",

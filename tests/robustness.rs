@@ -206,7 +206,15 @@ fn random_documents_never_crash_the_openapi_importer() {
         {
             map.insert("openapi".into(), serde_json::json!("3.0.3"));
         }
-        if let Ok(spec) = intent_codegen::import_openapi(&doc, "api", "random.json") {
+        let options = intent_codegen::Options {
+            target: "api",
+            source: "random.json",
+            location: "random.json",
+        };
+        if let Ok(result) =
+            intent_codegen::import_openapi(doc.clone(), options, &mut intent_codegen::NoFiles)
+        {
+            let spec = result.spec;
             imported += 1;
             let checked = check(&in_memory(Path::new("/project/random.intent"), &spec));
             let errors: Vec<_> = checked

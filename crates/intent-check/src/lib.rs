@@ -10,6 +10,7 @@
 //! tree, bounded and confined to the project; tests and the language server build trees in
 //! memory.
 
+mod binding;
 mod context;
 mod datasets;
 mod exprs;
@@ -25,6 +26,7 @@ mod steps;
 mod types;
 mod units;
 
+pub use binding::{Binding, StepIndex};
 pub use files::{Loaded, LoadedFile, load};
 pub use items::tag_expr;
 

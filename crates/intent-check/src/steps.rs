@@ -19,7 +19,7 @@ pub(crate) enum Token {
 }
 
 /// Whether a call's tokens fit a pattern's.
-fn fits(pattern: &[Token], call: &[Token]) -> bool {
+pub(crate) fn fits(pattern: &[Token], call: &[Token]) -> bool {
     pattern.len() == call.len()
         && pattern.iter().zip(call).all(|(p, c)| match (p, c) {
             (Token::Word(a), Token::Word(b)) => a == b,
@@ -69,6 +69,79 @@ fn shape(tokens: &[Token]) -> String {
         .join(" ")
 }
 
+/// The tokens of a step pattern, and the pattern as messages show it
+/// (`a shopper {name} is logged in`).
+pub(crate) fn pattern_tokens(pattern: &ast::StepPattern) -> (Vec<Token>, String) {
+    let mut tokens = Vec::new();
+    let mut display = Vec::new();
+    for part in &pattern.parts {
+        match part {
+            PatternPart::Text { text, .. } => {
+                tokens.extend(words(text));
+                display.push(text.trim().to_string());
+            }
+            PatternPart::Param { name, .. } => {
+                tokens.push(Token::Slot(None));
+                display.push(format!("{{{}}}", name.name));
+            }
+        }
+    }
+    let display = display
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (tokens, display)
+}
+
+/// The tokens of a call, and its arguments in order.
+pub(crate) fn call_tokens(call: &ast::StepCall) -> (Vec<Token>, Vec<&ast::Expr>) {
+    let mut tokens = Vec::new();
+    let mut args = Vec::new();
+    for part in &call.parts {
+        match part {
+            CallPart::Word { text, .. } => tokens.extend(words(text)),
+            CallPart::Arg(e) => {
+                let text = match &e.kind {
+                    ast::ExprKind::Number(n) if n.unit.is_none() => Some(n.digits.clone()),
+                    _ => None,
+                };
+                tokens.push(Token::Slot(text));
+                args.push(e);
+            }
+        }
+    }
+    (tokens, args)
+}
+
+/// The three patterns nearest to a call, by edit distance over words (an argument and a
+/// parameter count as the same word): the help of `E1009`.
+pub(crate) fn nearest<'s>(
+    call: &[Token],
+    candidates: impl Iterator<Item = (&'s [Token], &'s str)>,
+) -> Vec<&'s str> {
+    let as_words = |tokens: &[Token]| -> Vec<String> {
+        tokens
+            .iter()
+            .map(|t| match t {
+                Token::Word(w) => w.clone(),
+                Token::Slot(_) => "{…}".to_string(),
+            })
+            .collect()
+    };
+    let call_words = as_words(call);
+    let mut ranked: Vec<(usize, &str)> = candidates
+        .map(|(tokens, display)| {
+            (
+                strsim::generic_levenshtein(&call_words, &as_words(tokens)),
+                display,
+            )
+        })
+        .collect();
+    ranked.sort();
+    ranked.into_iter().take(3).map(|(_, d)| d).collect()
+}
+
 impl<'a> Context<'a> {
     /// Collects the signature of every step (after named types are lowered).
     pub fn collect_steps(&mut self) {
@@ -76,32 +149,18 @@ impl<'a> Context<'a> {
         for file in order {
             for item in &self.loaded.file(file).syntax.items {
                 let ast::Item::Step(def) = item else { continue };
-                let mut tokens = Vec::new();
+                let (tokens, display) = pattern_tokens(&def.pattern);
                 let mut params = Vec::new();
                 let mut param_spans = Vec::new();
-                let mut display = Vec::new();
                 for part in &def.pattern.parts {
-                    match part {
-                        PatternPart::Text { text, .. } => {
-                            tokens.extend(words(text));
-                            display.push(text.trim().to_string());
-                        }
-                        PatternPart::Param { name, ty, span } => {
-                            tokens.push(Token::Slot(None));
-                            param_spans.push(*span);
-                            params.push(Param {
-                                name: name.name.clone(),
-                                ty: self.lower_type(file, ty),
-                            });
-                            display.push(format!("{{{}}}", name.name));
-                        }
+                    if let PatternPart::Param { name, ty, span } = part {
+                        param_spans.push(*span);
+                        params.push(Param {
+                            name: name.name.clone(),
+                            ty: self.lower_type(file, ty),
+                        });
                     }
                 }
-                let display = display
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ");
                 if let Some(first) = self.steps.iter().find(|s| same_shape(&s.tokens, &tokens)) {
                     let d = self
                         .error(code::DUPLICATE_DEFINITION, format!("the step `{display}` is defined twice"), file, def.pattern.span)
@@ -135,21 +194,7 @@ impl<'a> Context<'a> {
         scope: &mut Scope,
         call: &ast::StepCall,
     ) -> Option<(usize, Vec<Expr>)> {
-        let mut tokens = Vec::new();
-        let mut args = Vec::new();
-        for part in &call.parts {
-            match part {
-                CallPart::Word { text, .. } => tokens.extend(words(text)),
-                CallPart::Arg(e) => {
-                    let text = match &e.kind {
-                        ast::ExprKind::Number(n) if n.unit.is_none() => Some(n.digits.clone()),
-                        _ => None,
-                    };
-                    tokens.push(Token::Slot(text));
-                    args.push(e);
-                }
-            }
-        }
+        let (tokens, args) = call_tokens(call);
         let matching: Vec<usize> = (0..self.steps.len())
             .filter(|&i| {
                 fits(&self.steps[i].tokens, &tokens) && self.globals.sees(file, self.steps[i].file)
@@ -291,37 +336,14 @@ impl<'a> Context<'a> {
     }
 
     fn unbound(&mut self, file: FileId, span: Span, tokens: &[Token]) {
-        let call_words: Vec<String> = tokens
-            .iter()
-            .map(|t| match t {
-                Token::Word(w) => w.clone(),
-                Token::Slot(_) => "{…}".to_string(),
-            })
-            .collect();
-        let mut ranked: Vec<(usize, &str)> = self
+        let visible = self
             .steps
             .iter()
             .filter(|s| self.globals.sees(file, s.file))
-            .map(|s| {
-                let words: Vec<String> = s
-                    .tokens
-                    .iter()
-                    .map(|t| match t {
-                        Token::Word(w) => w.clone(),
-                        Token::Slot(_) => "{…}".to_string(),
-                    })
-                    .collect();
-                (
-                    strsim::generic_levenshtein(&call_words, &words),
-                    s.display.as_str(),
-                )
-            })
-            .collect();
-        ranked.sort();
-        let closest: Vec<String> = ranked
-            .iter()
-            .take(3)
-            .map(|(_, d)| format!("`{d}`"))
+            .map(|s| (s.tokens.as_slice(), s.display.as_str()));
+        let closest: Vec<String> = nearest(tokens, visible)
+            .into_iter()
+            .map(|d| format!("`{d}`"))
             .collect();
         let methods = ["get", "post", "put", "patch", "delete", "head", "options"];
         let help = if matches!(tokens.first(), Some(Token::Word(w)) if methods.contains(&w.as_str()))

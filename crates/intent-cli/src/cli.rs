@@ -199,14 +199,31 @@ pub struct HistoryArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
-    /// From an OpenAPI 3 document (JSON or YAML): named types from its schemas, an intent per
-    /// operation.
+    /// From an OpenAPI 3.x or Swagger 2.0 description (JSON or YAML, with the files its `$ref`s
+    /// name): named types from its schemas, an intent per operation.
     Openapi(OpenapiArgs),
+    /// From Cucumber feature files: a spec per feature, an intent per scenario, each
+    /// Given/When/Then line bound to the project's steps (or kept as a comment).
+    Gherkin(GherkinArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct GherkinArgs {
+    /// The feature files (`.feature`).
+    #[arg(value_name = "FILE", required = true)]
+    pub features: Vec<PathBuf>,
+    /// The folder to write one spec per feature into (made if missing).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Spec files or folders whose steps the lines bind to; default: the `specs` of the
+    /// nearest intent.toml above DIR.
+    #[arg(long, value_name = "PATH")]
+    pub steps: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
 pub struct OpenapiArgs {
-    /// The OpenAPI document (`.json`, `.yaml` or `.yml`).
+    /// The OpenAPI or Swagger description (`.json`, `.yaml` or `.yml`).
     #[arg(value_name = "FILE")]
     pub document: PathBuf,
     /// The name of the target in the spec.

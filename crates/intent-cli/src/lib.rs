@@ -76,6 +76,7 @@ pub fn run(
         cli::Command::Monitor(args) => monitor::run(&args, out, err),
         cli::Command::History(args) => history::run(&args, out, err),
         cli::Command::Import(cli::ImportCommand::Openapi(args)) => import::openapi(&args, out, err),
+        cli::Command::Import(cli::ImportCommand::Gherkin(args)) => import::gherkin(&args, err),
         cli::Command::Explain(args) => explain::run(&args, out, err),
         cli::Command::Lsp => lsp(err),
     }
