@@ -1,5 +1,6 @@
 //! Every `intent explain` text keeps its promise: its "Wrong" example reports the code it
-//! explains, and its "Right" example does not. A section may hold other files beside the
+//! explains, and its "Right" example does not (checked, then exported to k6 and Prometheus
+//! rules, for the codes of the exports). A section may hold other files beside the
 //! example, as fenced blocks whose info string names them (```` ```csv file=data/faq.csv ````);
 //! they are written beside it first.
 
@@ -68,11 +69,31 @@ fn codes_of(blocks: &[Block<'_>]) -> Option<Vec<String>> {
         allow_outside_root: false,
     };
     let checked = check(&loaded, &options);
+    // The codes of the exports (E4xxx) are reported when a spec that checks is exported.
+    let mut exported = Vec::new();
+    if !loaded
+        .diagnostics
+        .iter()
+        .chain(&checked.diagnostics)
+        .any(|d| d.is_error())
+    {
+        exported.extend(
+            intent_codegen::k6_scripts(&checked.plan)
+                .err()
+                .unwrap_or_default(),
+        );
+        exported.extend(
+            intent_codegen::prometheus_rules(&checked.plan)
+                .err()
+                .unwrap_or_default(),
+        );
+    }
     Some(
         loaded
             .diagnostics
             .iter()
             .chain(&checked.diagnostics)
+            .chain(&exported)
             .map(|d| d.code.as_str().to_string())
             .collect(),
     )

@@ -59,7 +59,7 @@ pub struct CompileArgs {
     /// What to produce.
     #[arg(long, value_enum, default_value_t = Emit::Plan)]
     pub emit: Emit,
-    /// Write to this file instead of standard output.
+    /// Write to this file instead of standard output (with `--emit k6`, into this folder).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -74,6 +74,10 @@ pub enum Emit {
     Jsonschema,
     /// A Rust file with one `#[test]` per intent, evaluation and load block, for `cargo test`.
     Rust,
+    /// One k6 script per load block, written into the folder `-o DIR`.
+    K6,
+    /// Prometheus alerting rules for the monitors' `alert … after N failures`.
+    PrometheusRules,
 }
 
 #[derive(Args, Debug)]
