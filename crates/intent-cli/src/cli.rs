@@ -180,6 +180,10 @@ pub struct MonitorArgs {
     /// How many times a failed delivery of an alert is repeated (after 0.5 s, then 1 s, 2 s, …).
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub alert_retries: u32,
+    /// Serve the monitors' metrics for Prometheus at http://ADDR/metrics: PORT or :PORT on
+    /// loopback, or HOST:PORT as written (0.0.0.0:9464 to be scraped from other machines).
+    #[arg(long, value_name = "ADDR", value_parser = intent_monitor::metrics::parse_address)]
+    pub metrics: Option<std::net::SocketAddr>,
     #[command(flatten)]
     pub system: SystemArgs,
 }
