@@ -1,5 +1,6 @@
 //! Every `intent explain` text keeps its promise: its "Wrong" example reports the code it
-//! explains, and its "Right" example does not. A section may hold other files beside the
+//! explains, and its "Right" example does not (checked, then exported to k6 and Prometheus
+//! rules, for the codes of the exports). A section may hold other files beside the
 //! example, as fenced blocks whose info string names them (```` ```csv file=data/faq.csv ````);
 //! they are written beside it first.
 
@@ -62,10 +63,25 @@ fn codes_of(blocks: &[Block<'_>]) -> Option<Vec<String>> {
     let text = blocks[example].text;
     std::fs::write(&path, text.strip_suffix('\n').unwrap_or(text)).expect("rewritten");
     let checked = intent_tests::check_in(dir.path(), &[path]);
+    // The codes of the exports (E4xxx) are reported when a spec that checks is exported.
+    let mut exported = Vec::new();
+    if !checked.diagnostics.iter().any(|d| d.is_error()) {
+        exported.extend(
+            intent_codegen::k6_scripts(&checked.plan)
+                .err()
+                .unwrap_or_default(),
+        );
+        exported.extend(
+            intent_codegen::prometheus_rules(&checked.plan)
+                .err()
+                .unwrap_or_default(),
+        );
+    }
     Some(
         checked
             .diagnostics
             .iter()
+            .chain(&exported)
             .map(|d| d.code.as_str().to_string())
             .collect(),
     )

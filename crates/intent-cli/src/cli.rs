@@ -60,7 +60,7 @@ pub struct CompileArgs {
     /// What to produce.
     #[arg(long, value_enum, default_value_t = Emit::Plan)]
     pub emit: Emit,
-    /// Write to this file instead of standard output.
+    /// Write to this file instead of standard output (with `--emit k6`, into this folder).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -75,6 +75,10 @@ pub enum Emit {
     Jsonschema,
     /// A Rust file with one `#[test]` per intent, evaluation and load block, for `cargo test`.
     Rust,
+    /// One k6 script per load block, written into the folder `-o DIR`.
+    K6,
+    /// Prometheus alerting rules for the monitors' `alert … after N failures`.
+    PrometheusRules,
 }
 
 #[derive(Args, Debug)]
@@ -177,6 +181,10 @@ pub struct MonitorArgs {
     /// How many times a failed delivery of an alert is repeated (after 0.5 s, then 1 s, 2 s, …).
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub alert_retries: u32,
+    /// Serve the monitors' metrics for Prometheus at http://ADDR/metrics: PORT or :PORT on
+    /// loopback, or HOST:PORT as written (0.0.0.0:9464 to be scraped from other machines).
+    #[arg(long, value_name = "ADDR", value_parser = intent_monitor::metrics::parse_address)]
+    pub metrics: Option<std::net::SocketAddr>,
     #[command(flatten)]
     pub system: SystemArgs,
 }

@@ -1,16 +1,18 @@
 //! `intent monitor`: compile (or read a plan), start the systems intent.toml describes, and run
 //! the specs' monitors on their schedule, keeping every run in the history and sending alerts,
-//! until Ctrl-C or `--cycles N`.
+//! until Ctrl-C or `--cycles N`; with `--metrics ADDR`, serving the runs as Prometheus metrics
+//! meanwhile.
 
 use crate::Status;
 use crate::cli::MonitorArgs;
 use crate::output::use_color;
 use crate::session::{Session, block_on, history_path, invalid};
 use intent_ir::{Monitor, Plan, RunResult, Status as Outcome};
-use intent_monitor::{Delivery, Event, History, WatchOptions};
+use intent_monitor::{Delivery, Event, History, Metrics, WatchOptions};
 use intent_report::{TerminalOptions, format_duration, item_line};
 use intent_runner::Selection;
 use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 
 pub fn run(args: &MonitorArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
     block_on(err, |err| watch(args, out, err))
@@ -82,12 +84,38 @@ async fn watch_session(
         schedule.join(", "),
         path.display()
     );
+    // The metrics are served beside the watch, from before its first run to its end.
+    let metrics = Arc::new(Metrics::new());
+    let server = match args.metrics {
+        Some(address) => match serve_metrics(address, &metrics, err).await {
+            Some(server) => Some(server),
+            None => return Status::CouldNotRun,
+        },
+        None => None,
+    };
     let options = TerminalOptions {
         color: use_color(std::io::stdout().is_terminal()),
         width: 100,
         verbose: false,
     };
     let mut on_event = |event: Event<'_>| {
+        if let Event::Ran {
+            monitor,
+            result,
+            failed_runs_in_a_row,
+            ..
+        } = &event
+        {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            metrics.observe(
+                monitor.id.as_str(),
+                result,
+                *failed_runs_in_a_row,
+                now.as_secs_f64(),
+            );
+        }
         let _ = writeln!(out, "{}", event_lines(&event, &options));
     };
     let cycles = if args.once { Some(1) } else { args.cycles };
@@ -114,6 +142,9 @@ async fn watch_session(
         interrupt,
     )
     .await;
+    if let Some(server) = server {
+        server.abort();
+    }
     match latest {
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
@@ -124,6 +155,26 @@ async fn watch_session(
         Ok(latest) if latest.iter().flatten().all(RunResult::passed) => Status::Success,
         Ok(_) => Status::Failed,
     }
+}
+
+/// Binds `address` and serves `metrics` there on a task of its own; says where on `err`.
+/// `None` (after saying why) when the address cannot be bound.
+async fn serve_metrics(
+    address: std::net::SocketAddr,
+    metrics: &Arc<Metrics>,
+    err: &mut dyn Write,
+) -> Option<tokio::task::JoinHandle<std::io::Result<()>>> {
+    let listener = match tokio::net::TcpListener::bind(address).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot serve metrics on {address}: {e}");
+            return None;
+        }
+    };
+    let bound = listener.local_addr().unwrap_or(address);
+    let _ = writeln!(err, "serving metrics at http://{bound}/metrics");
+    let serving = intent_monitor::metrics::serve(listener, Arc::clone(metrics));
+    Some(tokio::spawn(serving))
 }
 
 /// The monitors whose title contains one of `patterns` (ignoring case), every monitor without
@@ -153,6 +204,7 @@ fn event_lines(event: &Event<'_>, options: &TerminalOptions) -> String {
             monitor,
             cycle,
             result,
+            ..
         } => {
             let count = |s: Outcome| result.items.iter().filter(|i| i.status == s).count();
             let mark = if result.interrupted {

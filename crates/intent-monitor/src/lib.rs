@@ -8,10 +8,12 @@
 
 pub mod alert;
 pub mod history;
+pub mod metrics;
 mod outbox;
 
 pub use alert::{Delivery, State};
 pub use history::{AlertRow, History, HistoryError, MetricRow, RunRow};
+pub use metrics::Metrics;
 
 use intent_ir::{ItemResult, Monitor, Plan, RunResult};
 use intent_runner::{REDACTED, RunError, RunOptions, Selection};
@@ -68,11 +70,13 @@ pub enum MonitorError {
 /// What happened, for the command line to show.
 #[derive(Debug)]
 pub enum Event<'a> {
-    /// A monitor ran; `cycle` counts its runs from 1.
+    /// A monitor ran; `cycle` counts its runs from 1, and the monitor has now failed
+    /// `failed_runs_in_a_row` runs in a row (as the history counts them).
     Ran {
         monitor: &'a Monitor,
         cycle: u32,
         result: &'a RunResult,
+        failed_runs_in_a_row: u32,
     },
     /// An alert was sent, or could not be.
     Alerted {
@@ -335,6 +339,7 @@ async fn cycles(
             monitor,
             cycle: ran[index],
             result: &result,
+            failed_runs_in_a_row: streak,
         });
         if result.interrupted {
             break;

@@ -27,6 +27,7 @@ mod tally;
 mod unselected;
 mod value;
 
+pub use load::MAX_IN_FLIGHT;
 pub use redact::{REDACTED, Redactor};
 pub use select::{Selection, Shard};
 pub use unselected::{Listing, NothingSelected};

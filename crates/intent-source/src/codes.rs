@@ -5,7 +5,8 @@ use crate::Severity;
 use std::fmt;
 
 /// A stable diagnostic code such as `E0003`. `E0xxx` syntax, `E1xxx` names and imports,
-/// `E2xxx` types and units, `E3xxx` data and datasets, `W…` warnings.
+/// `E2xxx` types and units, `E3xxx` data and datasets, `E4xxx` exports to other tools
+/// (`intent compile --emit k6`, `prometheus-rules`), `W…` warnings.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 pub struct Code(&'static str);
 
@@ -158,6 +159,8 @@ codes! {
     E3005 DATASET_BAD_VALUE "a dataset value does not fit its column's type",
     E3006 DATASET_MALFORMED "a dataset file cannot be read as CSV or JSON Lines",
     E3007 UNKNOWN_COLUMN "an evaluation reads a column the dataset does not declare",
+    E4001 K6_CONFIDENCE "`at N% confidence` has no equivalent in a k6 threshold",
+    E4002 NOT_EXPORTABLE "a construct has no equivalent in the format it is exported to",
     W0001 EMPTY_SPEC "a spec file has no items",
     W1001 TAG_SELECTS_NOTHING "a tag selector matches no intent",
     W1002 UNUSED_NAME "a definition or capture is never used",
