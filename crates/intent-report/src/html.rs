@@ -1,8 +1,9 @@
 //! The HTML report: one self-contained page (no script, no external file) to keep as a CI
 //! artifact or send to a person who does not read terminals. It shows the counts, a bar chart
 //! of the items' durations, every item with its checks, requests and metrics (shares drawn as
-//! bars), and every failure with expected and actual. Everything from the results is escaped:
-//! text from the system under test is untrusted.
+//! bars), and every failure with expected and actual, then a constant paragraph on the two
+//! routes past one machine (load on a k6 cluster, monitors in Prometheus and Alertmanager).
+//! Everything from the results is escaped: text from the system under test is untrusted.
 
 use crate::text::{format_duration, item_title, line_location, metric_value, reason};
 use intent_ir::{CheckResult, ItemResult, RunResult, Status};
@@ -26,6 +27,13 @@ summary { cursor: pointer; padding: .25rem 0; }
 .bar span { display: block; height: 100%; border-radius: 3px; background: #4a72c4; }
 .bar span.failed, .bar span.errored { background: #cf222e; } .muted { color: #6e6e73; }
 ";
+
+/// The routes past one machine, after the items of every page. The report is often the only
+/// part of Intent a person reads, and the answer to a load block or a monitor that outgrows
+/// one machine is not to rewrite it for another tool but to export its spec to one (k6 for
+/// load, Prometheus and Alertmanager for monitors), so the page says how. Constant text: no
+/// link (the page refers to nothing outside itself) and nothing from the results.
+const PAST_ONE_MACHINE: &str = "<h2>Past one machine</h2>\n<p class=\"muted\">Load bigger than one machine can drive: <code>intent compile --emit k6 -o DIR</code> writes one k6 script per load block, with its model, checks and thresholds, to run on a k6 cluster (k6-operator, Grafana Cloud k6). Monitors watched by the operations stack: <code>intent monitor --metrics ADDR</code> serves their runs to Prometheus at <code>/metrics</code>, and <code>intent compile --emit prometheus-rules</code> writes the alerting rules of their <code>alert … after N failures</code> lines for Alertmanager. See docs/interop.md and docs/monitoring.md.</p>\n";
 
 /// The report as a complete HTML document. Ends with a newline.
 pub fn html(result: &RunResult) -> String {
@@ -67,6 +75,7 @@ pub fn html(result: &RunResult) -> String {
     for item in &result.items {
         item_section(&mut out, result, item);
     }
+    out.push_str(PAST_ONE_MACHINE);
     out.push_str("</body>\n</html>\n");
     out
 }
