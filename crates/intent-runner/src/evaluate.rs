@@ -7,9 +7,10 @@
 //! thousand rows gives a readable report. The thresholds follow, and the aggregates they read
 //! are its metrics.
 
-use crate::case::{Case, Observed, Shared};
+use crate::case::{Case, Observed};
 use crate::eval::{Aggregates, EvalError};
 use crate::measure::{conclude, condition_index, conditions, errored, metric_name, share};
+use crate::shared::Shared;
 use crate::stats::{Interval, percentile};
 use crate::tally::{Noun, Tally};
 use crate::value::{Unit, Value};

@@ -7,9 +7,10 @@
 //! [`Tally`], conditions of `rate(...)` as counts. So a long test at a high rate costs no
 //! more memory than a short one.
 
-use crate::case::{Case, Observed, Shared};
+use crate::case::{Case, Observed};
 use crate::eval::{Aggregates, Env, EvalError};
 use crate::measure::{conclude, condition_index, conditions, errored, metric_name, share};
+use crate::shared::Shared;
 use crate::stats::Interval;
 use crate::tally::{Noun, Tally};
 use crate::value::{Unit, Value};

@@ -1,8 +1,9 @@
 //! What evaluations and load blocks share about aggregates: the conditions of `rate(...)` that
 //! each case evaluates, shares with their confidence interval, and the metrics reported.
 
-use crate::case::{Case, Shared};
+use crate::case::Case;
 use crate::eval::{Aggregates, EvalError};
+use crate::shared::Shared;
 use crate::stats::Interval;
 use crate::tally::Tally;
 use crate::value::{Unit, Value};
