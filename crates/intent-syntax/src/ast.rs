@@ -4,6 +4,10 @@
 //! or a formatter needs: the keyword a check was written with, the parts of interpolated
 //! strings, the digits of numbers as written (so `19.98` is never rounded through a float).
 //! Comments are kept on the side in [`SpecFile::comments`].
+//!
+//! Longer than 800 lines on purpose: it is only the tree's type definitions and their
+//! one-line accessors (keyword spellings, operator precedence), the language's shape read as
+//! one reference; split by item kind it would scatter types that nest into each other.
 
 use intent_source::Span;
 use serde::Serialize;
