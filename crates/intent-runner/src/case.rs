@@ -5,9 +5,9 @@ mod exchange;
 mod request;
 
 use crate::cookies::Cookies;
-use crate::eval::{Aggregates, Env, EvalError};
 use crate::explain::Explanation;
 use crate::http::Response;
+use crate::interpret::{Aggregates, Env, EvalError};
 use crate::redact::Redactor;
 use crate::shared::Shared;
 use crate::stats::{Bound, Interval};
@@ -564,7 +564,7 @@ impl<'s> Case<'s> {
                         match self
                             .env
                             .eval(&retry.until)
-                            .and_then(|v| crate::eval::truth(&v))
+                            .and_then(|v| crate::interpret::truth(&v))
                         {
                             Ok(true) => {
                                 until_held = true;

@@ -8,7 +8,7 @@
 //! are its metrics.
 
 use crate::case::{Case, Observed};
-use crate::eval::{Aggregates, EvalError};
+use crate::interpret::{Aggregates, EvalError};
 use crate::measure::{conclude, condition_index, conditions, errored, metric_name, share};
 use crate::shared::Shared;
 use crate::stats::{Interval, percentile};

@@ -10,10 +10,10 @@
 mod case;
 mod cookies;
 mod decode;
-mod eval;
 mod evaluate;
 mod explain;
 mod http;
+mod interpret;
 mod load;
 mod measure;
 mod pii;
@@ -317,7 +317,7 @@ fn bind_row(
     row: &intent_ir::ExampleRow,
 ) {
     for (column, value) in examples.columns.iter().zip(&row.values) {
-        let value = eval::Env::new(&shared.plan, &shared.globals)
+        let value = interpret::Env::new(&shared.plan, &shared.globals)
             .eval(value)
             .unwrap_or(Value::Absent);
         case.bind(&column.name, value);
@@ -369,7 +369,7 @@ fn globals(plan: &Plan) -> Result<(HashMap<String, Value>, Vec<String>), RunErro
     let mut globals: HashMap<String, Value> = HashMap::new();
     let mut secret_values = Vec::new();
     for binding in &plan.bindings {
-        let value = eval::Env::new(plan, &globals)
+        let value = interpret::Env::new(plan, &globals)
             .eval(&binding.value)
             .map_err(|e| {
                 let kind = if binding.secret { "secret" } else { "let" };
@@ -391,7 +391,7 @@ fn globals(plan: &Plan) -> Result<(HashMap<String, Value>, Vec<String>), RunErro
 /// their canonical unit (milliseconds, percent points, bytes, per second).
 pub fn constant(plan: &Plan, expr: &intent_ir::Expr) -> Result<serde_json::Value, RunError> {
     let (globals, _) = globals(plan)?;
-    eval::Env::new(plan, &globals)
+    interpret::Env::new(plan, &globals)
         .eval(expr)
         .map(|v| v.to_json())
         .map_err(|e| RunError(e.0))
@@ -404,7 +404,7 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
     for target in &plan.targets {
         let url = match options.targets.get(&target.name) {
             Some(url) => url.clone(),
-            None => eval::Env::new(plan, &globals)
+            None => interpret::Env::new(plan, &globals)
                 .eval(&target.url)
                 .map_err(|e| RunError(format!("the target `{}` has no URL: {}", target.name, e.0)))?
                 .to_text(),
@@ -566,7 +566,7 @@ fn example_text(plan: &Plan, value: &intent_ir::Expr) -> String {
         return REDACTED.to_string();
     }
     let globals = HashMap::new();
-    eval::Env::new(plan, &globals)
+    interpret::Env::new(plan, &globals)
         .eval(value)
         .map_or_else(|_| "?".to_string(), |v| v.to_string())
 }

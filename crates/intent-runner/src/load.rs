@@ -8,7 +8,7 @@
 //! more memory than a short one.
 
 use crate::case::{Case, Observed};
-use crate::eval::{Aggregates, Env, EvalError};
+use crate::interpret::{Aggregates, Env, EvalError};
 use crate::measure::{conclude, condition_index, conditions, errored, metric_name, share};
 use crate::shared::Shared;
 use crate::stats::Interval;

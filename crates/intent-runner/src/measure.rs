@@ -2,7 +2,7 @@
 //! each case evaluates, shares with their confidence interval, and the metrics reported.
 
 use crate::case::Case;
-use crate::eval::{Aggregates, EvalError};
+use crate::interpret::{Aggregates, EvalError};
 use crate::shared::Shared;
 use crate::stats::Interval;
 use crate::tally::Tally;

@@ -3,8 +3,8 @@
 //! auth, body and timeout. Every value sent is evaluated here, and refused when absent.
 
 use super::Case;
-use crate::eval::EvalError;
 use crate::http::{Prepared, PreparedBody};
+use crate::interpret::EvalError;
 use crate::redact::PATH_VALUE;
 use crate::value::Value;
 use intent_ir::{Auth, Body, Request, RequestOptions, TemplatePart};

@@ -1,6 +1,7 @@
-//! Evaluating typed expressions against the responses and names of one case: names, response
+//! Interpreting typed expressions against the responses and names of one case: names, response
 //! fields, operators, built-in functions and detectors, and the `Aggregates` trait through
-//! which thresholds read aggregates. Explaining a failed check is `explain.rs`.
+//! which thresholds read aggregates. Explaining a failed check is `explain.rs`; running the
+//! `evaluate` blocks over datasets is `evaluate.rs`.
 
 use crate::http::Response;
 use crate::scores;
