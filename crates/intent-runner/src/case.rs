@@ -5,9 +5,10 @@ mod exchange;
 mod request;
 
 use crate::cookies::Cookies;
+use crate::errors::EvalError;
 use crate::explain::Explanation;
 use crate::http::Response;
-use crate::interpret::{Aggregates, Env, EvalError};
+use crate::interpret::{Aggregates, Env};
 use crate::redact::Redactor;
 use crate::shared::Shared;
 use crate::stats::{Bound, Interval};
@@ -210,7 +211,7 @@ impl<'s> Case<'s> {
                     }
                     Err(e) => {
                         let text = format!("given {name}");
-                        self.failed(id.clone(), text, source, started, e.0, None);
+                        self.failed(id.clone(), text, source, started, e.to_string(), None);
                         Err(Stop)
                     }
                 }
@@ -251,7 +252,7 @@ impl<'s> Case<'s> {
                         let message = "the score is not a number".to_string();
                         self.failed(id, text, source, started, message, None);
                     }
-                    Err(e) => self.failed(id, text, source, started, e.0, None),
+                    Err(e) => self.failed(id, text, source, started, e.to_string(), None),
                 }
                 Ok(())
             }
@@ -307,7 +308,7 @@ impl<'s> Case<'s> {
                     definition.pattern.clone(),
                     source,
                     started,
-                    e.0,
+                    e.to_string(),
                     None,
                 );
                 return Err(Stop);
@@ -355,7 +356,7 @@ impl<'s> Case<'s> {
                     definition.pattern.clone(),
                     source,
                     started,
-                    format!("the step's result: {}", e.0),
+                    format!("the step's result: {e}"),
                     None,
                 );
                 return Err(Stop);
@@ -404,7 +405,7 @@ impl<'s> Case<'s> {
             Err(e) => (
                 Status::Failed,
                 Explanation {
-                    message: Some(e.0),
+                    message: Some(e.to_string()),
                     ..Explanation::default()
                 },
             ),
@@ -455,7 +456,7 @@ impl<'s> Case<'s> {
                     text,
                     &request.source,
                     started,
-                    e.0,
+                    e.to_string(),
                     None,
                 );
                 return Err(Stop);
@@ -571,7 +572,7 @@ impl<'s> Case<'s> {
                                 break;
                             }
                             Ok(false) => last_until = None,
-                            Err(e) => last_until = Some(e.0),
+                            Err(e) => last_until = Some(e.to_string()),
                         }
                         if attempt < attempts {
                             tokio::time::sleep(pause).await;

@@ -1,7 +1,8 @@
 //! Explaining a failed check: expected against actual, the failing element of a quantifier,
 //! personal data found (masked, by its place), and the violations of a type.
 
-use crate::interpret::{Env, EvalError, truth};
+use crate::errors::EvalError;
+use crate::interpret::{Env, truth};
 use crate::redact::REDACTED;
 use crate::value::Value;
 use intent_ir::{BinaryOp, Expr, ExprKind, Quantifier, Violation, conform};

@@ -3,6 +3,7 @@
 //! which thresholds read aggregates. Explaining a failed check is `explain.rs`; running the
 //! `evaluate` blocks over datasets is `evaluate.rs`.
 
+use crate::errors::EvalError;
 use crate::http::Response;
 use crate::scores;
 use crate::stats::Interval;
@@ -17,15 +18,7 @@ use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Why an expression could not be evaluated; becomes a failed check's message.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EvalError(pub String);
-
 type Result<T> = std::result::Result<T, EvalError>;
-
-fn fail<T>(message: impl Into<String>) -> Result<T> {
-    Err(EvalError(message.into()))
-}
 
 /// Where the values of aggregates come from: the cases of an evaluation. Thresholds are
 /// evaluated like any check, in an [`Env`] that has a source of aggregates.
@@ -84,13 +77,13 @@ impl<'p> Env<'p> {
 
     fn response(&self, name: &Option<String>) -> Result<Arc<Response>> {
         match name {
-            None => self.latest.clone().map_or_else(
-                || fail("no response yet: the check runs before any request"),
-                Ok,
-            ),
+            None => self
+                .latest
+                .clone()
+                .map_or_else(|| Err(EvalError::NoResponseYet), Ok),
             Some(n) => match self.lookup(n) {
                 Some(Value::Response(r)) => Ok(Arc::clone(r)),
-                _ => fail(format!("no response is named `{n}`")),
+                _ => Err(EvalError::NoSuchResponse(n.clone())),
             },
         }
     }
@@ -100,7 +93,7 @@ impl<'p> Env<'p> {
             ExprKind::Literal { value } => literal(value),
             ExprKind::Regex { pattern, flags } => Value::Regex(Arc::new(
                 compile_regex(pattern, flags)
-                    .map_err(|e| EvalError(format!("invalid regex: {e}")))?,
+                    .map_err(|e| EvalError::InvalidRegex(e.to_string()))?,
             )),
             ExprKind::Detector { detector } => Value::Detector(*detector),
             ExprKind::Template { parts } => {
@@ -132,7 +125,7 @@ impl<'p> Env<'p> {
             }
             ExprKind::Var { name } => match self.lookup(name) {
                 Some(v) => v.clone(),
-                None => return fail(format!("`{name}` has no value")),
+                None => return Err(EvalError::NoValue(name.clone())),
             },
             ExprKind::Response { name, field } => {
                 let r = self.response(name)?;
@@ -170,7 +163,11 @@ impl<'p> Env<'p> {
                 let r = self.response(header_source(base))?;
                 match name.as_str() {
                     Some(name) => r.header(name).map_or(Value::Absent, Value::string),
-                    None => return fail(format!("a header is read by its name, not by {name}")),
+                    None => {
+                        return Err(EvalError::HeaderName {
+                            found: name.to_string(),
+                        });
+                    }
                 }
             }
             ExprKind::Index { base, index } => {
@@ -189,7 +186,12 @@ impl<'p> Env<'p> {
                         .get(key.as_str().unwrap_or_default())
                         .map_or(Value::Absent, |v| Value::Json(v.clone())),
                     (Value::Absent | Value::Json(Json::Null), _) => Value::Absent,
-                    _ => return fail(format!("cannot index {value} with {index}")),
+                    _ => {
+                        return Err(EvalError::CannotIndex {
+                            value: value.to_string(),
+                            index: index.to_string(),
+                        });
+                    }
                 }
             }
             ExprKind::Call { function, args } => {
@@ -210,7 +212,7 @@ impl<'p> Env<'p> {
                     label.as_deref(),
                     self.interval,
                 )?,
-                None => return fail("aggregates are computed over all cases, not within one"),
+                None => return Err(EvalError::AggregateInCase),
             },
             ExprKind::Unary { op, operand } => {
                 let v = self.eval(operand)?;
@@ -273,15 +275,23 @@ impl<'p> Env<'p> {
                 {
                     let r = self.response(name)?;
                     if let Err(why) = &r.json {
-                        return fail(format!(
-                            "the body of {} {} is not JSON ({why}), so it has no field `{field}`",
-                            r.method, r.url
-                        ));
+                        return Err(EvalError::BodyNotJson {
+                            method: r.method.to_string(),
+                            url: r.url.to_string(),
+                            why: why.to_string(),
+                            field: field.to_string(),
+                        });
                     }
                 }
-                fail(format!("{} has no field `{field}`", Value::string(text)))
+                Err(EvalError::NoField {
+                    value: Value::string(text).to_string(),
+                    field: field.to_string(),
+                })
             }
-            other => fail(format!("{other} has no field `{field}`")),
+            other => Err(EvalError::NoField {
+                value: other.to_string(),
+                field: field.to_string(),
+            }),
         }
     }
 
@@ -300,7 +310,11 @@ impl<'p> Env<'p> {
         let items = match self.eval(collection)? {
             Value::Json(Json::Array(items)) => items,
             Value::Absent | Value::Json(Json::Null) => Vec::new(),
-            other => return fail(format!("`every`/`some` needs a list, found {other}")),
+            other => {
+                return Err(EvalError::QuantifierNeedsList {
+                    found: other.to_string(),
+                });
+            }
         };
         let count = items.len();
         for (i, item) in items.into_iter().enumerate() {
@@ -389,9 +403,9 @@ pub fn apply(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
                 Value::Json(Json::String(s)) => a.as_str().is_some_and(|x| s.contains(x)),
                 Value::Json(Json::Object(map)) => a.as_str().is_some_and(|k| map.contains_key(k)),
                 other => {
-                    return fail(format!(
-                        "`in` needs a list, a range or a string, found {other}"
-                    ));
+                    return Err(EvalError::InNeedsCollection {
+                        found: other.to_string(),
+                    });
                 }
             };
             Value::bool(found == (op == BinaryOp::In))
@@ -401,17 +415,19 @@ pub fn apply(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
         }
         BinaryOp::Matches | BinaryOp::NotMatches => {
             let (Some(text), Value::Regex(re)) = (a.as_str(), b) else {
-                return fail(format!(
-                    "`matches` needs a string and a regex, found {a} and {b}"
-                ));
+                return Err(EvalError::MatchesOperands {
+                    left: a.to_string(),
+                    right: b.to_string(),
+                });
             };
             Value::bool(re.is_match(text) == (op == BinaryOp::Matches))
         }
         BinaryOp::StartsWith | BinaryOp::EndsWith => {
             let (Some(x), Some(y)) = (a.as_str(), b.as_str()) else {
-                return fail(format!(
-                    "`starts with`/`ends with` compare strings, found {a} and {b}"
-                ));
+                return Err(EvalError::AffixOperands {
+                    left: a.to_string(),
+                    right: b.to_string(),
+                });
             };
             Value::bool(if op == BinaryOp::StartsWith {
                 x.starts_with(y)
@@ -420,7 +436,7 @@ pub fn apply(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
             })
         }
         BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => arithmetic(op, a, b)?,
-        BinaryOp::Range => return fail("a range can only follow `in`"),
+        BinaryOp::Range => return Err(EvalError::RangeOutsideIn),
         BinaryOp::And | BinaryOp::Or => Value::bool(truth(a)? && truth(b)?),
     })
 }
@@ -441,10 +457,13 @@ fn arithmetic(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
     };
     let (da, x) = amount(a)?;
     let (db, y) = amount(b)?;
-    let combination = units::combine(arith, da, db)
-        .map_err(|refusal| EvalError(refusal.message(arith, da, db)))?;
-    let result =
-        units::compute(arith, combination.rule, x, y).map_err(|e| EvalError(e.to_string()))?;
+    let combination = units::combine(arith, da, db).map_err(|refusal| EvalError::Units {
+        refusal,
+        op: arith,
+        left: da,
+        right: db,
+    })?;
+    let result = units::compute(arith, combination.rule, x, y)?;
     Ok(match Unit::of(combination.dimension) {
         Some(unit) => Value::Quantity(unit, result),
         None => Value::number(result),
@@ -460,13 +479,25 @@ fn amount(v: &Value) -> Result<(Dimension, f64)> {
 }
 
 fn number(v: &Value) -> Result<f64> {
-    v.as_f64()
-        .map_or_else(|| fail(format!("expected a number, found {v}")), Ok)
+    v.as_f64().map_or_else(
+        || {
+            Err(EvalError::NotANumber {
+                found: v.to_string(),
+            })
+        },
+        Ok,
+    )
 }
 
 pub fn truth(v: &Value) -> Result<bool> {
-    v.as_bool()
-        .map_or_else(|| fail(format!("expected true or false, found {v}")), Ok)
+    v.as_bool().map_or_else(
+        || {
+            Err(EvalError::NotABool {
+                found: v.to_string(),
+            })
+        },
+        Ok,
+    )
 }
 
 /// Equality as people mean it: numbers by value (`2` equals `2.0`), a missing field equals
@@ -509,12 +540,15 @@ fn json_equal(x: &Json, y: &Json) -> bool {
 
 fn compare(a: &Value, b: &Value) -> Result<std::cmp::Ordering> {
     if let (Some(x), Some(y)) = (a.as_f64(), b.as_f64()) {
-        return number::compare(x, y).map_or_else(|| fail("cannot compare NaN"), Ok);
+        return number::compare(x, y).map_or_else(|| Err(EvalError::CompareNaN), Ok);
     }
     if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
         return Ok(x.cmp(y));
     }
-    fail(format!("cannot order {a} and {b}"))
+    Err(EvalError::CannotOrder {
+        left: a.to_string(),
+        right: b.to_string(),
+    })
 }
 
 fn contains(a: &Value, b: &Value) -> Result<bool> {
@@ -529,7 +563,11 @@ fn contains(a: &Value, b: &Value) -> Result<bool> {
         Value::Json(Json::String(s)) => s.clone(),
         Value::Json(j) => j.to_string(),
         Value::Absent => return Ok(false),
-        other => return fail(format!("`contains` cannot search {other}")),
+        other => {
+            return Err(EvalError::ContainsCannotSearch {
+                found: other.to_string(),
+            });
+        }
     };
     Ok(match b {
         Value::Regex(re) => re.is_match(&haystack),
@@ -557,7 +595,11 @@ pub fn literal(value: &Literal) -> Value {
 
 fn text_arg<'a>(args: &'a [Value], i: usize, function: &str) -> Result<&'a str> {
     args.get(i).and_then(Value::as_str).map_or_else(
-        || fail(format!("`{function}` expects a string argument")),
+        || {
+            Err(EvalError::StringArgument {
+                function: function.to_string(),
+            })
+        },
         Ok,
     )
 }
@@ -570,11 +612,11 @@ fn call(function: Function, args: &[Value]) -> Result<Value> {
             Some(Value::Json(Json::Object(o))) => Value::number(o.len() as f64),
             Some(Value::Absent | Value::Json(Json::Null)) => Value::number(0.0),
             Some(other) => {
-                return fail(format!(
-                    "`len` needs a string, list or object, found {other}"
-                ));
+                return Err(EvalError::LenArgument {
+                    found: other.to_string(),
+                });
             }
-            None => return fail("`len` needs an argument"),
+            None => return Err(EvalError::LenMissing),
         },
         Function::Lower => Value::string(text_arg(args, 0, "lower")?.to_lowercase()),
         Function::Upper => Value::string(text_arg(args, 0, "upper")?.to_uppercase()),
@@ -587,9 +629,7 @@ fn call(function: Function, args: &[Value]) -> Result<Value> {
             let lo = number(args.first().unwrap_or(&Value::Absent))? as i64;
             let hi = number(args.get(1).unwrap_or(&Value::Absent))? as i64;
             if hi < lo {
-                return fail(format!(
-                    "random.int({lo}, {hi}): the upper bound is below the lower"
-                ));
+                return Err(EvalError::RandomBounds { low: lo, high: hi });
             }
             Value::Json(Json::from(fastrand::i64(lo..=hi)))
         }
@@ -607,7 +647,7 @@ fn call(function: Function, args: &[Value]) -> Result<Value> {
                 (Ok(v), _) => Value::string(v),
                 (Err(_), Some(default)) => default.clone(),
                 (Err(_), None) => {
-                    return fail(format!("the environment variable {name} is not set"));
+                    return Err(EvalError::EnvUnset(name.to_string()));
                 }
             }
         }
@@ -627,12 +667,10 @@ fn call(function: Function, args: &[Value]) -> Result<Value> {
         Function::Within => {
             let (a, b) = (number(&args[0])?, number(&args[1])?);
             let tolerance = match &args[2] {
-                Value::Quantity(Unit::Percent, p) => {
-                    number::share(b.abs(), *p).map_err(|e| EvalError(e.to_string()))?
-                }
+                Value::Quantity(Unit::Percent, p) => number::share(b.abs(), *p)?,
                 other => number(other)?,
             };
-            let gap = number::apply(Arith::Sub, a, b).map_err(|e| EvalError(e.to_string()))?;
+            let gap = number::apply(Arith::Sub, a, b)?;
             Value::bool(number::compare(gap.abs(), tolerance) != Some(std::cmp::Ordering::Greater))
         }
     })

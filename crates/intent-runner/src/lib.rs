@@ -10,6 +10,7 @@
 mod case;
 mod cookies;
 mod decode;
+mod errors;
 mod evaluate;
 mod explain;
 mod http;
@@ -29,6 +30,7 @@ mod tally;
 mod unselected;
 mod value;
 
+pub use errors::{EvalError, RunError};
 pub use redact::{REDACTED, Redactor};
 pub use select::{Selection, Shard};
 pub use unselected::{Listing, NothingSelected};
@@ -105,18 +107,6 @@ impl DatasetSource for NoDatasets {
         Err(format!("no project was given to read {path} from"))
     }
 }
-
-/// Why a run could not be carried out at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunError(pub String);
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for RunError {}
 
 /// One unit of work, with the result it starts from.
 struct Work {
@@ -373,10 +363,11 @@ fn globals(plan: &Plan) -> Result<(HashMap<String, Value>, Vec<String>), RunErro
             .eval(&binding.value)
             .map_err(|e| {
                 let kind = if binding.secret { "secret" } else { "let" };
-                RunError(format!(
-                    "the {kind} `{}` has no value: {}",
-                    binding.name, e.0
-                ))
+                RunError::Binding {
+                    kind,
+                    name: binding.name.clone(),
+                    source: Box::new(e),
+                }
             })?;
         if binding.secret || binding.value.secret {
             secret_values.push(value.to_text());
@@ -394,7 +385,7 @@ pub fn constant(plan: &Plan, expr: &intent_ir::Expr) -> Result<serde_json::Value
     interpret::Env::new(plan, &globals)
         .eval(expr)
         .map(|v| v.to_json())
-        .map_err(|e| RunError(e.0))
+        .map_err(|e| RunError::Constant(Box::new(e)))
 }
 
 /// Evaluates what every case shares: lets and secrets (in plan order) and target URLs.
@@ -406,14 +397,17 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
             Some(url) => url.clone(),
             None => interpret::Env::new(plan, &globals)
                 .eval(&target.url)
-                .map_err(|e| RunError(format!("the target `{}` has no URL: {}", target.name, e.0)))?
+                .map_err(|source| RunError::TargetUrl {
+                    target: target.name.clone(),
+                    source: Box::new(source),
+                })?
                 .to_text(),
         };
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(RunError(format!(
-                "the target `{}` has the URL `{url}`, which is not an http:// or https:// URL",
-                target.name
-            )));
+            return Err(RunError::NotHttp {
+                target: target.name.clone(),
+                url,
+            });
         }
         targets.insert(target.name.clone(), url.trim_end_matches('/').to_string());
     }
@@ -421,7 +415,7 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
         plan: Arc::clone(plan),
         globals,
         targets,
-        http: http::Http::new(options.body_limit).map_err(RunError)?,
+        http: http::Http::new(options.body_limit).map_err(RunError::Client)?,
         redactor: Redactor::new(secret_values).mask_pii(pii::detectors_in(plan)),
         default_timeout: options.default_timeout,
         datasets: Arc::clone(&options.datasets),

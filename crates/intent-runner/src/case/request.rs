@@ -3,8 +3,8 @@
 //! auth, body and timeout. Every value sent is evaluated here, and refused when absent.
 
 use super::Case;
+use crate::errors::EvalError;
 use crate::http::{Prepared, PreparedBody};
-use crate::interpret::EvalError;
 use crate::redact::PATH_VALUE;
 use crate::value::Value;
 use intent_ir::{Auth, Body, Request, RequestOptions, TemplatePart};
@@ -21,7 +21,7 @@ impl Case<'_> {
             .targets
             .get(&request.target)
             .cloned()
-            .ok_or_else(|| EvalError(format!("the target `{}` has no URL", request.target)))?;
+            .ok_or_else(|| EvalError::TargetWithoutUrl(request.target.clone()))?;
         let mut url = match &request.link {
             Some(link) => {
                 let value = self.sendable(link)?.to_text();
@@ -113,9 +113,9 @@ impl Case<'_> {
                         .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
                         .collect(),
                     other => {
-                        return Err(EvalError(format!(
-                            "a form body must be an object, found {other}"
-                        )));
+                        return Err(EvalError::FormNotObject {
+                            found: other.to_string(),
+                        });
                     }
                 };
                 Some(PreparedBody::Form(fields))
@@ -136,9 +136,7 @@ impl Case<'_> {
     pub(super) fn sendable(&mut self, expr: &intent_ir::Expr) -> Result<Value, EvalError> {
         let value = self.env.eval(expr)?;
         if matches!(value, Value::Absent) {
-            return Err(EvalError(
-                "a value to send is absent (a field or header that was not in the response)".into(),
-            ));
+            return Err(EvalError::AbsentToSend);
         }
         if expr.secret {
             self.redactor.learn(&value.to_text());
@@ -152,17 +150,22 @@ impl Case<'_> {
 /// replaces the target's path and `orders/1` is appended to it. An absolute URL must stay on
 /// the target's origin (scheme, host and port): the spec names the target it talks to.
 fn follow(target: &str, base: &str, value: &str) -> Result<String, EvalError> {
-    let invalid = |why: String| EvalError(format!("cannot follow the link {value:?}: {why}"));
+    let invalid = |why: String| EvalError::BadLink {
+        link: value.to_string(),
+        why,
+    };
     let base_url = reqwest::Url::parse(&format!("{base}/"))
         .map_err(|e| invalid(format!("the target `{target}` has no valid URL ({e})")))?;
     let url = base_url
         .join(value.trim())
         .map_err(|e| invalid(e.to_string()))?;
     if url.origin() != base_url.origin() {
-        return Err(EvalError(format!(
-            "the link {value:?} leads to {}, another origin than the target `{target}` ({base})",
-            url.origin().ascii_serialization()
-        )));
+        return Err(EvalError::OtherOrigin {
+            link: value.to_string(),
+            origin: url.origin().ascii_serialization(),
+            target: target.to_string(),
+            base: base.to_string(),
+        });
     }
     Ok(url.to_string())
 }
