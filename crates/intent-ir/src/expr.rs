@@ -59,7 +59,7 @@ impl Expr {
 
     /// The JSON value of an expression made only of literals (a literal, or a list or object
     /// of them), as the runner sends it; `None` when any part is computed. The checker holds
-    /// such a value to the same [`crate::conform`] rule the runner applies, before anything
+    /// such a value to the same conformance rule (`intent-conform`) the runner applies, before anything
     /// runs.
     pub fn constant(&self) -> Option<serde_json::Value> {
         match &self.kind {
@@ -195,6 +195,19 @@ pub enum Literal {
     Size(f64),
     /// Per second.
     Rate(f64),
+}
+
+/// A literal's numeric value, if it has one.
+pub fn literal_number(literal: &Literal) -> Option<f64> {
+    match literal {
+        Literal::Int(i) => Some(*i as f64),
+        Literal::Decimal(d)
+        | Literal::Duration(d)
+        | Literal::Percent(d)
+        | Literal::Size(d)
+        | Literal::Rate(d) => Some(*d),
+        _ => None,
+    }
 }
 
 impl Literal {

@@ -721,7 +721,7 @@ impl<'s> Case<'s> {
 /// included), in words naming the parameter.
 fn broken_parameter(plan: &Plan, params: &[intent_ir::Param], values: &[Value]) -> Option<String> {
     params.iter().zip(values).find_map(|(param, value)| {
-        let violations = intent_ir::conform(&value.to_json(), &param.ty, plan);
+        let violations = intent_conform::conform(&value.to_json(), &param.ty, plan);
         let first = violations.first()?;
         Some(format!(
             "the argument {} for the parameter `{}` does not fit its type `{}`: {}",

@@ -16,9 +16,9 @@ use crate::stats::{Interval, percentile};
 use crate::tally::{Noun, Tally};
 use crate::value::{Unit, Value};
 use futures_util::{StreamExt, stream};
+use intent_conform::{DataError, Row, Rows, conform};
 use intent_ir::{
-    Aggregate, CaseRecord, CheckResult, DataError, Dataset, Evaluation, Expr, ItemResult, Row,
-    Rows, Series, Status, Type, conform,
+    Aggregate, CaseRecord, CheckResult, Dataset, Evaluation, Expr, ItemResult, Series, Status, Type,
 };
 use serde_json::Value as Json;
 use std::collections::BTreeMap;

@@ -5,7 +5,8 @@ use crate::errors::EvalError;
 use crate::interpret::{Env, truth};
 use crate::redact::REDACTED;
 use crate::value::Value;
-use intent_ir::{BinaryOp, Expr, ExprKind, Quantifier, Violation, conform};
+use intent_conform::conform;
+use intent_ir::{BinaryOp, Expr, ExprKind, Quantifier, Violation};
 
 /// Why a check failed, for reports.
 #[derive(Debug, Default, Clone, PartialEq)]

@@ -8,11 +8,12 @@ use crate::http::Response;
 use crate::scores;
 use crate::stats::Interval;
 use crate::value::{Unit, Value};
+use intent_conform::{compile_regex, conform};
 use intent_ir::number::{self, Arith};
 use intent_ir::units::{self, Dimension};
 use intent_ir::{
     Aggregate, BinaryOp, Expr, ExprKind, Function, Literal, Plan, Quantifier, ResponseField,
-    Series, TemplatePart, UnaryOp, compile_regex, conform,
+    Series, TemplatePart, UnaryOp,
 };
 use serde_json::Value as Json;
 use std::collections::HashMap;
