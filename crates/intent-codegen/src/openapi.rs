@@ -521,16 +521,10 @@ fn type_name(name: &str) -> String {
     }
 }
 
-/// The words that can never be names.
-const RESERVED: [&str; 17] = [
-    "and", "or", "not", "in", "is", "matches", "contains", "has", "every", "some", "true", "false",
-    "null", "exists", "absent", "starts", "ends",
-];
-
 /// A local name (of a path parameter): a field name that is not a reserved word.
 fn local_name(name: &str) -> String {
     let name = field_name(name);
-    if RESERVED.contains(&name.as_str()) {
+    if intent_syntax::RESERVED.contains(&name.as_str()) {
         format!("{name}_")
     } else {
         name

@@ -315,6 +315,54 @@ pub enum Function {
     Within,
 }
 
+impl Function {
+    /// Every built-in function, in the order a message lists them: the one list of their
+    /// names, which the checker resolves calls by and the runner names in its errors.
+    pub const ALL: [Function; 15] = [
+        Function::Len,
+        Function::Lower,
+        Function::Upper,
+        Function::Trim,
+        Function::Now,
+        Function::Uuid,
+        Function::Env,
+        Function::Exact,
+        Function::Similarity,
+        Function::RougeL,
+        Function::Bleu,
+        Function::Within,
+        Function::RandomInt,
+        Function::RandomString,
+        Function::RandomEmail,
+    ];
+
+    /// The name as written in a spec: `len`, `random.int`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::Len => "len",
+            Function::Lower => "lower",
+            Function::Upper => "upper",
+            Function::Trim => "trim",
+            Function::Now => "now",
+            Function::Uuid => "uuid",
+            Function::Env => "env",
+            Function::Exact => "exact",
+            Function::Similarity => "similarity",
+            Function::RougeL => "rouge_l",
+            Function::Bleu => "bleu",
+            Function::Within => "within",
+            Function::RandomInt => "random.int",
+            Function::RandomString => "random.string",
+            Function::RandomEmail => "random.email",
+        }
+    }
+
+    /// The function a spec calls by `name`.
+    pub fn named(name: &str) -> Option<Function> {
+        Function::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
 /// Aggregates over cases (evaluations) or requests (load blocks).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -386,6 +434,7 @@ pub enum Series {
     },
 }
 
+/// A prefix operator of the plan (the syntax tree has its own; see [`BinaryOp`]).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnaryOp {
@@ -393,6 +442,9 @@ pub enum UnaryOp {
     Neg,
 }
 
+/// An infix operator of the plan: only those that run. The syntax tree's `BinaryOp` also has
+/// `is` and `is not`, which the checker lowers to `Eq`/`Ne` or to a conformance check; the two
+/// are kept apart so that the plan (a versioned contract) and the parser can change alone.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BinaryOp {

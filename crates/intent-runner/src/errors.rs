@@ -122,7 +122,7 @@ pub enum EvalError {
     ContainsCannotSearch { found: String },
     /// A built-in function was given something other than a string.
     #[error("`{function}` expects a string argument")]
-    StringArgument { function: String },
+    StringArgument { function: &'static str },
     /// `len` of something that has no length.
     #[error("`len` needs a string, list or object, found {found}")]
     LenArgument { found: String },

@@ -594,11 +594,11 @@ pub fn literal(value: &Literal) -> Value {
     }
 }
 
-fn text_arg<'a>(args: &'a [Value], i: usize, function: &str) -> Result<&'a str> {
+fn text_arg(args: &[Value], i: usize, function: Function) -> Result<&str> {
     args.get(i).and_then(Value::as_str).map_or_else(
         || {
             Err(EvalError::StringArgument {
-                function: function.to_string(),
+                function: function.name(),
             })
         },
         Ok,
@@ -619,9 +619,9 @@ fn call(function: Function, args: &[Value]) -> Result<Value> {
             }
             None => return Err(EvalError::LenMissing),
         },
-        Function::Lower => Value::string(text_arg(args, 0, "lower")?.to_lowercase()),
-        Function::Upper => Value::string(text_arg(args, 0, "upper")?.to_uppercase()),
-        Function::Trim => Value::string(text_arg(args, 0, "trim")?.trim()),
+        Function::Lower => Value::string(text_arg(args, 0, Function::Lower)?.to_lowercase()),
+        Function::Upper => Value::string(text_arg(args, 0, Function::Upper)?.to_uppercase()),
+        Function::Trim => Value::string(text_arg(args, 0, Function::Trim)?.trim()),
         Function::Now => {
             Value::string(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         }
@@ -643,7 +643,7 @@ fn call(function: Function, args: &[Value]) -> Result<Value> {
             Value::string(format!("{user}@example.com"))
         }
         Function::Env => {
-            let name = text_arg(args, 0, "env")?;
+            let name = text_arg(args, 0, Function::Env)?;
             match (std::env::var(name), args.get(1)) {
                 (Ok(v), _) => Value::string(v),
                 (Err(_), Some(default)) => default.clone(),
@@ -654,16 +654,16 @@ fn call(function: Function, args: &[Value]) -> Result<Value> {
         }
         Function::Exact => Value::number(if equal(&args[0], &args[1]) { 1.0 } else { 0.0 }),
         Function::Similarity => Value::number(scores::similarity(
-            text_arg(args, 0, "similarity")?,
-            text_arg(args, 1, "similarity")?,
+            text_arg(args, 0, Function::Similarity)?,
+            text_arg(args, 1, Function::Similarity)?,
         )),
         Function::RougeL => Value::number(scores::rouge_l(
-            text_arg(args, 0, "rouge_l")?,
-            text_arg(args, 1, "rouge_l")?,
+            text_arg(args, 0, Function::RougeL)?,
+            text_arg(args, 1, Function::RougeL)?,
         )),
         Function::Bleu => Value::number(scores::bleu(
-            text_arg(args, 0, "bleu")?,
-            text_arg(args, 1, "bleu")?,
+            text_arg(args, 0, Function::Bleu)?,
+            text_arg(args, 1, Function::Bleu)?,
         )),
         Function::Within => {
             let (a, b) = (number(&args[0])?, number(&args[1])?);

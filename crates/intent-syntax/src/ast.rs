@@ -659,6 +659,8 @@ pub enum Quantifier {
     Some,
 }
 
+/// A prefix operator as written. The plan has its own `intent_ir::UnaryOp`, for the reason
+/// [`BinaryOp`] gives.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum UnaryOp {
@@ -666,6 +668,11 @@ pub enum UnaryOp {
     Neg,
 }
 
+/// An infix operator as written. It is not the plan's `intent_ir::BinaryOp`, on purpose: the
+/// tree keeps what was written (`is` and `is not`, which the checker turns into an equality or
+/// a conformance check by what stands on the right), the plan only what runs; and the syntax
+/// crate does not depend on the plan's, so that the parser, formatter and language server stay
+/// free of the contract. The checker maps one onto the other in one `match`.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum BinaryOp {

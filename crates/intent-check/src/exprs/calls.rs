@@ -18,27 +18,26 @@ struct Signature {
     result: Type,
 }
 
+/// The signature of the built-in function a spec calls by `name` (the names are
+/// [`Function::name`]'s).
 fn builtin(name: &str) -> Option<Signature> {
     use Family::*;
-    let (function, params, optional, result): (Function, &'static [Family], usize, Type) =
-        match name {
-            "len" => (Function::Len, &[Dynamic], 0, Type::Int),
-            "lower" => (Function::Lower, &[Text], 0, Type::String),
-            "upper" => (Function::Upper, &[Text], 0, Type::String),
-            "trim" => (Function::Trim, &[Text], 0, Type::String),
-            "now" => (Function::Now, &[], 0, Type::Datetime),
-            "uuid" => (Function::Uuid, &[], 0, Type::Uuid),
-            "env" => (Function::Env, &[Text, Text], 1, Type::String),
-            "exact" => (Function::Exact, &[Dynamic, Dynamic], 0, Type::Decimal),
-            "similarity" => (Function::Similarity, &[Text, Text], 0, Type::Decimal),
-            "rouge_l" => (Function::RougeL, &[Text, Text], 0, Type::Decimal),
-            "bleu" => (Function::Bleu, &[Text, Text], 0, Type::Decimal),
-            "within" => (Function::Within, &[Number, Number, Dynamic], 0, Type::Bool),
-            "random.int" => (Function::RandomInt, &[Number, Number], 0, Type::Int),
-            "random.string" => (Function::RandomString, &[Number], 0, Type::String),
-            "random.email" => (Function::RandomEmail, &[], 0, Type::Email),
-            _ => return None,
-        };
+    let function = Function::named(name)?;
+    let (params, optional, result): (&'static [Family], usize, Type) = match function {
+        Function::Len => (&[Dynamic], 0, Type::Int),
+        Function::Lower | Function::Upper | Function::Trim => (&[Text], 0, Type::String),
+        Function::Now => (&[], 0, Type::Datetime),
+        Function::Uuid => (&[], 0, Type::Uuid),
+        Function::Env => (&[Text, Text], 1, Type::String),
+        Function::Exact => (&[Dynamic, Dynamic], 0, Type::Decimal),
+        Function::Similarity | Function::RougeL | Function::Bleu => {
+            (&[Text, Text], 0, Type::Decimal)
+        }
+        Function::Within => (&[Number, Number, Dynamic], 0, Type::Bool),
+        Function::RandomInt => (&[Number, Number], 0, Type::Int),
+        Function::RandomString => (&[Number], 0, Type::String),
+        Function::RandomEmail => (&[], 0, Type::Email),
+    };
     Some(Signature {
         function,
         params,
@@ -47,20 +46,11 @@ fn builtin(name: &str) -> Option<Signature> {
     })
 }
 
-const FUNCTION_NAMES: [&str; 12] = [
-    "len",
-    "lower",
-    "upper",
-    "trim",
-    "now",
-    "uuid",
-    "env",
-    "exact",
-    "similarity",
-    "rouge_l",
-    "bleu",
-    "within",
-];
+/// The built-in functions as a message lists them.
+fn function_list() -> String {
+    let names: Vec<&str> = Function::ALL.iter().map(|f| f.name()).collect();
+    names.join(", ")
+}
 
 impl Context<'_> {
     pub(super) fn call(
@@ -86,10 +76,7 @@ impl Context<'_> {
                         callee.span,
                     )
                     .with_label("not a function")
-                    .with_help(format!(
-                        "functions are: {}, random.int, random.string, random.email",
-                        FUNCTION_NAMES.join(", ")
-                    ));
+                    .with_help(format!("functions are: {}", function_list()));
                 self.report(d);
                 return error_expr(span);
             }
@@ -101,8 +88,7 @@ impl Context<'_> {
             return self.aggregate_call(file, scope, *aggregate, &name, args, span);
         }
         let Some(signature) = builtin(&name) else {
-            let mut known: Vec<&str> = FUNCTION_NAMES.to_vec();
-            known.extend(["random.int", "random.string", "random.email"]);
+            let mut known: Vec<&str> = Function::ALL.iter().map(|f| f.name()).collect();
             known.extend(AGGREGATE_CALLS.iter().map(|(n, _)| *n));
             let mut d = self
                 .error(
@@ -114,10 +100,7 @@ impl Context<'_> {
                 .with_label("not a built-in function");
             d = match did_you_mean(&name, known.iter().copied()) {
                 Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help(format!(
-                    "functions are: {}, random.int, random.string, random.email",
-                    FUNCTION_NAMES.join(", ")
-                )),
+                None => d.with_help(format!("functions are: {}", function_list())),
             };
             self.report(d);
             return error_expr(span);

@@ -4,10 +4,10 @@
 
 use super::Failure;
 use super::tables::{
-    CLAUSE_KEYWORDS, ITEM_SYNONYMS, RESERVED, STATEMENT_KEYWORDS, STATEMENT_SYNONYMS, synonym,
+    CLAUSE_KEYWORDS, ITEM_SYNONYMS, STATEMENT_KEYWORDS, STATEMENT_SYNONYMS, synonym,
 };
 use super::text::step_parameter;
-use crate::grammar::Rule;
+use crate::grammar::{RESERVED, Rule};
 use crate::scan::ITEM_KEYWORDS;
 use intent_source::{Diagnostic, Span, code, did_you_mean};
 

@@ -12,12 +12,6 @@ pub(super) const CLAUSE_KEYWORDS: [&str; 8] = [
     "header", "query", "json", "form", "body", "auth", "timeout", "retry",
 ];
 
-/// Words that are keywords somewhere, and so cannot be names.
-pub(super) const RESERVED: [&str; 17] = [
-    "and", "or", "not", "in", "is", "matches", "contains", "has", "every", "some", "true", "false",
-    "null", "exists", "absent", "starts", "ends",
-];
-
 /// Keywords that a line cannot do without, with the form of the line that needs them. When
 /// one of them is expected, the line is not complete, whatever else could also follow.
 pub(super) const REQUIRED_KEYWORDS: [(&str, &str); 12] = [

@@ -4,8 +4,9 @@
 //! expected in words.
 
 use super::Failure;
-use super::tables::{ALTERNATIVES, CLAUSE_KEYWORDS, REQUIRED_KEYWORDS, RESERVED};
+use super::tables::{ALTERNATIVES, CLAUSE_KEYWORDS, REQUIRED_KEYWORDS};
 use super::text::{describe_tokens, previous_word_at, unexpected};
+use crate::grammar::RESERVED;
 use crate::grammar::Rule;
 use intent_source::{Diagnostic, Span, code};
 
