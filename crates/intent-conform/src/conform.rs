@@ -283,15 +283,9 @@ pub fn describe(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::NoTypes;
     use intent_ir::FieldType;
     use serde_json::json;
-
-    struct NoTypes;
-    impl TypeLookup for NoTypes {
-        fn lookup(&self, _: &str) -> Option<&Type> {
-            None
-        }
-    }
 
     fn field(name: &str, ty: Type, optional: bool) -> FieldType {
         FieldType {

@@ -276,14 +276,8 @@ fn accepts(ty: &Type, types: &dyn TypeLookup, pred: &dyn Fn(&Type) -> bool) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::NoTypes;
     use intent_ir::Literal;
-
-    struct NoTypes;
-    impl TypeLookup for NoTypes {
-        fn lookup(&self, _: &str) -> Option<&Type> {
-            None
-        }
-    }
 
     fn col(name: &str, ty: Type) -> FieldType {
         FieldType {

@@ -10,6 +10,17 @@
 mod conform;
 mod data;
 
+/// A plan without named types, for the unit tests of both modules.
+#[cfg(test)]
+struct NoTypes;
+
+#[cfg(test)]
+impl TypeLookup for NoTypes {
+    fn lookup(&self, _: &str) -> Option<&intent_ir::Type> {
+        None
+    }
+}
+
 pub use conform::{TypeLookup, conform};
 pub use data::{DataError, Row, Rows, format_of, read_rows};
 

@@ -161,34 +161,16 @@ impl Context<'_> {
         let table = self.type_table();
         let (lf, rf) = (table.family(&lhs.ty), table.family(&rhs.ty));
         let dynamic = lf == Family::Dynamic || rf == Family::Dynamic;
-        let (ir_op, ty) = match op {
+        let ty = match op {
             A::Or | A::And => {
-                self.expect_bool(
-                    file,
-                    &lhs,
-                    if op == A::And {
-                        "each side of `and`"
-                    } else {
-                        "each side of `or`"
-                    },
-                );
-                self.expect_bool(
-                    file,
-                    &rhs,
-                    if op == A::And {
-                        "each side of `and`"
-                    } else {
-                        "each side of `or`"
-                    },
-                );
-                (
-                    if op == A::And {
-                        BinaryOp::And
-                    } else {
-                        BinaryOp::Or
-                    },
-                    Type::Bool,
-                )
+                let what = if op == A::And {
+                    "each side of `and`"
+                } else {
+                    "each side of `or`"
+                };
+                self.expect_bool(file, &lhs, what);
+                self.expect_bool(file, &rhs, what);
+                Type::Bool
             }
             A::Eq | A::Ne | A::Is | A::IsNot => {
                 if self.json_against_quantity(file, op.as_str(), &lhs, &rhs) {
@@ -198,27 +180,14 @@ impl Context<'_> {
                     self.literal_outside(file, op, &lhs, &rhs);
                     self.literal_outside(file, op, &rhs, &lhs);
                 }
-                (
-                    if matches!(op, A::Eq | A::Is) {
-                        BinaryOp::Eq
-                    } else {
-                        BinaryOp::Ne
-                    },
-                    Type::Bool,
-                )
+                Type::Bool
             }
             A::Lt | A::Le | A::Gt | A::Ge => {
                 if self.json_against_quantity(file, op.as_str(), &lhs, &rhs) {
                 } else if !(dynamic || (lf == rf && lf.is_ordered())) {
                     self.mismatch(file, op, &lhs, &rhs, rhs_ast);
                 }
-                let ir = match op {
-                    A::Lt => BinaryOp::Lt,
-                    A::Le => BinaryOp::Le,
-                    A::Gt => BinaryOp::Gt,
-                    _ => BinaryOp::Ge,
-                };
-                (ir, Type::Bool)
+                Type::Bool
             }
             A::In | A::NotIn => {
                 let fits = match rf {
@@ -236,14 +205,7 @@ impl Context<'_> {
                         self.literal_outside(file, op, &lhs, item);
                     }
                 }
-                (
-                    if op == A::In {
-                        BinaryOp::In
-                    } else {
-                        BinaryOp::NotIn
-                    },
-                    Type::Bool,
-                )
+                Type::Bool
             }
             A::Contains | A::NotContains => {
                 let fits = match lf {
@@ -264,14 +226,7 @@ impl Context<'_> {
                 if !fits {
                     self.mismatch(file, op, &lhs, &rhs, rhs_ast);
                 }
-                (
-                    if op == A::Contains {
-                        BinaryOp::Contains
-                    } else {
-                        BinaryOp::NotContains
-                    },
-                    Type::Bool,
-                )
+                Type::Bool
             }
             A::Matches | A::NotMatches => {
                 if !matches!(lf, Family::Text | Family::Dynamic)
@@ -279,14 +234,7 @@ impl Context<'_> {
                 {
                     self.mismatch(file, op, &lhs, &rhs, rhs_ast);
                 }
-                (
-                    if op == A::Matches {
-                        BinaryOp::Matches
-                    } else {
-                        BinaryOp::NotMatches
-                    },
-                    Type::Bool,
-                )
+                Type::Bool
             }
             A::StartsWith | A::EndsWith => {
                 if !matches!(lf, Family::Text | Family::Dynamic)
@@ -294,30 +242,23 @@ impl Context<'_> {
                 {
                     self.mismatch(file, op, &lhs, &rhs, rhs_ast);
                 }
-                (
-                    if op == A::StartsWith {
-                        BinaryOp::StartsWith
-                    } else {
-                        BinaryOp::EndsWith
-                    },
-                    Type::Bool,
-                )
+                Type::Bool
             }
             A::Add | A::Sub | A::Mul | A::Div => {
-                let (arith, ir) = match op {
-                    A::Add => (Arith::Add, BinaryOp::Add),
-                    A::Sub => (Arith::Sub, BinaryOp::Sub),
-                    A::Mul => (Arith::Mul, BinaryOp::Mul),
-                    _ => (Arith::Div, BinaryOp::Div),
+                let arith = match op {
+                    A::Add => Arith::Add,
+                    A::Sub => Arith::Sub,
+                    A::Mul => Arith::Mul,
+                    _ => Arith::Div,
                 };
-                (ir, self.arithmetic(file, arith, &lhs, &rhs))
+                self.arithmetic(file, arith, &lhs, &rhs)
             }
             A::Range => unreachable!("ranges are handled above"),
         };
         let secret = lhs.secret || rhs.secret;
         make(
             ExprKind::Binary {
-                op: ir_op,
+                op: plan_op(op),
                 lhs: Box::new(lhs),
                 rhs: Box::new(rhs),
             },
@@ -438,7 +379,24 @@ impl Context<'_> {
                 );
             }
             d
-        } else if let Some(help) = self.quoted_number_help(lf, rf, lhs, rhs) {
+        } else {
+            let help = self
+                .quoted_number_help(lf, rf, lhs, rhs)
+                .unwrap_or_else(|| {
+                    match op {
+                        "matches" | "not matches" => {
+                            "`matches` compares a string with a regex such as `/^[a-z]+$/`"
+                        }
+                        "contains" | "not contains" => {
+                            "`contains` looks for a substring, a regex, a detector or a list element"
+                        }
+                        "in" | "not in" => {
+                            "`in` takes a list `[a, b]`, a range `a..b` or a string"
+                        }
+                        _ => "compare values of the same kind",
+                    }
+                    .to_string()
+                });
             self.error(
                 code::TYPE_MISMATCH,
                 format!("`{op}` cannot combine {} with {}", lf.noun(), rf.noun()),
@@ -447,24 +405,36 @@ impl Context<'_> {
             )
             .with_label(format!("this is {}", rf.noun()))
             .with_help(help)
-        } else {
-            self.error(
-                code::TYPE_MISMATCH,
-                format!("`{op}` cannot combine {} with {}", lf.noun(), rf.noun()),
-                file,
-                rhs.span,
-            )
-            .with_label(format!("this is {}", rf.noun()))
-            .with_help(match op {
-                "matches" | "not matches" => {
-                    "`matches` compares a string with a regex such as `/^[a-z]+$/`"
-                }
-                "contains" | "not contains" => {
-                    "`contains` looks for a substring, a regex, a detector or a list element"
-                }
-                "in" | "not in" => "`in` takes a list `[a, b]`, a range `a..b` or a string",
-                _ => "compare values of the same kind",
-            })
         }
+    }
+}
+
+/// The plan's operator for a written one: the one place the two enums meet. `is` and `is not`
+/// with a value are equalities (with a type name they never get here: they are conformance
+/// checks).
+fn plan_op(op: ast::BinaryOp) -> BinaryOp {
+    use ast::BinaryOp as A;
+    match op {
+        A::Or => BinaryOp::Or,
+        A::And => BinaryOp::And,
+        A::Eq | A::Is => BinaryOp::Eq,
+        A::Ne | A::IsNot => BinaryOp::Ne,
+        A::Lt => BinaryOp::Lt,
+        A::Le => BinaryOp::Le,
+        A::Gt => BinaryOp::Gt,
+        A::Ge => BinaryOp::Ge,
+        A::In => BinaryOp::In,
+        A::NotIn => BinaryOp::NotIn,
+        A::Matches => BinaryOp::Matches,
+        A::NotMatches => BinaryOp::NotMatches,
+        A::Contains => BinaryOp::Contains,
+        A::NotContains => BinaryOp::NotContains,
+        A::StartsWith => BinaryOp::StartsWith,
+        A::EndsWith => BinaryOp::EndsWith,
+        A::Range => BinaryOp::Range,
+        A::Add => BinaryOp::Add,
+        A::Sub => BinaryOp::Sub,
+        A::Mul => BinaryOp::Mul,
+        A::Div => BinaryOp::Div,
     }
 }

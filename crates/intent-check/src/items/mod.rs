@@ -19,9 +19,9 @@ mod step;
 pub use selectors::tag_expr;
 
 use crate::context::Context;
-use crate::scope::{BlockKind, Scope};
+use crate::scope::{BlockKind, LocalKind, Scope};
 use bindings::{global_binding, target, warn_unused_globals};
-use intent_ir::{self as ir, Action, NamedType, Plan, StableId};
+use intent_ir::{self as ir, Action, NamedType, Plan, StableId, Type};
 use intent_source::{FileId, Span, code};
 use intent_syntax::ast::{self, Item, Statement, WhenAction};
 use selectors::check_selectors;
@@ -212,6 +212,19 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
             caller: None,
             calls: Vec::new(),
         }
+    }
+
+    /// Declares a capture of the block: a name bound by `given`, by `as` or to a step's result.
+    fn capture(&mut self, name: &ast::Ident, ty: Type, secret: bool) {
+        self.cx.declare(
+            self.file,
+            &mut self.scope,
+            &name.name,
+            name.span,
+            LocalKind::Capture,
+            ty,
+            secret,
+        );
     }
 
     /// Warns about captures that nothing reads.

@@ -3,7 +3,7 @@
 
 use super::ItemLowering;
 use crate::exprs::{has_aggregate, widen};
-use crate::scope::{AggregateContext, BlockKind, LocalKind, Scope};
+use crate::scope::{AggregateContext, BlockKind, Scope};
 use crate::types::Family;
 use intent_ir::{Action, Check, ExprKind};
 use intent_source::code;
@@ -18,15 +18,7 @@ impl ItemLowering<'_, '_> {
                     let value = self.cx.expr(file, &mut self.scope, e);
                     if let Some(name) = &g.name {
                         let ty = widen(&value.ty);
-                        self.cx.declare(
-                            file,
-                            &mut self.scope,
-                            &name.name,
-                            name.span,
-                            LocalKind::Capture,
-                            ty,
-                            value.secret,
-                        );
+                        self.capture(name, ty, value.secret);
                         let id = self.child_id(&format!("given {}", name.name));
                         self.actions.push(Action::Bind {
                             id,

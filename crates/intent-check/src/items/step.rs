@@ -121,15 +121,7 @@ impl ItemLowering<'_, '_> {
         let file = self.file;
         let Some((index, args)) = self.cx.bind_call(file, &mut self.scope, call) else {
             if let Some(name) = bind {
-                self.cx.declare(
-                    file,
-                    &mut self.scope,
-                    &name.name,
-                    name.span,
-                    LocalKind::Capture,
-                    Type::Any,
-                    false,
-                );
+                self.capture(name, Type::Any, false);
             }
             return;
         };
@@ -178,15 +170,7 @@ impl ItemLowering<'_, '_> {
                 }
             };
             let secret = args.iter().any(|a| a.secret);
-            self.cx.declare(
-                file,
-                &mut self.scope,
-                &name.name,
-                name.span,
-                LocalKind::Capture,
-                ty,
-                secret,
-            );
+            self.capture(name, ty, secret);
         }
         let call_text = self.cx.text(file, call.span).to_string();
         let id = self.child_id(&call_text);
