@@ -2,7 +2,8 @@
 //! agrees with Intent's own conformance check under an independent validator, and the test
 //! scaffolds are valid Rust with one test per item.
 
-use intent_ir::{Plan, Type, conform};
+use intent_conform::conform;
+use intent_ir::{Plan, Type};
 use intent_tests::repo_root;
 use serde_json::{Value, json};
 

@@ -2,7 +2,8 @@
 //! declared column, and its first rows fit the declared types.
 
 use crate::context::Context;
-use intent_ir::{DataError, Dataset, DatasetFormat, conform, format_of, read_rows};
+use intent_conform::{DataError, conform, format_of, read_rows};
+use intent_ir::{Dataset, DatasetFormat};
 use intent_source::{FileId, code};
 use intent_source::{FileProblem, resolve};
 use intent_syntax::ast;

@@ -4,8 +4,9 @@
 
 use crate::context::Context;
 use crate::types::Family;
+use intent_conform::conform;
 use intent_ir::number::{compare, equal};
-use intent_ir::{CompareOp, Literal, Refinement, Type, conform, literal_number};
+use intent_ir::{CompareOp, Literal, Refinement, Type, literal_number};
 use intent_source::{FileId, Span, code};
 use intent_syntax::ast::{self, RefinementKind};
 use std::cmp::Ordering;

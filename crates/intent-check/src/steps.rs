@@ -3,7 +3,8 @@
 use crate::context::Context;
 use crate::exprs::{error_expr, is_error_expr};
 use crate::scope::Scope;
-use intent_ir::{Expr, Param, StableId, Type, conform};
+use intent_conform::conform;
+use intent_ir::{Expr, Param, StableId, Type};
 use intent_source::{FileId, Span, code};
 use intent_syntax::ast::{self, CallPart, PatternPart};
 

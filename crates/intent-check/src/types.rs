@@ -2,7 +2,8 @@
 //! them (units, comparability, field lookup).
 
 use crate::context::Context;
-use intent_ir::{CompareOp, FieldType, Literal, Refinement, Type, compile_regex};
+use intent_conform::compile_regex;
+use intent_ir::{CompareOp, FieldType, Literal, Refinement, Type};
 use intent_source::{FileId, code, did_you_mean};
 use intent_syntax::ast::{self, NumberLit, RefinementKind, SignedNumber, TypeKind, Unit};
 use std::collections::{BTreeMap, HashSet};
@@ -68,7 +69,7 @@ pub(crate) struct TypeTable<'t> {
     pub named: &'t BTreeMap<String, Type>,
 }
 
-impl intent_ir::TypeLookup for TypeTable<'_> {
+impl intent_conform::TypeLookup for TypeTable<'_> {
     fn lookup(&self, name: &str) -> Option<&Type> {
         self.named.get(name)
     }

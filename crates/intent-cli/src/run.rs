@@ -194,7 +194,7 @@ async fn execute(
     };
     print(out);
     progress.finish_and_clear();
-    outcome.map_err(|e| intent_runner::RunError(format!("the runner stopped: {e}")))?
+    outcome.map_err(intent_runner::RunError::Stopped)?
 }
 
 /// A bar of the items finished, on standard error, only when both outputs are a terminal (a

@@ -1,7 +1,7 @@
 //! JSON Schema (draft 2020-12) for every named type of a plan, so the contracts written in
 //! Intent can be used by other tools: validators, API documentation, code generators.
 //!
-//! The schema accepts what [`intent_ir::conform`] accepts, with two exceptions it says in a
+//! The schema accepts what `intent_conform::conform` accepts, with two exceptions it says in a
 //! `description`: a `matching` regex with flags (JSON Schema patterns have none) and units,
 //! which are plain numbers in JSON.
 

@@ -9,13 +9,8 @@
 //! keyword, built-in or primitive type gets `_` after it; a name already taken in its scope
 //! gets `_2`, `_3`, … in the order the document lists things.
 
+use intent_syntax::RESERVED;
 use std::collections::HashSet;
-
-/// Words that can never be names (reserved in expressions).
-const RESERVED: [&str; 17] = [
-    "and", "or", "not", "in", "is", "matches", "contains", "has", "every", "some", "true", "false",
-    "null", "exists", "absent", "starts", "ends",
-];
 
 /// The keywords of the grammar: names where the grammar does not expect them, but a local
 /// called `body` or `json` would be misread after a `when` line, so none is used.

@@ -59,7 +59,7 @@ impl Expr {
 
     /// The JSON value of an expression made only of literals (a literal, or a list or object
     /// of them), as the runner sends it; `None` when any part is computed. The checker holds
-    /// such a value to the same [`crate::conform`] rule the runner applies, before anything
+    /// such a value to the same conformance rule (`intent-conform`) the runner applies, before anything
     /// runs.
     pub fn constant(&self) -> Option<serde_json::Value> {
         match &self.kind {
@@ -197,6 +197,19 @@ pub enum Literal {
     Rate(f64),
 }
 
+/// A literal's numeric value, if it has one.
+pub fn literal_number(literal: &Literal) -> Option<f64> {
+    match literal {
+        Literal::Int(i) => Some(*i as f64),
+        Literal::Decimal(d)
+        | Literal::Duration(d)
+        | Literal::Percent(d)
+        | Literal::Size(d)
+        | Literal::Rate(d) => Some(*d),
+        _ => None,
+    }
+}
+
 impl Literal {
     pub fn describe(&self) -> String {
         match self {
@@ -302,6 +315,54 @@ pub enum Function {
     Within,
 }
 
+impl Function {
+    /// Every built-in function, in the order a message lists them: the one list of their
+    /// names, which the checker resolves calls by and the runner names in its errors.
+    pub const ALL: [Function; 15] = [
+        Function::Len,
+        Function::Lower,
+        Function::Upper,
+        Function::Trim,
+        Function::Now,
+        Function::Uuid,
+        Function::Env,
+        Function::Exact,
+        Function::Similarity,
+        Function::RougeL,
+        Function::Bleu,
+        Function::Within,
+        Function::RandomInt,
+        Function::RandomString,
+        Function::RandomEmail,
+    ];
+
+    /// The name as written in a spec: `len`, `random.int`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::Len => "len",
+            Function::Lower => "lower",
+            Function::Upper => "upper",
+            Function::Trim => "trim",
+            Function::Now => "now",
+            Function::Uuid => "uuid",
+            Function::Env => "env",
+            Function::Exact => "exact",
+            Function::Similarity => "similarity",
+            Function::RougeL => "rouge_l",
+            Function::Bleu => "bleu",
+            Function::Within => "within",
+            Function::RandomInt => "random.int",
+            Function::RandomString => "random.string",
+            Function::RandomEmail => "random.email",
+        }
+    }
+
+    /// The function a spec calls by `name`.
+    pub fn named(name: &str) -> Option<Function> {
+        Function::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
 /// Aggregates over cases (evaluations) or requests (load blocks).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -373,6 +434,7 @@ pub enum Series {
     },
 }
 
+/// A prefix operator of the plan (the syntax tree has its own; see [`BinaryOp`]).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnaryOp {
@@ -380,6 +442,9 @@ pub enum UnaryOp {
     Neg,
 }
 
+/// An infix operator of the plan: only those that run. The syntax tree's `BinaryOp` also has
+/// `is` and `is not`, which the checker lowers to `Eq`/`Ne` or to a conformance check; the two
+/// are kept apart so that the plan (a versioned contract) and the parser can change alone.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BinaryOp {

@@ -7,8 +7,6 @@
 //!
 //! Secrets are references (`env` variable names), never values.
 
-mod conform;
-mod data;
 mod expr;
 mod ids;
 mod items;
@@ -17,8 +15,6 @@ mod results;
 mod types;
 pub mod units;
 
-pub use conform::{TypeLookup, Violation, compile_regex, conform, describe, literal_number};
-pub use data::{DataError, Row, Rows, format_of, read_rows};
 pub use expr::*;
 pub use ids::{StableId, slug};
 pub use items::*;

@@ -3,7 +3,7 @@
 //! Results carry the stable ids and sources of the plan, so a report can point a failure at
 //! the claim in the spec. Secret values never reach this type: the runner redacts them first.
 
-use crate::{Source, SpecFile, StableId, Violation};
+use crate::{Source, SpecFile, StableId};
 use serde::{Deserialize, Serialize};
 
 /// The format of results this crate writes; reports check it.
@@ -227,6 +227,14 @@ pub struct CheckResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<usize>,
     pub duration_ms: f64,
+}
+
+/// One way a value fails its type.
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Violation {
+    /// JSONPath of the offending value: `$.items[2].qty`.
+    pub path: String,
+    pub message: String,
 }
 
 /// A request as sent and what came back, with secrets redacted.

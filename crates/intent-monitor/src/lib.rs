@@ -65,6 +65,9 @@ pub enum MonitorError {
     History(#[from] HistoryError),
     #[error("the run could not be carried out: {0}")]
     Run(RunError),
+    /// The client that delivers alerts could not be built (its TLS configuration, usually).
+    #[error("the run could not be carried out: cannot build the HTTP client: {0}")]
+    Client(#[source] reqwest::Error),
 }
 
 /// What happened, for the command line to show.
@@ -109,7 +112,7 @@ pub fn settle<'p>(
                 monitor: monitor.title.clone(),
                 message,
             };
-            let constant = |expr| intent_runner::constant(plan, expr).map_err(|e| fail(e.0));
+            let constant = |expr| intent_runner::constant(plan, expr).map_err(|e| fail(e.to_string()));
             let every = constant(&monitor.every)?
                 .as_f64()
                 .filter(|ms| *ms >= 1.0 && ms.is_finite())
@@ -284,7 +287,7 @@ async fn cycles(
 ) -> Result<Vec<Option<RunResult>>, MonitorError> {
     let client = reqwest::Client::builder()
         .build()
-        .map_err(|e| MonitorError::Run(RunError(format!("cannot build the HTTP client: {e}"))))?;
+        .map_err(MonitorError::Client)?;
     let mut watcher = Watcher {
         watched,
         history,

@@ -1,19 +1,22 @@
 //! One case: an intent, or one row of its examples. Actions run in order; a request that gets
 //! no response stops the case, and the checks after it are reported as skipped.
 
+mod exchange;
+mod request;
+
 use crate::cookies::Cookies;
-use crate::eval::{Aggregates, Env, EvalError, Explanation};
-use crate::http::{Http, Prepared, PreparedBody, Response};
-use crate::redact::PATH_VALUE;
-use crate::redact::{REDACTED, Redactor};
+use crate::errors::EvalError;
+use crate::explain::Explanation;
+use crate::http::Response;
+use crate::interpret::{Aggregates, Env};
+use crate::redact::Redactor;
+use crate::shared::Shared;
 use crate::stats::{Bound, Interval};
 use crate::value::Value;
 use intent_ir::{
-    Action, Auth, Body, Check, CheckResult, ItemResult, Plan, Request, RequestOptions,
-    RequestRecord, Source, StableId, Status, TemplatePart,
+    Action, Check, CheckResult, ItemResult, Plan, Request, RequestRecord, Source, StableId, Status,
 };
-use percent_encoding::utf8_percent_encode;
-use std::collections::HashMap;
+use request::request_text;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -26,32 +29,8 @@ const SHOWN_VALUE: usize = 200;
 /// The most characters of a check's message a result keeps.
 const SHOWN_MESSAGE: usize = 1000;
 
-/// The most characters of a body the verbose log shows.
-const SHOWN_BODY: usize = 2048;
-
 /// The pause between retries when `every` is not given.
 const DEFAULT_RETRY_PAUSE: Duration = Duration::from_millis(200);
-
-/// What every case of a run shares.
-pub struct Shared {
-    pub plan: Arc<Plan>,
-    pub globals: HashMap<String, Value>,
-    /// Base URL of each target, without a trailing `/`.
-    pub targets: HashMap<String, String>,
-    pub http: Http,
-    pub redactor: Redactor,
-    pub default_timeout: Duration,
-    /// Where datasets are read from.
-    pub datasets: Arc<dyn crate::DatasetSource>,
-    /// Receives a readable dump of each exchange when `--verbose` is on.
-    pub exchanges: Option<Arc<dyn Fn(String) + Send + Sync>>,
-    /// The policies applied to every response, with what they found so far.
-    pub policies: crate::policy::Watch,
-    /// Which targets answered and which are down.
-    pub reach: crate::reach::Reachability,
-    /// What the run selected: a policy replays only the selected intents.
-    pub selection: crate::Selection,
-}
 
 /// Why a case stopped early.
 struct Stop;
@@ -232,7 +211,7 @@ impl<'s> Case<'s> {
                     }
                     Err(e) => {
                         let text = format!("given {name}");
-                        self.failed(id.clone(), text, source, started, e.0, None);
+                        self.failed(id.clone(), text, source, started, e.to_string(), None);
                         Err(Stop)
                     }
                 }
@@ -273,7 +252,7 @@ impl<'s> Case<'s> {
                         let message = "the score is not a number".to_string();
                         self.failed(id, text, source, started, message, None);
                     }
-                    Err(e) => self.failed(id, text, source, started, e.0, None),
+                    Err(e) => self.failed(id, text, source, started, e.to_string(), None),
                 }
                 Ok(())
             }
@@ -329,7 +308,7 @@ impl<'s> Case<'s> {
                     definition.pattern.clone(),
                     source,
                     started,
-                    e.0,
+                    e.to_string(),
                     None,
                 );
                 return Err(Stop);
@@ -377,7 +356,7 @@ impl<'s> Case<'s> {
                     definition.pattern.clone(),
                     source,
                     started,
-                    format!("the step's result: {}", e.0),
+                    format!("the step's result: {e}"),
                     None,
                 );
                 return Err(Stop);
@@ -426,7 +405,7 @@ impl<'s> Case<'s> {
             Err(e) => (
                 Status::Failed,
                 Explanation {
-                    message: Some(e.0),
+                    message: Some(e.to_string()),
                     ..Explanation::default()
                 },
             ),
@@ -477,7 +456,7 @@ impl<'s> Case<'s> {
                     text,
                     &request.source,
                     started,
-                    e.0,
+                    e.to_string(),
                     None,
                 );
                 return Err(Stop);
@@ -586,14 +565,14 @@ impl<'s> Case<'s> {
                         match self
                             .env
                             .eval(&retry.until)
-                            .and_then(|v| crate::eval::truth(&v))
+                            .and_then(|v| crate::interpret::truth(&v))
                         {
                             Ok(true) => {
                                 until_held = true;
                                 break;
                             }
                             Ok(false) => last_until = None,
-                            Err(e) => last_until = Some(e.0),
+                            Err(e) => last_until = Some(e.to_string()),
                         }
                         if attempt < attempts {
                             tokio::time::sleep(pause).await;
@@ -654,186 +633,6 @@ impl<'s> Case<'s> {
             );
         }
         Ok(())
-    }
-
-    /// Evaluates everything a request needs: URL, headers, auth, body and timeout, with the
-    /// target's defaults under the request's own clauses.
-    fn prepare(&mut self, request: &Request) -> Result<Prepared, EvalError> {
-        let base = self
-            .shared
-            .targets
-            .get(&request.target)
-            .cloned()
-            .ok_or_else(|| EvalError(format!("the target `{}` has no URL", request.target)))?;
-        let mut url = match &request.link {
-            Some(link) => {
-                let value = self.sendable(link)?.to_text();
-                follow(&request.target, &base, &value)?
-            }
-            None => {
-                let mut url = base;
-                for part in &request.path {
-                    match part {
-                        TemplatePart::Text(t) => url.push_str(t),
-                        TemplatePart::Expr(e) => {
-                            let value = self.sendable(e)?.to_text();
-                            url.extend(
-                                utf8_percent_encode(&value, PATH_VALUE).map(|s| s.to_string()),
-                            );
-                        }
-                    }
-                }
-                url
-            }
-        };
-        let plan = Arc::clone(&self.shared.plan);
-        let defaults = plan.target(&request.target).map(|t| &t.defaults);
-        let empty = RequestOptions::default();
-        let layers = [defaults.unwrap_or(&empty), &request.options];
-        let mut headers: Vec<(String, String)> = Vec::new();
-        let mut query: Vec<(String, String)> = Vec::new();
-        let mut basic = None;
-        let mut timeout = self.shared.default_timeout;
-        for options in layers {
-            for h in &options.headers {
-                let value = self.sendable(&h.value)?.to_text();
-                headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&h.name));
-                headers.push((h.name.clone(), value));
-            }
-            for q in &options.query {
-                query.push((q.name.clone(), self.sendable(&q.value)?.to_text()));
-            }
-            match &options.auth {
-                Some(Auth::Bearer { token }) => {
-                    let token = self.sendable(token)?.to_text();
-                    headers.retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
-                    headers.push(("authorization".into(), format!("Bearer {token}")));
-                    basic = None;
-                }
-                Some(Auth::Basic { user, password }) => {
-                    let (user_value, password_value) = (
-                        self.sendable(user)?.to_text(),
-                        self.sendable(password)?.to_text(),
-                    );
-                    // A secret in basic auth travels as base64 of `user:password`, which a
-                    // server may echo back; that whole form is redacted too.
-                    if user.secret || password.secret {
-                        self.redactor
-                            .learn(&format!("{user_value}:{password_value}"));
-                    }
-                    basic = Some((user_value, password_value));
-                }
-                None => {}
-            }
-            if let Some(t) = &options.timeout
-                && let Some(ms) = self.env.eval(t)?.as_f64()
-            {
-                timeout = Duration::from_secs_f64(ms.max(1.0) / 1000.0);
-            }
-        }
-        if !query.is_empty() {
-            let encoded: Vec<String> = query
-                .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "{}={}",
-                        utf8_percent_encode(k, PATH_VALUE),
-                        utf8_percent_encode(v, PATH_VALUE)
-                    )
-                })
-                .collect();
-            url.push(if url.contains('?') { '&' } else { '?' });
-            url.push_str(&encoded.join("&"));
-        }
-        let body = match &request.body {
-            None => None,
-            Some(Body::Json { value }) => Some(PreparedBody::Json(self.sendable(value)?.to_json())),
-            Some(Body::Text { value }) => Some(PreparedBody::Text(self.sendable(value)?.to_text())),
-            Some(Body::Form { value }) => {
-                let fields = match self.sendable(value)?.to_json() {
-                    serde_json::Value::Object(map) => map
-                        .into_iter()
-                        .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
-                        .collect(),
-                    other => {
-                        return Err(EvalError(format!(
-                            "a form body must be an object, found {other}"
-                        )));
-                    }
-                };
-                Some(PreparedBody::Form(fields))
-            }
-        };
-        Ok(Prepared {
-            method: request.method.clone(),
-            url,
-            headers,
-            body,
-            basic,
-            timeout,
-        })
-    }
-
-    /// Evaluates a value to send. An absent value (a missing field or header) is never sent
-    /// as text; a value derived from a secret is remembered, so it is redacted like one.
-    fn sendable(&mut self, expr: &intent_ir::Expr) -> Result<Value, EvalError> {
-        let value = self.env.eval(expr)?;
-        if matches!(value, Value::Absent) {
-            return Err(EvalError(
-                "a value to send is absent (a field or header that was not in the response)".into(),
-            ));
-        }
-        if expr.secret {
-            self.redactor.learn(&value.to_text());
-        }
-        Ok(value)
-    }
-
-    fn exchange(&self, request: &Prepared, response: Option<&Response>, error: Option<&str>) {
-        let Some(sink) = &self.shared.exchanges else {
-            return;
-        };
-        let r = &self.redactor;
-        let mut text = format!("→ {} {}\n", request.method, r.redact(&request.url));
-        for (name, value) in &request.headers {
-            let value = if name.eq_ignore_ascii_case("authorization")
-                || name.eq_ignore_ascii_case("cookie")
-            {
-                REDACTED.to_string()
-            } else {
-                r.redact(value)
-            };
-            text.push_str(&format!("  {name}: {value}\n"));
-        }
-        if let Some(body) = &request.body {
-            let shown = match body {
-                PreparedBody::Json(v) => v.to_string(),
-                PreparedBody::Form(f) => format!("{f:?}"),
-                PreparedBody::Text(t) => t.clone(),
-            };
-            text.push_str(&format!("  {}\n", r.preview(&shown, SHOWN_BODY)));
-        }
-        match (response, error) {
-            (Some(resp), _) => {
-                let decoded = resp
-                    .decoded
-                    .as_ref()
-                    .map_or_else(String::new, |d| format!(", {d}"));
-                text.push_str(&format!(
-                    "← {} ({:.0} ms, {} bytes{decoded})\n",
-                    resp.status, resp.duration_ms, resp.size
-                ));
-                for (name, value) in &resp.headers {
-                    text.push_str(&format!("  {name}: {}\n", r.redact(value)));
-                }
-                if !resp.text.is_empty() {
-                    text.push_str(&format!("  {}\n", r.preview(&resp.text, SHOWN_BODY)));
-                }
-            }
-            (None, Some(e)) => text.push_str(&format!("← no response: {e}\n")),
-            (None, None) => {}
-        }
-        sink(printable(&text));
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -922,7 +721,7 @@ impl<'s> Case<'s> {
 /// included), in words naming the parameter.
 fn broken_parameter(plan: &Plan, params: &[intent_ir::Param], values: &[Value]) -> Option<String> {
     params.iter().zip(values).find_map(|(param, value)| {
-        let violations = intent_ir::conform(&value.to_json(), &param.ty, plan);
+        let violations = intent_conform::conform(&value.to_json(), &param.ty, plan);
         let first = violations.first()?;
         Some(format!(
             "the argument {} for the parameter `{}` does not fit its type `{}`: {}",
@@ -946,51 +745,4 @@ fn bound_of(expr: &intent_ir::Expr) -> Bound {
         (BinaryOp::Lt | BinaryOp::Le, true) | (BinaryOp::Gt | BinaryOp::Ge, false) => Bound::Upper,
         _ => Bound::Lower,
     }
-}
-
-/// The URL a link leads to: `value` (a path or URL computed at run time) resolved against the
-/// target's URL `base` as a browser resolves a `Location` header (RFC 3986), so `/orders/1`
-/// replaces the target's path and `orders/1` is appended to it. An absolute URL must stay on
-/// the target's origin (scheme, host and port): the spec names the target it talks to.
-fn follow(target: &str, base: &str, value: &str) -> Result<String, EvalError> {
-    let invalid = |why: String| EvalError(format!("cannot follow the link {value:?}: {why}"));
-    let base_url = reqwest::Url::parse(&format!("{base}/"))
-        .map_err(|e| invalid(format!("the target `{target}` has no valid URL ({e})")))?;
-    let url = base_url
-        .join(value.trim())
-        .map_err(|e| invalid(e.to_string()))?;
-    if url.origin() != base_url.origin() {
-        return Err(EvalError(format!(
-            "the link {value:?} leads to {}, another origin than the target `{target}` ({base})",
-            url.origin().ascii_serialization()
-        )));
-    }
-    Ok(url.to_string())
-}
-
-/// A request as written in the spec, `GET shop /orders/{…}`, for reports.
-fn request_text(request: &Request) -> String {
-    let path: String = match &request.link {
-        Some(_) => "(…)".to_string(),
-        None => request
-            .path
-            .iter()
-            .map(|p| match p {
-                TemplatePart::Text(t) => t.as_str(),
-                TemplatePart::Expr(_) => "{…}",
-            })
-            .collect(),
-    };
-    format!("{} {} {path}", request.method, request.target)
-}
-
-/// Text from the system under test as a terminal may show it: control characters escaped.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\n' | '\t' => c.to_string(),
-            c if c.is_control() => c.escape_default().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
 }

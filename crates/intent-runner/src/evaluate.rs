@@ -7,16 +7,18 @@
 //! thousand rows gives a readable report. The thresholds follow, and the aggregates they read
 //! are its metrics.
 
-use crate::case::{Case, Observed, Shared};
-use crate::eval::{Aggregates, EvalError};
+use crate::case::{Case, Observed};
+use crate::errors::EvalError;
+use crate::interpret::Aggregates;
 use crate::measure::{conclude, condition_index, conditions, errored, metric_name, share};
+use crate::shared::Shared;
 use crate::stats::{Interval, percentile};
 use crate::tally::{Noun, Tally};
 use crate::value::{Unit, Value};
 use futures_util::{StreamExt, stream};
+use intent_conform::{DataError, Row, Rows, conform};
 use intent_ir::{
-    Aggregate, CaseRecord, CheckResult, DataError, Dataset, Evaluation, Expr, ItemResult, Row,
-    Rows, Series, Status, Type, conform,
+    Aggregate, CaseRecord, CheckResult, Dataset, Evaluation, Expr, ItemResult, Series, Status, Type,
 };
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -275,12 +277,18 @@ impl<'e> Cases<'e> {
                 }
             }
         }
-        let what = if recall {
-            format!("recall(\"{label}\"): no case expects it")
+        let empty = if recall {
+            EvalError::NoData {
+                metric: format!("recall(\"{label}\")"),
+                why: "no case expects it",
+            }
         } else {
-            format!("precision(\"{label}\"): no case predicts it")
+            EvalError::NoData {
+                metric: format!("precision(\"{label}\")"),
+                why: "no case predicts it",
+            }
         };
-        share(hits, trials, interval, &what)
+        share(hits, trials, interval, empty)
     }
 
     /// The numbers of a series, one per case that has it, and their unit (durations) if any.
@@ -290,9 +298,7 @@ impl<'e> Cases<'e> {
             Some(Series::Score { name }) => {
                 Ok((self.scores.get(name).map_or(&[][..], Vec::as_slice), None))
             }
-            _ => Err(EvalError(
-                "this aggregate needs `duration` or a score".into(),
-            )),
+            _ => Err(EvalError::NeedsSeries),
         }
     }
 }
@@ -312,7 +318,15 @@ impl Aggregates for Cases<'_> {
                 let (hits, trials) = self.labels().fold((0, 0), |(h, t), (p, e, n)| {
                     (h + if p.is_some() && p == e { n } else { 0 }, t + n)
                 });
-                share(hits, trials, interval, "accuracy: no case was classified")
+                share(
+                    hits,
+                    trials,
+                    interval,
+                    EvalError::NoData {
+                        metric: "accuracy".to_string(),
+                        why: "no case was classified",
+                    },
+                )
             }
             Aggregate::Precision => self.precision_or_recall(false, label_of(), interval),
             Aggregate::Recall => self.precision_or_recall(true, label_of(), interval),
@@ -330,11 +344,11 @@ impl Aggregates for Cases<'_> {
             Aggregate::Rate => {
                 let index = condition_index(self.conditions, series)?;
                 let (hits, asked) = self.answers.get(index).copied().unwrap_or((0, 0));
-                let empty = format!(
-                    "{}: no case could evaluate the condition",
-                    metric_name(aggregate, series, label)
-                );
-                share(hits, asked, interval, &empty)
+                let empty = EvalError::NoData {
+                    metric: metric_name(aggregate, series, label),
+                    why: "no case could evaluate the condition",
+                };
+                share(hits, asked, interval, empty)
             }
             Aggregate::Mean
             | Aggregate::Min
@@ -344,15 +358,17 @@ impl Aggregates for Cases<'_> {
                 let (values, unit) = self.series(series)?;
                 let name = metric_name(aggregate, series, label);
                 if values.is_empty() {
-                    return Err(EvalError(format!("{name}: no case has a value")));
+                    return Err(EvalError::NoData {
+                        metric: name,
+                        why: "no case has a value",
+                    });
                 }
                 let value = statistic(aggregate, values);
                 Ok(unit.map_or_else(|| Value::number(value), |u| Value::Quantity(u, value)))
             }
-            Aggregate::ErrorRate | Aggregate::Throughput => Err(EvalError(format!(
-                "`{}` is measured by load blocks, not evaluations",
-                aggregate.name()
-            ))),
+            Aggregate::ErrorRate | Aggregate::Throughput => Err(EvalError::MeasuredByLoad {
+                metric: aggregate.name().to_string(),
+            }),
         }
     }
 }
@@ -418,7 +434,7 @@ mod tests {
         assert_eq!(percent(&cases, Aggregate::Recall, Some("returns")), 0.0);
         let none = cases.aggregate(Aggregate::Precision, None, Some("returns"), None);
         assert!(
-            matches!(&none, Err(e) if e.0.contains("no case predicts it")),
+            matches!(&none, Err(e) if e.to_string().contains("no case predicts it")),
             "{none:?}"
         );
         assert!(matches!(
@@ -471,7 +487,7 @@ mod tests {
         };
         let none = cases.aggregate(Aggregate::Mean, Some(&missing), None, None);
         assert!(
-            matches!(&none, Err(e) if e.0.contains("no case has a value")),
+            matches!(&none, Err(e) if e.to_string().contains("no case has a value")),
             "{none:?}"
         );
     }

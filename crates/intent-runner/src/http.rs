@@ -100,7 +100,7 @@ pub struct Http {
 }
 
 impl Http {
-    pub fn new(body_limit: usize) -> Result<Self, String> {
+    pub fn new(body_limit: usize) -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
             // Redirects are followed here (redirect.rs), so that each hop's cookies are kept
             // and sent on, as a browser or `curl -L -b` does.
@@ -109,8 +109,7 @@ impl Http {
             // silently reroute that traffic.
             .no_proxy()
             .user_agent(concat!("intent/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("cannot create the HTTP client: {e}"))?;
+            .build()?;
         Ok(Self { client, body_limit })
     }
 

@@ -10,9 +10,11 @@
 mod case;
 mod cookies;
 mod decode;
-mod eval;
+mod errors;
 mod evaluate;
+mod explain;
 mod http;
+mod interpret;
 mod load;
 mod measure;
 mod pii;
@@ -22,18 +24,21 @@ mod redact;
 mod redirect;
 mod scores;
 mod select;
+mod shared;
 mod stats;
 mod tally;
 mod unselected;
 mod value;
 
+pub use errors::{EvalError, RunError};
 pub use load::MAX_IN_FLIGHT;
 pub use redact::{REDACTED, Redactor};
 pub use select::{Selection, Shard};
 pub use unselected::{Listing, NothingSelected};
 
-use case::{Case, Shared};
+use case::Case;
 use intent_ir::{ItemKind, ItemResult, Plan, RESULTS_FORMAT, RunResult, Source, StableId, Status};
+use shared::Shared;
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::sync::Arc;
@@ -103,18 +108,6 @@ impl DatasetSource for NoDatasets {
         Err(format!("no project was given to read {path} from"))
     }
 }
-
-/// Why a run could not be carried out at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunError(pub String);
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for RunError {}
 
 /// One unit of work, with the result it starts from.
 struct Work {
@@ -315,7 +308,7 @@ fn bind_row(
     row: &intent_ir::ExampleRow,
 ) {
     for (column, value) in examples.columns.iter().zip(&row.values) {
-        let value = eval::Env::new(&shared.plan, &shared.globals)
+        let value = interpret::Env::new(&shared.plan, &shared.globals)
             .eval(value)
             .unwrap_or(Value::Absent);
         case.bind(&column.name, value);
@@ -367,14 +360,15 @@ fn globals(plan: &Plan) -> Result<(HashMap<String, Value>, Vec<String>), RunErro
     let mut globals: HashMap<String, Value> = HashMap::new();
     let mut secret_values = Vec::new();
     for binding in &plan.bindings {
-        let value = eval::Env::new(plan, &globals)
+        let value = interpret::Env::new(plan, &globals)
             .eval(&binding.value)
             .map_err(|e| {
                 let kind = if binding.secret { "secret" } else { "let" };
-                RunError(format!(
-                    "the {kind} `{}` has no value: {}",
-                    binding.name, e.0
-                ))
+                RunError::Binding {
+                    kind,
+                    name: binding.name.clone(),
+                    source: Box::new(e),
+                }
             })?;
         if binding.secret || binding.value.secret {
             secret_values.push(value.to_text());
@@ -389,10 +383,10 @@ fn globals(plan: &Plan) -> Result<(HashMap<String, Value>, Vec<String>), RunErro
 /// their canonical unit (milliseconds, percent points, bytes, per second).
 pub fn constant(plan: &Plan, expr: &intent_ir::Expr) -> Result<serde_json::Value, RunError> {
     let (globals, _) = globals(plan)?;
-    eval::Env::new(plan, &globals)
+    interpret::Env::new(plan, &globals)
         .eval(expr)
         .map(|v| v.to_json())
-        .map_err(|e| RunError(e.0))
+        .map_err(|e| RunError::Constant(Box::new(e)))
 }
 
 /// Evaluates what every case shares: lets and secrets (in plan order) and target URLs.
@@ -402,16 +396,19 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
     for target in &plan.targets {
         let url = match options.targets.get(&target.name) {
             Some(url) => url.clone(),
-            None => eval::Env::new(plan, &globals)
+            None => interpret::Env::new(plan, &globals)
                 .eval(&target.url)
-                .map_err(|e| RunError(format!("the target `{}` has no URL: {}", target.name, e.0)))?
+                .map_err(|source| RunError::TargetUrl {
+                    target: target.name.clone(),
+                    source: Box::new(source),
+                })?
                 .to_text(),
         };
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(RunError(format!(
-                "the target `{}` has the URL `{url}`, which is not an http:// or https:// URL",
-                target.name
-            )));
+            return Err(RunError::NotHttp {
+                target: target.name.clone(),
+                url,
+            });
         }
         targets.insert(target.name.clone(), url.trim_end_matches('/').to_string());
     }
@@ -419,7 +416,7 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
         plan: Arc::clone(plan),
         globals,
         targets,
-        http: http::Http::new(options.body_limit).map_err(RunError)?,
+        http: http::Http::new(options.body_limit).map_err(RunError::Client)?,
         redactor: Redactor::new(secret_values).mask_pii(pii::detectors_in(plan)),
         default_timeout: options.default_timeout,
         datasets: Arc::clone(&options.datasets),
@@ -564,7 +561,7 @@ fn example_text(plan: &Plan, value: &intent_ir::Expr) -> String {
         return REDACTED.to_string();
     }
     let globals = HashMap::new();
-    eval::Env::new(plan, &globals)
+    interpret::Env::new(plan, &globals)
         .eval(value)
         .map_or_else(|_| "?".to_string(), |v| v.to_string())
 }

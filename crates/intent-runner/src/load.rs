@@ -7,9 +7,11 @@
 //! [`Tally`], conditions of `rate(...)` as counts. So a long test at a high rate costs no
 //! more memory than a short one.
 
-use crate::case::{Case, Observed, Shared};
-use crate::eval::{Aggregates, Env, EvalError};
+use crate::case::{Case, Observed};
+use crate::errors::EvalError;
+use crate::interpret::{Aggregates, Env};
 use crate::measure::{conclude, condition_index, conditions, errored, metric_name, share};
+use crate::shared::Shared;
 use crate::stats::Interval;
 use crate::tally::{Noun, Tally};
 use crate::value::{Unit, Value};
@@ -90,7 +92,7 @@ fn model(shared: &Shared, load: &Load) -> Result<(Model, Duration), String> {
     let mut env = Env::new(&shared.plan, &shared.globals);
     let mut number = |e: &Expr, what: &str| -> Result<f64, String> {
         env.eval(e)
-            .map_err(|e| format!("the {what} has no value: {}", e.0))?
+            .map_err(|e| format!("the {what} has no value: {e}"))?
             .as_f64()
             .filter(|v| v.is_finite() && *v > 0.0)
             .ok_or_else(|| format!("the {what} must be more than zero"))
@@ -264,7 +266,10 @@ impl Aggregates for Iterations<'_> {
                 t.errors + t.dropped,
                 t.iterations + t.dropped,
                 interval,
-                "error_rate: no iteration ran",
+                EvalError::NoData {
+                    metric: "error_rate".to_string(),
+                    why: "no iteration ran",
+                },
             ),
             Aggregate::Throughput => {
                 let seconds = t.elapsed.as_secs_f64().max(f64::EPSILON);
@@ -273,23 +278,25 @@ impl Aggregates for Iterations<'_> {
             Aggregate::Rate => {
                 let index = condition_index(self.conditions, series)?;
                 let (held, asked) = t.conditions.get(index).copied().unwrap_or_default();
-                let empty = format!("{}: no iteration could evaluate the condition", name());
-                share(held, asked, interval, &empty)
+                let empty = EvalError::NoData {
+                    metric: name(),
+                    why: "no iteration could evaluate the condition",
+                };
+                share(held, asked, interval, empty)
             }
-            _ if !matches!(series, Some(Series::Duration)) => Err(EvalError(format!(
-                "`{}` is measured by evaluations, not load blocks",
-                name()
-            ))),
-            _ if recorded == 0 => Err(EvalError(format!("{}: no response was received", name()))),
+            _ if !matches!(series, Some(Series::Duration)) => {
+                Err(EvalError::MeasuredByEvaluation { metric: name() })
+            }
+            _ if recorded == 0 => Err(EvalError::NoData {
+                metric: name(),
+                why: "no response was received",
+            }),
             Aggregate::Percentile(p) => Ok(ms(t.durations.value_at_quantile(f64::from(p) / 100.0))),
             Aggregate::Min => Ok(ms(t.durations.min())),
             Aggregate::Max => Ok(ms(t.durations.max())),
             Aggregate::Mean => Ok(Value::Quantity(Unit::Duration, t.sum_ms / recorded as f64)),
             Aggregate::Sum => Ok(Value::Quantity(Unit::Duration, t.sum_ms)),
-            _ => Err(EvalError(format!(
-                "`{}` is measured by evaluations, not load blocks",
-                name()
-            ))),
+            _ => Err(EvalError::MeasuredByEvaluation { metric: name() }),
         }
     }
 }

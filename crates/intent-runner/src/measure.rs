@@ -1,8 +1,10 @@
 //! What evaluations and load blocks share about aggregates: the conditions of `rate(...)` that
 //! each case evaluates, shares with their confidence interval, and the metrics reported.
 
-use crate::case::{Case, Shared};
-use crate::eval::{Aggregates, EvalError};
+use crate::case::Case;
+use crate::errors::EvalError;
+use crate::interpret::Aggregates;
+use crate::shared::Shared;
 use crate::stats::Interval;
 use crate::tally::Tally;
 use crate::value::{Unit, Value};
@@ -64,12 +66,12 @@ pub fn conditions(thresholds: &[Check]) -> Vec<&Expr> {
 /// The index of a `rate(...)` condition among [`conditions`].
 pub fn condition_index(conditions: &[&Expr], series: Option<&Series>) -> Result<usize, EvalError> {
     let Some(Series::Predicate { expr, .. }) = series else {
-        return Err(EvalError("`rate` needs a condition".into()));
+        return Err(EvalError::RateWithoutCondition);
     };
     conditions
         .iter()
         .position(|c| *c == &**expr)
-        .ok_or_else(|| EvalError("the condition of `rate` was not recorded".into()))
+        .ok_or(EvalError::ConditionNotRecorded)
 }
 
 /// A share: `successes` of `trials`, as a percentage, or the chosen end of its confidence
@@ -78,10 +80,10 @@ pub fn share(
     successes: usize,
     trials: usize,
     interval: Option<Interval>,
-    empty: &str,
+    empty: EvalError,
 ) -> Result<Value, EvalError> {
     if trials == 0 {
-        return Err(EvalError(empty.to_string()));
+        return Err(empty);
     }
     let (k, n) = (successes as f64, trials as f64);
     let fraction = interval.map_or(k / n, |i| i.wilson(k, n));

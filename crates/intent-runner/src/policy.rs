@@ -4,8 +4,9 @@
 //! failure fails the item (and the run); at level `warn` the item passes and its failures are
 //! reported as warnings; at level `off` it is listed as not run.
 
-use crate::case::{Case, Shared};
+use crate::case::Case;
 use crate::http::Response;
+use crate::shared::Shared;
 use crate::tally::{Noun, Tally};
 use futures_util::{StreamExt, stream};
 use intent_ir::{

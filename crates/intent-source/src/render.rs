@@ -1,7 +1,7 @@
 //! Rendering diagnostics for people (miette's graphical report) and for tools (JSON).
 
 use crate::excerpt::Excerpt;
-use crate::{Diagnostic, Label, Severity, SourceMap};
+use crate::{Code, Diagnostic, Label, Severity, SourceMap};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use serde::Serialize;
 use std::fmt;
@@ -26,11 +26,20 @@ impl RenderOptions {
 /// Renders one diagnostic with its source context. Labels in other files than the primary one
 /// are drawn as related reports, each with its own file name.
 pub fn render(diagnostic: &Diagnostic, sources: &SourceMap, options: RenderOptions) -> String {
-    draw(&Report::new(diagnostic, sources), diagnostic, options)
+    let parts = Parts {
+        code: Some(diagnostic.code),
+        severity: diagnostic.severity,
+        message: &diagnostic.message,
+        labels: &diagnostic.labels,
+        help: diagnostic.help.as_deref(),
+    };
+    draw(&Report::new(&parts, sources), options)
 }
 
 /// Renders something that is not a compile diagnostic but should look like one, such as a
-/// failed check pointing at its expectation: a title, labelled places and optional help.
+/// failed check pointing at its expectation: a title, labelled places and optional help, and
+/// no code, since it is no diagnostic of the language. `labels` has the primary one first and
+/// must not be empty.
 pub fn render_snippet(
     title: &str,
     severity: Severity,
@@ -39,19 +48,27 @@ pub fn render_snippet(
     sources: &SourceMap,
     options: RenderOptions,
 ) -> String {
-    let stand_in = Diagnostic {
-        code: crate::code::UNEXPECTED_INPUT,
+    let parts = Parts {
+        code: None,
         severity,
-        message: title.to_string(),
-        labels: labels.to_vec(),
-        help: help.map(str::to_string),
+        message: title,
+        labels,
+        help,
     };
-    let mut report = Report::new(&stand_in, sources);
-    report.code.clear();
-    draw(&report, &stand_in, options)
+    draw(&Report::new(&parts, sources), options)
 }
 
-fn draw(report: &Report, diagnostic: &Diagnostic, options: RenderOptions) -> String {
+/// What a report is drawn from: a diagnostic's fields, or a snippet's, which has no code.
+struct Parts<'a> {
+    code: Option<Code>,
+    severity: Severity,
+    message: &'a str,
+    /// The primary label first.
+    labels: &'a [Label],
+    help: Option<&'a str>,
+}
+
+fn draw(report: &Report, options: RenderOptions) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -63,7 +80,7 @@ fn draw(report: &Report, diagnostic: &Diagnostic, options: RenderOptions) -> Str
     let mut out = String::new();
     if handler.render_report(&mut out, report).is_err() {
         // miette only fails on a broken fmt::Write; a String never is one.
-        out = format!("{}: {}", diagnostic.code, diagnostic.message);
+        out = format!("{}: {}", report.code, report.message);
     }
     out
 }
@@ -138,12 +155,12 @@ struct Report {
 }
 
 impl Report {
-    fn new(diagnostic: &Diagnostic, sources: &SourceMap) -> Self {
-        let primary_file = diagnostic.primary().file;
+    fn new(parts: &Parts, sources: &SourceMap) -> Self {
+        let primary_file = parts.labels[0].file;
         // Each file is shown through an excerpt of the lines its labels need, long lines cut
         // around the labels, so what is drawn never grows with the input.
         let excerpt_of = |file| {
-            let spans: Vec<crate::Span> = diagnostic
+            let spans: Vec<crate::Span> = parts
                 .labels
                 .iter()
                 .filter(|l| l.file == file)
@@ -152,7 +169,7 @@ impl Report {
             Excerpt::new(sources.get(file), &spans)
         };
         let labels_in = |file, excerpt: &Excerpt| {
-            diagnostic
+            parts
                 .labels
                 .iter()
                 .enumerate()
@@ -168,7 +185,7 @@ impl Report {
                 })
                 .collect::<Vec<_>>()
         };
-        let mut other_files: Vec<_> = diagnostic
+        let mut other_files: Vec<_> = parts
             .labels
             .iter()
             .map(|l| l.file)
@@ -192,13 +209,13 @@ impl Report {
             .collect();
         let excerpt = excerpt_of(primary_file);
         Report {
-            code: diagnostic.code.to_string(),
-            message: diagnostic.message.clone(),
-            severity: match diagnostic.severity {
+            code: parts.code.map(|c| c.to_string()).unwrap_or_default(),
+            message: parts.message.to_string(),
+            severity: match parts.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
             },
-            help: diagnostic.help.clone(),
+            help: parts.help.map(str::to_string),
             labels: labels_in(primary_file, &excerpt),
             source: named_source(sources, primary_file, excerpt),
             related,

@@ -4,6 +4,10 @@
 //! or a formatter needs: the keyword a check was written with, the parts of interpolated
 //! strings, the digits of numbers as written (so `19.98` is never rounded through a float).
 //! Comments are kept on the side in [`SpecFile::comments`].
+//!
+//! Longer than 800 lines on purpose: it is only the tree's type definitions and their
+//! one-line accessors (keyword spellings, operator precedence), the language's shape read as
+//! one reference; split by item kind it would scatter types that nest into each other.
 
 use intent_source::Span;
 use serde::Serialize;
@@ -655,6 +659,8 @@ pub enum Quantifier {
     Some,
 }
 
+/// A prefix operator as written. The plan has its own `intent_ir::UnaryOp`, for the reason
+/// [`BinaryOp`] gives.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum UnaryOp {
@@ -662,6 +668,11 @@ pub enum UnaryOp {
     Neg,
 }
 
+/// An infix operator as written. It is not the plan's `intent_ir::BinaryOp`, on purpose: the
+/// tree keeps what was written (`is` and `is not`, which the checker turns into an equality or
+/// a conformance check by what stands on the right), the plan only what runs; and the syntax
+/// crate does not depend on the plan's, so that the parser, formatter and language server stay
+/// free of the contract. The checker maps one onto the other in one `match`.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum BinaryOp {

@@ -5,6 +5,15 @@
 #[grammar = "../../grammar/intent.pest"]
 pub(crate) struct IntentParser;
 
+/// Words that cannot be names, because they are operators or literals inside expressions:
+/// the `reserved` rule of the grammar, which a test below keeps this list equal to (pest
+/// cannot export a rule's words). The error messages and the OpenAPI import, which must
+/// avoid them, read them here.
+pub const RESERVED: [&str; 17] = [
+    "and", "or", "not", "in", "is", "matches", "contains", "has", "every", "some", "true", "false",
+    "null", "exists", "absent", "starts", "ends",
+];
+
 /// Keyword rules carry no information beyond their presence, so lowering skips them.
 pub(crate) fn is_keyword(rule: Rule) -> bool {
     use Rule::*;
@@ -87,4 +96,31 @@ pub(crate) fn is_keyword(rule: Rule) -> bool {
             | kw_false
             | kw_null
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words of the grammar's `reserved` rule, in order.
+    fn reserved_in_grammar() -> Vec<String> {
+        let grammar = include_str!("../../../grammar/intent.pest");
+        let start = grammar
+            .find("\nreserved = @{")
+            .expect("the grammar has a `reserved` rule");
+        let rule = &grammar[start..];
+        let rule = &rule[..rule
+            .find("~ !ident_char")
+            .expect("the rule ends at `~ !ident_char`")];
+        rule.split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_reserved_words_are_the_grammars() {
+        assert_eq!(reserved_in_grammar(), RESERVED);
+    }
 }

@@ -6,7 +6,8 @@
 //! is why it lives in the crate both depend on; it does no I/O of its own (it reads whatever
 //! reader it is given).
 
-use crate::{DatasetFormat, FieldType, Type, TypeLookup};
+use crate::TypeLookup;
+use intent_ir::{DatasetFormat, FieldType, Type};
 use serde_json::{Map, Value};
 
 /// One row of a dataset, numbered from 1 as people count rows (the CSV header is row 0).
@@ -208,7 +209,7 @@ fn coerce_cell(cell: &str, ty: Option<&Type>, types: &dyn TypeLookup) -> Value {
             t,
             Type::Null
                 | Type::Literal {
-                    value: crate::Literal::Null
+                    value: intent_ir::Literal::Null
                 }
         )
     };
@@ -229,7 +230,7 @@ fn coerce_cell(cell: &str, ty: Option<&Type>, types: &dyn TypeLookup) -> Value {
         ) || matches!(
             t,
             Type::Literal {
-                value: crate::Literal::String(_)
+                value: intent_ir::Literal::String(_)
             }
         )
     });
@@ -243,7 +244,7 @@ fn coerce_cell(cell: &str, ty: Option<&Type>, types: &dyn TypeLookup) -> Value {
                 | Type::Percent
                 | Type::Size
                 | Type::Rate
-        ) || matches!(t, Type::Literal { value } if !matches!(value, crate::Literal::String(_)))
+        ) || matches!(t, Type::Literal { value } if !matches!(value, intent_ir::Literal::String(_)))
     });
     if text_like && !scalar_like {
         return Value::String(cell.to_string());
@@ -275,14 +276,8 @@ fn accepts(ty: &Type, types: &dyn TypeLookup, pred: &dyn Fn(&Type) -> bool) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Literal;
-
-    struct NoTypes;
-    impl TypeLookup for NoTypes {
-        fn lookup(&self, _: &str) -> Option<&Type> {
-            None
-        }
-    }
+    use crate::NoTypes;
+    use intent_ir::Literal;
 
     fn col(name: &str, ty: Type) -> FieldType {
         FieldType {

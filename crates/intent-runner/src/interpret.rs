@@ -1,30 +1,25 @@
-//! Evaluating typed expressions against the responses and names of one case, and explaining
-//! a failed check: expected against actual, the failing element of a quantifier, the
-//! violations of a type.
+//! Interpreting typed expressions against the responses and names of one case: names, response
+//! fields, operators, built-in functions and detectors, and the `Aggregates` trait through
+//! which thresholds read aggregates. Explaining a failed check is `explain.rs`; running the
+//! `evaluate` blocks over datasets is `evaluate.rs`.
 
+use crate::errors::EvalError;
 use crate::http::Response;
 use crate::scores;
 use crate::stats::Interval;
 use crate::value::{Unit, Value};
+use intent_conform::{compile_regex, conform};
 use intent_ir::number::{self, Arith};
 use intent_ir::units::{self, Dimension};
 use intent_ir::{
     Aggregate, BinaryOp, Expr, ExprKind, Function, Literal, Plan, Quantifier, ResponseField,
-    Series, TemplatePart, UnaryOp, Violation, compile_regex, conform,
+    Series, TemplatePart, UnaryOp,
 };
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Why an expression could not be evaluated; becomes a failed check's message.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EvalError(pub String);
-
 type Result<T> = std::result::Result<T, EvalError>;
-
-fn fail<T>(message: impl Into<String>) -> Result<T> {
-    Err(EvalError(message.into()))
-}
 
 /// Where the values of aggregates come from: the cases of an evaluation. Thresholds are
 /// evaluated like any check, in an [`Env`] that has a source of aggregates.
@@ -67,6 +62,11 @@ impl<'p> Env<'p> {
         self.vars.push((name.to_string(), value));
     }
 
+    /// Forgets the latest binding: a quantifier's variable once its condition is evaluated.
+    pub fn unbind(&mut self) {
+        self.vars.pop();
+    }
+
     fn lookup(&self, name: &str) -> Option<&Value> {
         self.vars
             .iter()
@@ -78,13 +78,13 @@ impl<'p> Env<'p> {
 
     fn response(&self, name: &Option<String>) -> Result<Arc<Response>> {
         match name {
-            None => self.latest.clone().map_or_else(
-                || fail("no response yet: the check runs before any request"),
-                Ok,
-            ),
+            None => self
+                .latest
+                .clone()
+                .map_or_else(|| Err(EvalError::NoResponseYet), Ok),
             Some(n) => match self.lookup(n) {
                 Some(Value::Response(r)) => Ok(Arc::clone(r)),
-                _ => fail(format!("no response is named `{n}`")),
+                _ => Err(EvalError::NoSuchResponse(n.clone())),
             },
         }
     }
@@ -94,7 +94,7 @@ impl<'p> Env<'p> {
             ExprKind::Literal { value } => literal(value),
             ExprKind::Regex { pattern, flags } => Value::Regex(Arc::new(
                 compile_regex(pattern, flags)
-                    .map_err(|e| EvalError(format!("invalid regex: {e}")))?,
+                    .map_err(|e| EvalError::InvalidRegex(e.to_string()))?,
             )),
             ExprKind::Detector { detector } => Value::Detector(*detector),
             ExprKind::Template { parts } => {
@@ -126,7 +126,7 @@ impl<'p> Env<'p> {
             }
             ExprKind::Var { name } => match self.lookup(name) {
                 Some(v) => v.clone(),
-                None => return fail(format!("`{name}` has no value")),
+                None => return Err(EvalError::NoValue(name.clone())),
             },
             ExprKind::Response { name, field } => {
                 let r = self.response(name)?;
@@ -164,7 +164,11 @@ impl<'p> Env<'p> {
                 let r = self.response(header_source(base))?;
                 match name.as_str() {
                     Some(name) => r.header(name).map_or(Value::Absent, Value::string),
-                    None => return fail(format!("a header is read by its name, not by {name}")),
+                    None => {
+                        return Err(EvalError::HeaderName {
+                            found: name.to_string(),
+                        });
+                    }
                 }
             }
             ExprKind::Index { base, index } => {
@@ -183,7 +187,12 @@ impl<'p> Env<'p> {
                         .get(key.as_str().unwrap_or_default())
                         .map_or(Value::Absent, |v| Value::Json(v.clone())),
                     (Value::Absent | Value::Json(Json::Null), _) => Value::Absent,
-                    _ => return fail(format!("cannot index {value} with {index}")),
+                    _ => {
+                        return Err(EvalError::CannotIndex {
+                            value: value.to_string(),
+                            index: index.to_string(),
+                        });
+                    }
                 }
             }
             ExprKind::Call { function, args } => {
@@ -204,7 +213,7 @@ impl<'p> Env<'p> {
                     label.as_deref(),
                     self.interval,
                 )?,
-                None => return fail("aggregates are computed over all cases, not within one"),
+                None => return Err(EvalError::AggregateInCase),
             },
             ExprKind::Unary { op, operand } => {
                 let v = self.eval(operand)?;
@@ -267,21 +276,29 @@ impl<'p> Env<'p> {
                 {
                     let r = self.response(name)?;
                     if let Err(why) = &r.json {
-                        return fail(format!(
-                            "the body of {} {} is not JSON ({why}), so it has no field `{field}`",
-                            r.method, r.url
-                        ));
+                        return Err(EvalError::BodyNotJson {
+                            method: r.method.to_string(),
+                            url: r.url.to_string(),
+                            why: why.to_string(),
+                            field: field.to_string(),
+                        });
                     }
                 }
-                fail(format!("{} has no field `{field}`", Value::string(text)))
+                Err(EvalError::NoField {
+                    value: Value::string(text).to_string(),
+                    field: field.to_string(),
+                })
             }
-            other => fail(format!("{other} has no field `{field}`")),
+            other => Err(EvalError::NoField {
+                value: other.to_string(),
+                field: field.to_string(),
+            }),
         }
     }
 
     /// For `every`, the index and value of the first element that fails (`None`: all pass);
     /// for `some`, `Some` with no index when none passes.
-    fn quantify(&mut self, expr: &Expr) -> Result<Option<(Option<usize>, Value)>> {
+    pub(crate) fn quantify(&mut self, expr: &Expr) -> Result<Option<(Option<usize>, Value)>> {
         let ExprKind::Quantifier {
             quantifier,
             var,
@@ -294,7 +311,11 @@ impl<'p> Env<'p> {
         let items = match self.eval(collection)? {
             Value::Json(Json::Array(items)) => items,
             Value::Absent | Value::Json(Json::Null) => Vec::new(),
-            other => return fail(format!("`every`/`some` needs a list, found {other}")),
+            other => {
+                return Err(EvalError::QuantifierNeedsList {
+                    found: other.to_string(),
+                });
+            }
         };
         let count = items.len();
         for (i, item) in items.into_iter().enumerate() {
@@ -383,9 +404,9 @@ pub fn apply(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
                 Value::Json(Json::String(s)) => a.as_str().is_some_and(|x| s.contains(x)),
                 Value::Json(Json::Object(map)) => a.as_str().is_some_and(|k| map.contains_key(k)),
                 other => {
-                    return fail(format!(
-                        "`in` needs a list, a range or a string, found {other}"
-                    ));
+                    return Err(EvalError::InNeedsCollection {
+                        found: other.to_string(),
+                    });
                 }
             };
             Value::bool(found == (op == BinaryOp::In))
@@ -395,17 +416,19 @@ pub fn apply(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
         }
         BinaryOp::Matches | BinaryOp::NotMatches => {
             let (Some(text), Value::Regex(re)) = (a.as_str(), b) else {
-                return fail(format!(
-                    "`matches` needs a string and a regex, found {a} and {b}"
-                ));
+                return Err(EvalError::MatchesOperands {
+                    left: a.to_string(),
+                    right: b.to_string(),
+                });
             };
             Value::bool(re.is_match(text) == (op == BinaryOp::Matches))
         }
         BinaryOp::StartsWith | BinaryOp::EndsWith => {
             let (Some(x), Some(y)) = (a.as_str(), b.as_str()) else {
-                return fail(format!(
-                    "`starts with`/`ends with` compare strings, found {a} and {b}"
-                ));
+                return Err(EvalError::AffixOperands {
+                    left: a.to_string(),
+                    right: b.to_string(),
+                });
             };
             Value::bool(if op == BinaryOp::StartsWith {
                 x.starts_with(y)
@@ -414,7 +437,7 @@ pub fn apply(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
             })
         }
         BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => arithmetic(op, a, b)?,
-        BinaryOp::Range => return fail("a range can only follow `in`"),
+        BinaryOp::Range => return Err(EvalError::RangeOutsideIn),
         BinaryOp::And | BinaryOp::Or => Value::bool(truth(a)? && truth(b)?),
     })
 }
@@ -435,10 +458,13 @@ fn arithmetic(op: BinaryOp, a: &Value, b: &Value) -> Result<Value> {
     };
     let (da, x) = amount(a)?;
     let (db, y) = amount(b)?;
-    let combination = units::combine(arith, da, db)
-        .map_err(|refusal| EvalError(refusal.message(arith, da, db)))?;
-    let result =
-        units::compute(arith, combination.rule, x, y).map_err(|e| EvalError(e.to_string()))?;
+    let combination = units::combine(arith, da, db).map_err(|refusal| EvalError::Units {
+        refusal,
+        op: arith,
+        left: da,
+        right: db,
+    })?;
+    let result = units::compute(arith, combination.rule, x, y)?;
     Ok(match Unit::of(combination.dimension) {
         Some(unit) => Value::Quantity(unit, result),
         None => Value::number(result),
@@ -454,13 +480,25 @@ fn amount(v: &Value) -> Result<(Dimension, f64)> {
 }
 
 fn number(v: &Value) -> Result<f64> {
-    v.as_f64()
-        .map_or_else(|| fail(format!("expected a number, found {v}")), Ok)
+    v.as_f64().map_or_else(
+        || {
+            Err(EvalError::NotANumber {
+                found: v.to_string(),
+            })
+        },
+        Ok,
+    )
 }
 
 pub fn truth(v: &Value) -> Result<bool> {
-    v.as_bool()
-        .map_or_else(|| fail(format!("expected true or false, found {v}")), Ok)
+    v.as_bool().map_or_else(
+        || {
+            Err(EvalError::NotABool {
+                found: v.to_string(),
+            })
+        },
+        Ok,
+    )
 }
 
 /// Equality as people mean it: numbers by value (`2` equals `2.0`), a missing field equals
@@ -503,12 +541,15 @@ fn json_equal(x: &Json, y: &Json) -> bool {
 
 fn compare(a: &Value, b: &Value) -> Result<std::cmp::Ordering> {
     if let (Some(x), Some(y)) = (a.as_f64(), b.as_f64()) {
-        return number::compare(x, y).map_or_else(|| fail("cannot compare NaN"), Ok);
+        return number::compare(x, y).map_or_else(|| Err(EvalError::CompareNaN), Ok);
     }
     if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
         return Ok(x.cmp(y));
     }
-    fail(format!("cannot order {a} and {b}"))
+    Err(EvalError::CannotOrder {
+        left: a.to_string(),
+        right: b.to_string(),
+    })
 }
 
 fn contains(a: &Value, b: &Value) -> Result<bool> {
@@ -523,7 +564,11 @@ fn contains(a: &Value, b: &Value) -> Result<bool> {
         Value::Json(Json::String(s)) => s.clone(),
         Value::Json(j) => j.to_string(),
         Value::Absent => return Ok(false),
-        other => return fail(format!("`contains` cannot search {other}")),
+        other => {
+            return Err(EvalError::ContainsCannotSearch {
+                found: other.to_string(),
+            });
+        }
     };
     Ok(match b {
         Value::Regex(re) => re.is_match(&haystack),
@@ -549,9 +594,13 @@ pub fn literal(value: &Literal) -> Value {
     }
 }
 
-fn text_arg<'a>(args: &'a [Value], i: usize, function: &str) -> Result<&'a str> {
+fn text_arg(args: &[Value], i: usize, function: Function) -> Result<&str> {
     args.get(i).and_then(Value::as_str).map_or_else(
-        || fail(format!("`{function}` expects a string argument")),
+        || {
+            Err(EvalError::StringArgument {
+                function: function.name(),
+            })
+        },
         Ok,
     )
 }
@@ -564,15 +613,15 @@ fn call(function: Function, args: &[Value]) -> Result<Value> {
             Some(Value::Json(Json::Object(o))) => Value::number(o.len() as f64),
             Some(Value::Absent | Value::Json(Json::Null)) => Value::number(0.0),
             Some(other) => {
-                return fail(format!(
-                    "`len` needs a string, list or object, found {other}"
-                ));
+                return Err(EvalError::LenArgument {
+                    found: other.to_string(),
+                });
             }
-            None => return fail("`len` needs an argument"),
+            None => return Err(EvalError::LenMissing),
         },
-        Function::Lower => Value::string(text_arg(args, 0, "lower")?.to_lowercase()),
-        Function::Upper => Value::string(text_arg(args, 0, "upper")?.to_uppercase()),
-        Function::Trim => Value::string(text_arg(args, 0, "trim")?.trim()),
+        Function::Lower => Value::string(text_arg(args, 0, Function::Lower)?.to_lowercase()),
+        Function::Upper => Value::string(text_arg(args, 0, Function::Upper)?.to_uppercase()),
+        Function::Trim => Value::string(text_arg(args, 0, Function::Trim)?.trim()),
         Function::Now => {
             Value::string(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         }
@@ -581,9 +630,7 @@ fn call(function: Function, args: &[Value]) -> Result<Value> {
             let lo = number(args.first().unwrap_or(&Value::Absent))? as i64;
             let hi = number(args.get(1).unwrap_or(&Value::Absent))? as i64;
             if hi < lo {
-                return fail(format!(
-                    "random.int({lo}, {hi}): the upper bound is below the lower"
-                ));
+                return Err(EvalError::RandomBounds { low: lo, high: hi });
             }
             Value::Json(Json::from(fastrand::i64(lo..=hi)))
         }
@@ -596,263 +643,38 @@ fn call(function: Function, args: &[Value]) -> Result<Value> {
             Value::string(format!("{user}@example.com"))
         }
         Function::Env => {
-            let name = text_arg(args, 0, "env")?;
+            let name = text_arg(args, 0, Function::Env)?;
             match (std::env::var(name), args.get(1)) {
                 (Ok(v), _) => Value::string(v),
                 (Err(_), Some(default)) => default.clone(),
                 (Err(_), None) => {
-                    return fail(format!("the environment variable {name} is not set"));
+                    return Err(EvalError::EnvUnset(name.to_string()));
                 }
             }
         }
         Function::Exact => Value::number(if equal(&args[0], &args[1]) { 1.0 } else { 0.0 }),
         Function::Similarity => Value::number(scores::similarity(
-            text_arg(args, 0, "similarity")?,
-            text_arg(args, 1, "similarity")?,
+            text_arg(args, 0, Function::Similarity)?,
+            text_arg(args, 1, Function::Similarity)?,
         )),
         Function::RougeL => Value::number(scores::rouge_l(
-            text_arg(args, 0, "rouge_l")?,
-            text_arg(args, 1, "rouge_l")?,
+            text_arg(args, 0, Function::RougeL)?,
+            text_arg(args, 1, Function::RougeL)?,
         )),
         Function::Bleu => Value::number(scores::bleu(
-            text_arg(args, 0, "bleu")?,
-            text_arg(args, 1, "bleu")?,
+            text_arg(args, 0, Function::Bleu)?,
+            text_arg(args, 1, Function::Bleu)?,
         )),
         Function::Within => {
             let (a, b) = (number(&args[0])?, number(&args[1])?);
             let tolerance = match &args[2] {
-                Value::Quantity(Unit::Percent, p) => {
-                    number::share(b.abs(), *p).map_err(|e| EvalError(e.to_string()))?
-                }
+                Value::Quantity(Unit::Percent, p) => number::share(b.abs(), *p)?,
                 other => number(other)?,
             };
-            let gap = number::apply(Arith::Sub, a, b).map_err(|e| EvalError(e.to_string()))?;
+            let gap = number::apply(Arith::Sub, a, b)?;
             Value::bool(number::compare(gap.abs(), tolerance) != Some(std::cmp::Ordering::Greater))
         }
     })
-}
-
-/// Why a check failed, for reports.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Explanation {
-    pub expected: Option<String>,
-    pub actual: Option<String>,
-    pub message: Option<String>,
-    pub violations: Vec<Violation>,
-}
-
-const REDACTED: &str = "[redacted]";
-
-fn shown(expr: &Expr, value: &Value) -> String {
-    if expr.secret {
-        REDACTED.to_string()
-    } else {
-        value.to_string()
-    }
-}
-
-impl Env<'_> {
-    /// Evaluates a check; `Ok(None)` when it holds, otherwise what was expected and found.
-    pub fn check(&mut self, expr: &Expr) -> std::result::Result<Option<Explanation>, EvalError> {
-        match &expr.kind {
-            // Personal data a detector finds is named by its place and shown masked, never
-            // with the text around it.
-            ExprKind::Binary {
-                op: op @ (BinaryOp::Contains | BinaryOp::NotContains),
-                lhs,
-                rhs,
-            } if matches!(rhs.kind, ExprKind::Detector { .. }) => {
-                if truth(&self.eval(expr)?)? {
-                    return Ok(None);
-                }
-                let ExprKind::Detector { detector } = rhs.kind else {
-                    return Ok(None);
-                };
-                let noun = crate::pii::noun(detector);
-                if *op == BinaryOp::Contains {
-                    return Ok(Some(Explanation {
-                        expected: Some(format!("some {noun}")),
-                        actual: Some("none found".into()),
-                        ..Explanation::default()
-                    }));
-                }
-                let value = self.eval(lhs)?.to_json();
-                let (path, masked) = crate::pii::locate(detector, &value)
-                    .unwrap_or_else(|| ("$".into(), "***".into()));
-                Ok(Some(Explanation {
-                    expected: Some(format!("no {noun}")),
-                    actual: Some(format!("{masked} at {path}")),
-                    message: Some(format!("personal data ({noun}) at {path}: {masked}")),
-                    violations: Vec::new(),
-                }))
-            }
-            ExprKind::Binary { op, lhs, rhs }
-                if !matches!(
-                    op,
-                    BinaryOp::And
-                        | BinaryOp::Or
-                        | BinaryOp::Add
-                        | BinaryOp::Sub
-                        | BinaryOp::Mul
-                        | BinaryOp::Div
-                ) =>
-            {
-                if truth(&self.eval(expr)?)? {
-                    return Ok(None);
-                }
-                let actual = self.eval(lhs)?;
-                let expected = match &rhs.kind {
-                    ExprKind::Binary {
-                        op: BinaryOp::Range,
-                        lhs: lo,
-                        rhs: hi,
-                    } => format!(
-                        "{} {}..{}",
-                        op.as_str(),
-                        shown(lo, &self.eval(lo)?),
-                        shown(hi, &self.eval(hi)?)
-                    ),
-                    _ => {
-                        let value = shown(rhs, &self.eval(rhs)?);
-                        if *op == BinaryOp::Eq {
-                            value
-                        } else {
-                            format!("{} {value}", op.as_str())
-                        }
-                    }
-                };
-                Ok(Some(Explanation {
-                    expected: Some(expected),
-                    actual: Some(shown(lhs, &actual)),
-                    ..Explanation::default()
-                }))
-            }
-            ExprKind::Binary {
-                op: BinaryOp::And,
-                lhs,
-                rhs,
-            } => match self.check(lhs)? {
-                Some(e) => Ok(Some(e)),
-                None => self.check(rhs),
-            },
-            ExprKind::Quantifier {
-                quantifier,
-                predicate,
-                var,
-                ..
-            } => match self.quantify(expr)? {
-                None => Ok(None),
-                Some((Some(index), element)) => {
-                    self.bind(var, element.clone());
-                    let inner = self.check(predicate);
-                    self.vars.pop();
-                    let inner = inner?.unwrap_or_default();
-                    let detail = match (&inner.actual, &inner.expected) {
-                        (Some(a), Some(e)) => format!(": found {a}, expected {e}"),
-                        _ => String::new(),
-                    };
-                    Ok(Some(Explanation {
-                        expected: Some(format!(
-                            "{} element to satisfy the condition",
-                            if *quantifier == Quantifier::Every {
-                                "every"
-                            } else {
-                                "some"
-                            }
-                        )),
-                        actual: Some(shown(expr, &element)),
-                        message: Some(format!(
-                            "element {index} (`{var}`) fails the condition{detail}"
-                        )),
-                        violations: Vec::new(),
-                    }))
-                }
-                Some((None, count)) => Ok(Some(Explanation {
-                    expected: Some("some element to satisfy the condition".into()),
-                    actual: Some(format!("none of {count} elements does")),
-                    message: None,
-                    violations: Vec::new(),
-                })),
-            },
-            ExprKind::Conforms { value, target } => {
-                let v = self.eval(value)?;
-                let violations = conform(&v.to_json(), target, self.plan);
-                if violations.is_empty() {
-                    return Ok(None);
-                }
-                Ok(Some(Explanation {
-                    expected: Some(target.describe()),
-                    actual: Some(shown(value, &v)),
-                    message: Some(format!("{} violation(s) of the type", violations.len())),
-                    violations,
-                }))
-            }
-            ExprKind::Exists { operand } | ExprKind::Absent { operand } => {
-                if truth(&self.eval(expr)?)? {
-                    return Ok(None);
-                }
-                let v = self.eval(operand)?;
-                Ok(Some(Explanation {
-                    expected: Some(
-                        if matches!(expr.kind, ExprKind::Exists { .. }) {
-                            "present"
-                        } else {
-                            "absent"
-                        }
-                        .into(),
-                    ),
-                    actual: Some(shown(operand, &v)),
-                    ..Explanation::default()
-                }))
-            }
-            _ => {
-                let v = self.eval(expr)?;
-                if truth(&v)? {
-                    Ok(None)
-                } else {
-                    Ok(Some(Explanation {
-                        expected: Some("true".into()),
-                        actual: Some("false".into()),
-                        ..Explanation::default()
-                    }))
-                }
-            }
-        }
-    }
-
-    /// Conformance of the latest response body to a declared type, with every violation.
-    pub fn conformance(&self, ty: &intent_ir::Type) -> Option<Explanation> {
-        let r = self.latest.as_ref()?;
-        let json = match &r.json {
-            Ok(j) => j,
-            Err(e) => {
-                return Some(Explanation {
-                    expected: Some(format!("a JSON body of type {}", ty.describe())),
-                    actual: Some(snippet(&r.text)),
-                    message: Some(format!(
-                        "{} {}: the body is not valid JSON ({e})",
-                        r.method, r.url
-                    )),
-                    violations: Vec::new(),
-                });
-            }
-        };
-        let violations = conform(json, ty, self.plan);
-        (!violations.is_empty()).then(|| Explanation {
-            expected: Some(ty.describe()),
-            actual: Some(Value::Json(json.clone()).to_string()),
-            message: Some(format!(
-                "the body does not conform: {} violation(s)",
-                violations.len()
-            )),
-            violations,
-        })
-    }
-}
-
-/// A body that is not JSON, quoted (the report cuts it, after redacting it).
-fn snippet(text: &str) -> String {
-    format!("{text:?}")
 }
 
 #[cfg(test)]

@@ -1,26 +1,19 @@
 //! Conformance of JSON values to types: the check behind `-> Type`, `is Type` and dataset rows.
 //! A failure lists every violation with its JSON path, not only the first.
 
-use crate::{CompareOp, Literal, Refinement, Type};
+use crate::compile_regex;
+use intent_ir::{CompareOp, Literal, Refinement, Type, Violation, literal_number};
 use regex::Regex;
 use serde_json::Value;
 use std::cmp::Ordering;
 use std::sync::LazyLock;
-
-/// One way a value fails its type.
-#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
-pub struct Violation {
-    /// JSONPath of the offending value: `$.items[2].qty`.
-    pub path: String,
-    pub message: String,
-}
 
 /// Resolves named types.
 pub trait TypeLookup {
     fn lookup(&self, name: &str) -> Option<&Type>;
 }
 
-impl TypeLookup for crate::Plan {
+impl TypeLookup for intent_ir::Plan {
     fn lookup(&self, name: &str) -> Option<&Type> {
         self.named_type(name)
     }
@@ -195,19 +188,6 @@ fn is_integer(value: &Value) -> bool {
             .is_some_and(|f| f.fract() == 0.0 && f.is_finite())
 }
 
-/// A literal's numeric value, if it has one.
-pub fn literal_number(literal: &Literal) -> Option<f64> {
-    match literal {
-        Literal::Int(i) => Some(*i as f64),
-        Literal::Decimal(d)
-        | Literal::Duration(d)
-        | Literal::Percent(d)
-        | Literal::Size(d)
-        | Literal::Rate(d) => Some(*d),
-        _ => None,
-    }
-}
-
 fn literal_equals(literal: &Literal, value: &Value) -> bool {
     match literal {
         Literal::Null => value.is_null(),
@@ -215,7 +195,7 @@ fn literal_equals(literal: &Literal, value: &Value) -> bool {
         Literal::String(s) => value.as_str() == Some(s.as_str()),
         other => literal_number(other)
             .zip(value.as_f64())
-            .is_some_and(|(n, v)| crate::number::equal(n, v)),
+            .is_some_and(|(n, v)| intent_ir::number::equal(n, v)),
     }
 }
 
@@ -224,8 +204,8 @@ fn refinement_violation(value: &Value, refinement: &Refinement) -> Option<String
         Refinement::Range { min, max } => {
             let (lo, hi) = (literal_number(min)?, literal_number(max)?);
             let n = value.as_f64()?;
-            let below = crate::number::compare(n, lo) == Some(Ordering::Less);
-            let above = crate::number::compare(n, hi) == Some(Ordering::Greater);
+            let below = intent_ir::number::compare(n, lo) == Some(Ordering::Less);
+            let above = intent_ir::number::compare(n, hi) == Some(Ordering::Greater);
             (below || above).then(|| {
                 format!(
                     "{} is not in {}..{}",
@@ -238,7 +218,7 @@ fn refinement_violation(value: &Value, refinement: &Refinement) -> Option<String
         Refinement::Compare { op, value: bound } => {
             let b = literal_number(bound)?;
             let n = value.as_f64()?;
-            let order = crate::number::compare(n, b)?;
+            let order = intent_ir::number::compare(n, b)?;
             let ok = match op {
                 CompareOp::Lt => order == Ordering::Less,
                 CompareOp::Le => order != Ordering::Greater,
@@ -282,16 +262,7 @@ fn amount(n: f64, bound: &Literal) -> String {
         Literal::Rate(_) => "/s",
         _ => "",
     };
-    format!("{}{unit}", crate::number::display(n))
-}
-
-/// Compiles a regex literal with its flags (`i m s x`), the one way every stage does it.
-pub fn compile_regex(pattern: &str, flags: &str) -> Result<Regex, regex::Error> {
-    if flags.is_empty() {
-        Regex::new(pattern)
-    } else {
-        Regex::new(&format!("(?{flags}){pattern}"))
-    }
+    format!("{}{unit}", intent_ir::number::display(n))
 }
 
 /// A value as a message shows it: short, with its kind.
@@ -312,15 +283,9 @@ pub fn describe(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::FieldType;
+    use crate::NoTypes;
+    use intent_ir::FieldType;
     use serde_json::json;
-
-    struct NoTypes;
-    impl TypeLookup for NoTypes {
-        fn lookup(&self, _: &str) -> Option<&Type> {
-            None
-        }
-    }
 
     fn field(name: &str, ty: Type, optional: bool) -> FieldType {
         FieldType {
@@ -414,8 +379,8 @@ mod tests {
                 value: Literal::Duration(10_000.0),
             }],
         };
-        let eleven = crate::Expr {
-            kind: crate::ExprKind::Literal {
+        let eleven = intent_ir::Expr {
+            kind: intent_ir::ExprKind::Literal {
                 value: Literal::Duration(11_000.0),
             },
             ty: Type::Duration,
