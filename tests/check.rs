@@ -101,3 +101,38 @@ fn invalid_programs_report_their_code_on_their_line_with_help() {
         );
     }
 }
+
+/// `intent check` and the language server keep only what diagnostics need: the same
+/// diagnostics as a full check, and no intent bodies held in the plan.
+#[test]
+fn checking_for_diagnostics_only_reports_the_same_and_keeps_no_bodies() {
+    let mut files = intent_files("tests/fixtures/check/ok");
+    files.extend(intent_files("tests/fixtures/check/err"));
+    files.extend(intent_files("examples"));
+    let mut bodies_dropped = 0;
+    for path in files {
+        let project = intent_project::Project::new(repo_root(), None, false);
+        let tree = project.tree(&[from_tests(&path)], &intent_project::Overlays::new());
+        let full = intent_check::check(&tree);
+        let light = intent_check::check_keeping(&tree, intent_check::Keep::Diagnostics);
+        let messages = |c: &Checked| -> Vec<String> {
+            c.diagnostics
+                .iter()
+                .map(|d| format!("{} {}", d.code.as_str(), d.message))
+                .collect()
+        };
+        assert_eq!(messages(&full), messages(&light), "{}", relative(&path));
+        let ids = |c: &Checked| -> Vec<String> {
+            c.plan.intents.iter().map(|i| i.id.to_string()).collect()
+        };
+        assert_eq!(ids(&full), ids(&light), "{}", relative(&path));
+        assert!(light.plan.intents.iter().all(|i| i.actions.is_empty()));
+        bodies_dropped += full
+            .plan
+            .intents
+            .iter()
+            .filter(|i| !i.actions.is_empty())
+            .count();
+    }
+    assert!(bodies_dropped > 10, "the fixtures have intents with bodies");
+}

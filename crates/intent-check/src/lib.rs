@@ -42,13 +42,30 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// How much of the plan a check keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// The whole plan: to run it or write it.
+    Plan,
+    /// What the diagnostics need. Each intent is checked and lowered in full, then only its
+    /// id, title, tags and place are kept: intents are most of a large spec set, and
+    /// `intent check` and the language server, which never run them, then hold a small
+    /// multiple of the input rather than a whole plan.
+    Diagnostics,
+}
+
 /// Checks the spec set a tree names and lowers it to a plan. The diagnostics of reading and
 /// parsing are included.
 pub fn check(tree: &SourceTree) -> Checked {
+    check_keeping(tree, Keep::Plan)
+}
+
+/// [`check`], keeping as much of the plan as `keep` says. The diagnostics are the same.
+pub fn check_keeping(tree: &SourceTree, keep: Keep) -> Checked {
     let loaded = load(tree);
     let (plan, mut diagnostics) = {
         let mut cx = context::Context::new(&loaded, tree);
-        let plan = items::lower_all(&mut cx);
+        let plan = items::lower_all(&mut cx, keep);
         let mut diagnostics = loaded.diagnostics.clone();
         diagnostics.extend(cx.finish());
         (plan, diagnostics)

@@ -3,13 +3,13 @@
 use crate::Status;
 use crate::cli::{CheckArgs, CompileOptions, Format};
 use crate::output::report;
-use intent_check::Checked;
+use intent_check::{Checked, Keep};
 use intent_project::{Overlays, Project};
 use std::io::Write;
 use std::path::PathBuf;
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    match compile(&args.compile, out, err) {
+    match compile_keeping(&args.compile, Keep::Diagnostics, out, err) {
         Some(_) => Status::Success,
         None => Status::Invalid,
     }
@@ -65,13 +65,23 @@ pub fn compile(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Option<Compiled> {
+    compile_keeping(options, Keep::Plan, out, err)
+}
+
+/// [`compile`], keeping as much of the plan as `keep` says: `intent check` only reports.
+fn compile_keeping(
+    options: &CompileOptions,
+    keep: Keep,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Option<Compiled> {
     let (project, paths) = project_and_paths(&options.paths, options.allow_outside_root, err)?;
     let tree = project.tree(&paths, &Overlays::new());
     if tree.named().is_empty() {
         let _ = writeln!(err, "error: no `.intent` files found in the given paths");
         return None;
     }
-    let mut checked = intent_check::check(&tree);
+    let mut checked = intent_check::check_keeping(&tree, keep);
     let counts = report(
         &mut checked.diagnostics,
         &checked.loaded.sources,

@@ -225,7 +225,7 @@ fn diagnose(uri: &str, document: &Document, open: &HashMap<String, Document>) ->
         Err(e) => return vec![project_problem(text, &e.to_string())],
     };
     let tree = project.tree(std::slice::from_ref(&path), &overlays);
-    let checked = intent_check::check(&tree);
+    let checked = intent_check::check_keeping(&tree, intent_check::Keep::Diagnostics);
     let positions = Positions::new(text);
     checked
         .diagnostics

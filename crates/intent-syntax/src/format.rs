@@ -5,12 +5,12 @@
 //! what continues them) one level under their `when`, examples tables one level under
 //! `examples` with their columns aligned, no trailing spaces, no blank line just inside a
 //! block, at most one blank line in a row, and one newline at the end. Raw strings are left as
-//! they are. Before it returns, [`format`] parses its result and checks that the syntax tree
-//! (spans aside) and the comments are the same, so formatting can never change what a spec
-//! means.
+//! they are. Before it returns, [`format`] parses its result and checks, item by item, that
+//! each item's syntax tree (spans aside) and the comments are the same, so formatting can
+//! never change what a spec means.
 
-use crate::ast::SpecFile;
-use crate::parse::parse;
+use crate::ast::{Comment, Item};
+use crate::parse::{Items, MAX_FILE_BYTES};
 use crate::scan::scan;
 use intent_source::{Diagnostic, FileId, Severity};
 
@@ -32,32 +32,47 @@ const CLAUSES: [&str; 8] = [
 const INDENT: &str = "  ";
 
 /// The formatted text of a spec.
+///
+/// Memory stays a small multiple of the text: the layout is one pass over the lines, and the
+/// check that the meaning is unchanged takes one item at a time from the text and from its
+/// layout ([`Items`]) and compares the two, so no whole syntax tree is ever held.
 pub fn format(text: &str) -> Result<String, FormatError> {
     let file = FileId(0);
-    let before = parse(file, text);
+    if text.len() > MAX_FILE_BYTES || text.contains('\0') {
+        return Err(FormatError::Invalid(Items::new(file, text).finish()));
+    }
+    let formatted = layout(text);
+    let mut before = Items::new(file, text);
+    let mut after = Items::new(file, &formatted);
+    let mut changed = !same_comments(before.comments(), after.comments());
+    loop {
+        match (before.next(), after.next()) {
+            (None, None) => break,
+            (Some(a), Some(b)) => changed = changed || shape(&a) != shape(&b),
+            _ => changed = true,
+        }
+    }
     let errors: Vec<Diagnostic> = before
-        .diagnostics
+        .finish()
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
         .collect();
     if !errors.is_empty() {
         return Err(FormatError::Invalid(errors));
     }
-    let formatted = layout(text);
-    let after = parse(file, &formatted);
-    if after
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error)
-        || shape(&before.file) != shape(&after.file)
-    {
+    if changed || after.finish().iter().any(|d| d.severity == Severity::Error) {
         return Err(FormatError::Changed);
     }
     Ok(formatted)
 }
 
-/// The syntax tree and comments without their places, to compare two layouts of a spec.
-fn shape(file: &SpecFile) -> serde_json::Value {
+/// Whether two files have the same comments, in order (their places aside).
+fn same_comments(a: &[Comment], b: &[Comment]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.text == b.text)
+}
+
+/// An item's syntax tree without its places, to compare two layouts of it.
+fn shape(item: &Item) -> serde_json::Value {
     fn strip(value: &mut serde_json::Value) {
         match value {
             serde_json::Value::Object(map) => {
@@ -68,7 +83,7 @@ fn shape(file: &SpecFile) -> serde_json::Value {
             _ => {}
         }
     }
-    let mut value = serde_json::to_value(file).unwrap_or_default();
+    let mut value = serde_json::to_value(item).unwrap_or_default();
     strip(&mut value);
     value
 }

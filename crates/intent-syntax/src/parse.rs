@@ -1,6 +1,6 @@
 //! The parse driver: one top-level item at a time, recovering at the next item.
 
-use crate::ast::SpecFile;
+use crate::ast::{Comment, Item, SpecFile};
 use crate::grammar::{IntentParser, Rule};
 use crate::lower::{Lower, lower_item, lower_tag_expr};
 use crate::{errors, scan};
@@ -58,12 +58,10 @@ fn parse_item(text: &str) -> Result<pest::iterators::Pairs<'_, Rule>, pest::erro
     }
 }
 
-/// Parses the text of one spec file.
-pub fn parse(file: FileId, text: &str) -> Parsed {
-    configure_pest();
-    let mut out = Parsed::default();
+/// Why a whole file is refused before it is parsed: too large, or binary.
+fn refusal(file: FileId, text: &str) -> Option<Diagnostic> {
     if text.len() > MAX_FILE_BYTES {
-        out.diagnostics.push(
+        return Some(
             Diagnostic::new(
                 code::FILE_TOO_LARGE,
                 format!(
@@ -76,66 +74,154 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             .with_label("this file")
             .with_help("split the spec into several files joined with `use`"),
         );
-        return out;
     }
-    if let Some(nul) = text.find('\0') {
-        out.diagnostics.push(
-            Diagnostic::new(
-                code::NUL_BYTE,
-                "the file contains a NUL byte",
-                file,
-                Span::new(nul, nul + 1),
-            )
-            .with_label("NUL byte here")
-            .with_help("spec files are text; this looks like a binary file"),
-        );
-        return out;
-    }
+    let nul = text.find('\0')?;
+    Some(
+        Diagnostic::new(
+            code::NUL_BYTE,
+            "the file contains a NUL byte",
+            file,
+            Span::new(nul, nul + 1),
+        )
+        .with_label("NUL byte here")
+        .with_help("spec files are text; this looks like a binary file"),
+    )
+}
 
-    let scan = scan::scan(file, text);
-    out.file.comments = scan.comments;
+/// The diagnostic of a file without items.
+fn empty_spec(file: FileId) -> Diagnostic {
+    Diagnostic::new(
+        code::EMPTY_SPEC,
+        "this spec file has no items",
+        file,
+        Span::at(0),
+    )
+    .with_label("empty")
+    .with_help("add an `intent`, or delete the file")
+}
+
+/// The regions of a scanned file: from each item start to the next, the first from 0.
+fn regions(scan: &scan::Scan, len: usize) -> Vec<(usize, usize)> {
     let mut bounds = scan.item_starts.clone();
     if bounds.first() != Some(&0) {
         bounds.insert(0, 0);
     }
-    bounds.push(text.len());
+    bounds.push(len);
+    bounds.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// The items and diagnostics of one region.
+fn parse_part(file: FileId, text: &str, scan: &scan::Scan, (start, end): (usize, usize)) -> Parsed {
+    let mut part = Parsed::default();
+    let place = Region::new(start, end, text.len());
+    let problems = place.of(&scan.problems, |(at, _)| *at);
+    if problems.is_empty() && place.of(&scan.hidden, |at| *at).is_empty() {
+        parse_region(file, text, start, end, &mut part);
+        // Nearly every region is one item; a pushed Vec has room for four.
+        part.file.items.shrink_to_fit();
+    } else {
+        // The scanner's diagnostics point where the mistake is; pest would only say that the
+        // item ends oddly.
+        part.diagnostics = problems.iter().map(|(_, d)| d.clone()).collect();
+    }
+    part
+}
+
+/// Parses the text of one spec file.
+pub fn parse(file: FileId, text: &str) -> Parsed {
+    configure_pest();
+    let mut out = Parsed::default();
+    if let Some(refused) = refusal(file, text) {
+        out.diagnostics.push(refused);
+        return out;
+    }
+    let scan = scan::scan(file, text);
     // Items are independent once the scanner has found where each starts, so the regions are
     // parsed in parallel; collecting keeps them in file order.
-    let regions: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let parts: Vec<Parsed> = regions
+    let parts: Vec<Parsed> = regions(&scan, text.len())
         .par_iter()
         .with_min_len(REGIONS_PER_TASK)
-        .map(|&(start, end)| {
-            let mut part = Parsed::default();
-            let place = Region::new(start, end, text.len());
-            let problems = place.of(&scan.problems, |(at, _)| *at);
-            if problems.is_empty() && place.of(&scan.hidden, |at| *at).is_empty() {
-                parse_region(file, text, start, end, &mut part);
-            } else {
-                // The scanner's diagnostics point where the mistake is; pest would only say
-                // that the item ends oddly.
-                part.diagnostics = problems.iter().map(|(_, d)| d.clone()).collect();
-            }
-            part
-        })
+        .map(|&region| parse_part(file, text, &scan, region))
         .collect();
+    out.file.comments = scan.comments;
+    out.file.items = Vec::with_capacity(parts.iter().map(|p| p.file.items.len()).sum());
     for part in parts {
         out.file.items.extend(part.file.items);
         out.diagnostics.extend(part.diagnostics);
     }
     if out.file.items.is_empty() && out.diagnostics.is_empty() {
-        out.diagnostics.push(
-            Diagnostic::new(
-                code::EMPTY_SPEC,
-                "this spec file has no items",
-                file,
-                Span::at(0),
-            )
-            .with_label("empty")
-            .with_help("add an `intent`, or delete the file"),
-        );
+        out.diagnostics.push(empty_spec(file));
     }
     out
+}
+
+/// The items of a file one region at a time, with the same items and diagnostics as
+/// [`parse`], for work that needs one item at a time and must not hold the whole tree (the
+/// formatter compares each item before and after).
+pub struct Items<'a> {
+    file: FileId,
+    text: &'a str,
+    scan: scan::Scan,
+    regions: std::vec::IntoIter<(usize, usize)>,
+    /// The items of the current region not yet yielded (one, unless items share a line
+    /// start).
+    pending: std::collections::VecDeque<Item>,
+    diagnostics: Vec<Diagnostic>,
+    any: bool,
+}
+
+impl<'a> Items<'a> {
+    pub fn new(file: FileId, text: &'a str) -> Self {
+        configure_pest();
+        let (scan, regions, diagnostics) = match refusal(file, text) {
+            Some(refused) => (scan::Scan::default(), Vec::new(), vec![refused]),
+            None => {
+                let scan = scan::scan(file, text);
+                let regions = regions(&scan, text.len());
+                (scan, regions, Vec::new())
+            }
+        };
+        Items {
+            file,
+            text,
+            scan,
+            regions: regions.into_iter(),
+            pending: std::collections::VecDeque::new(),
+            diagnostics,
+            any: false,
+        }
+    }
+
+    /// The comments of the file.
+    pub fn comments(&self) -> &[Comment] {
+        &self.scan.comments
+    }
+
+    /// Every diagnostic, once the items have all been taken (the rest are parsed first).
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        while self.next().is_some() {}
+        if !self.any && self.diagnostics.is_empty() {
+            self.diagnostics.push(empty_spec(self.file));
+        }
+        self.diagnostics
+    }
+}
+
+impl Iterator for Items<'_> {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        loop {
+            if let Some(item) = self.pending.pop_front() {
+                self.any = true;
+                return Some(item);
+            }
+            let region = self.regions.next()?;
+            let part = parse_part(self.file, self.text, &self.scan, region);
+            self.pending.extend(part.file.items);
+            self.diagnostics.extend(part.diagnostics);
+        }
+    }
 }
 
 /// The offsets that belong to the region of the file that starts at `start`: those before

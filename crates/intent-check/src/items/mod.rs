@@ -28,7 +28,7 @@ use selectors::check_selectors;
 use std::collections::HashMap;
 use step::step;
 
-pub(crate) fn lower_all(cx: &mut Context<'_>) -> Plan {
+pub(crate) fn lower_all(cx: &mut Context<'_>, keep: crate::Keep) -> Plan {
     let mut plan = Plan {
         format: ir::FORMAT.to_string(),
         files: Vec::new(),
@@ -136,7 +136,18 @@ pub(crate) fn lower_all(cx: &mut Context<'_>) -> Plan {
             titles.insert(key, title.span);
             let mut unit = ItemLowering::new(cx, file, title);
             match item {
-                Item::Intent(i) => plan.intents.push(unit.intent(i)),
+                Item::Intent(i) => {
+                    let intent = unit.intent(i);
+                    plan.intents.push(match keep {
+                        crate::Keep::Plan => intent,
+                        crate::Keep::Diagnostics => ir::Intent {
+                            actions: Vec::new(),
+                            examples: None,
+                            because: None,
+                            ..intent
+                        },
+                    });
+                }
                 Item::Evaluate(e) => plan.evaluations.extend(unit.evaluation(e)),
                 Item::Load(l) => plan.loads.push(unit.load(l)),
                 Item::Policy(p) => plan.policies.push(unit.policy(p)),

@@ -293,6 +293,8 @@ impl Lower {
                 other => unreachable!("template part {other:?}"),
             }
         }
+        // Most strings are one or two parts; a pushed Vec has room for four.
+        parts.shrink_to_fit();
         parts
     }
 

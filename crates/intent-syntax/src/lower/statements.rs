@@ -49,11 +49,14 @@ fn allowed_in(statement: &Statement) -> &'static [BlockKind] {
 impl Lower {
     pub(crate) fn block(&self, pair: Pair<'_, Rule>, kind: BlockKind) -> Block {
         let span = self.span(&pair);
-        let statements = pair
+        let mut statements: Vec<Statement> = pair
             .into_inner()
             .map(|s| self.statement(s))
             .filter(|s| self.placed_well(s, kind))
             .collect();
+        // A collected filter starts at room for four: most blocks are shorter, and a large
+        // spec holds hundreds of thousands of them.
+        statements.shrink_to_fit();
         Block { statements, span }
     }
 
