@@ -10,11 +10,21 @@ use std::path::Path;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let (main, rest) = text.split_once('\0').unwrap_or((&text, ""));
-    let (common, sample) = rest.split_once('\0').unwrap_or((rest, "q,team\nwhere?,billing\n"));
+    let (common, sample) = rest
+        .split_once('\0')
+        .unwrap_or((rest, "q,team\nwhere?,billing\n"));
     let mut tree = SourceTree::new("/project");
     let main_path = Path::new("/project/main.intent");
-    tree.insert(main_path, "main.intent", Ok(format!("use \"common.intent\"\n{main}").into()));
-    tree.insert(Path::new("/project/common.intent"), "common.intent", Ok(common.into()));
+    tree.insert(
+        main_path,
+        "main.intent",
+        Ok(format!("use \"common.intent\"\n{main}").into()),
+    );
+    tree.insert(
+        Path::new("/project/common.intent"),
+        "common.intent",
+        Ok(common.into()),
+    );
     tree.insert_data(
         Path::new("/project/data.csv"),
         Ok(DataSample {
@@ -25,10 +35,16 @@ fuzz_target!(|data: &[u8]| {
     tree.name(main_path);
     let checked = intent_check::check(&tree);
     for diagnostic in &checked.diagnostics {
-        assert!(CODES.iter().any(|c| c.code == diagnostic.code), "an unregistered code");
+        assert!(
+            CODES.iter().any(|c| c.code == diagnostic.code),
+            "an unregistered code"
+        );
         for label in &diagnostic.labels {
             let len = checked.loaded.sources.get(label.file).text().len();
-            assert!(label.span.end as usize <= len, "a span past the end of its file");
+            assert!(
+                label.span.end as usize <= len,
+                "a span past the end of its file"
+            );
         }
     }
 });
