@@ -174,6 +174,10 @@ pub struct ItemResult {
     /// For an evaluation: how many rows `cases` leaves out.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub cases_omitted: usize,
+    /// For an evaluation: how many of the rows left out were misclassified, so a report can
+    /// say how many rows were wrong in all, not only among those kept.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub misclassified_omitted: usize,
 }
 
 /// One row of an evaluation: how its checks went, what it classified and what it scored.

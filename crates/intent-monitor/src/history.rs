@@ -328,6 +328,7 @@ mod tests {
             metrics: Vec::new(),
             cases: Vec::new(),
             cases_omitted: 0,
+            misclassified_omitted: 0,
             requests: Vec::new(),
         };
         RunResult {

@@ -63,8 +63,10 @@ pub(crate) fn misclassified(item: &ItemResult, max: usize) -> Option<String> {
         .cloned()
         .collect::<Vec<_>>()
         .join(", ");
-    if wrong.len() > max {
-        text.push_str(&format!(" and {} more", wrong.len() - max));
+    // Past the rows an evaluation keeps, misclassified rows are only counted.
+    let more = wrong.len().saturating_sub(max) + item.misclassified_omitted;
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
     }
     Some(format!("misclassified: {text}"))
 }

@@ -641,6 +641,13 @@ fn an_evaluations_misclassified_rows_are_named_in_every_human_report() {
     assert!(page.contains("<td class=\"failed\">billing</td>"), "{page}");
     assert!(page.contains("<td>&lt;billing&gt;</td>"), "escaped: {page}");
     assert!(page.contains("overlap=0.500"), "{page}");
+
+    // Rows an evaluation did not keep still count: 1 more kept plus 40,000 left out.
+    let mut large = item.clone();
+    large.cases_omitted = 90_000;
+    large.misclassified_omitted = 40_000;
+    let line = item_line(&large, &plain());
+    assert!(line.ends_with(" and 40001 more"), "{line}");
 }
 
 // ---- because ---------------------------------------------------------------------------------

@@ -101,12 +101,7 @@ pub async fn run(
     if let Some(e) = malformed {
         return errored(base, unreadable(shown, &e));
     }
-    let (kept, omitted) = records.finish();
-    let base = ItemResult {
-        cases: kept,
-        cases_omitted: omitted,
-        ..base
-    };
+    let base = records.finish(base);
     let thresholds = &evaluation.thresholds;
     conclude(shared, base, tally, thresholds, &cases, Vec::new(), started)
 }
@@ -130,6 +125,8 @@ struct Records {
     /// Rows kept past the first [`KEPT_CASES`] because they did not pass.
     notable: usize,
     omitted: usize,
+    /// Of the rows left out, those misclassified.
+    misclassified_omitted: usize,
 }
 
 impl Records {
@@ -151,13 +148,20 @@ impl Records {
             });
         } else {
             self.omitted += 1;
+            self.misclassified_omitted += usize::from(misclassified);
         }
     }
 
-    /// The kept records in row order (cases finish in any order), and the count left out.
-    fn finish(mut self) -> (Vec<CaseRecord>, usize) {
+    /// The result with the kept records in row order (cases finish in any order) and the
+    /// counts of those left out.
+    fn finish(mut self, base: ItemResult) -> ItemResult {
         self.kept.sort_by_key(|r| r.row);
-        (self.kept, self.omitted)
+        ItemResult {
+            cases: self.kept,
+            cases_omitted: self.omitted,
+            misclassified_omitted: self.misclassified_omitted,
+            ..base
+        }
     }
 }
 
@@ -441,6 +445,39 @@ mod tests {
             cases.aggregate(Aggregate::Count, None, None, None),
             Ok(v) if v.as_f64() == Some(6.0)
         ));
+    }
+
+    #[test]
+    fn past_the_kept_rows_misclassified_ones_are_still_counted() {
+        let base = crate::case_of(&intent_ir::StableId("e::x".into()), "x", &[]);
+        let mut records = Records::default();
+        let rows = 3 * KEPT_CASES;
+        for row in 1..=rows {
+            let wrong = row % 2 == 0;
+            let seen = Observed {
+                classified: Some(intent_ir::Classification {
+                    predicted: Some(if wrong { "b" } else { "a" }.to_string()),
+                    expected: Some("a".to_string()),
+                }),
+                ..Observed::default()
+            };
+            let case = ItemResult {
+                status: Status::Passed,
+                ..base.clone()
+            };
+            records.keep(row, &case, &seen);
+        }
+        let result = records.finish(base);
+        // The first KEPT_CASES rows, then KEPT_CASES more misclassified ones.
+        assert_eq!(result.cases.len(), 2 * KEPT_CASES);
+        assert_eq!(result.cases_omitted, rows - 2 * KEPT_CASES);
+        let kept_wrong = result
+            .cases
+            .iter()
+            .filter(|c| c.classified.as_ref().is_some_and(|c| !c.correct()))
+            .count();
+        assert_eq!(kept_wrong + result.misclassified_omitted, rows / 2);
+        assert!(result.cases.windows(2).all(|w| w[0].row < w[1].row));
     }
 
     #[test]

@@ -351,6 +351,7 @@ fn placeholder() -> ItemResult {
         requests: Vec::new(),
         cases: Vec::new(),
         cases_omitted: 0,
+        misclassified_omitted: 0,
     }
 }
 

@@ -294,6 +294,32 @@ fn skip_trivia(text: &str, mut pos: usize, end: usize) -> usize {
 /// Parses a tag expression such as `@smoke and not (@slow or @wip)`, as given to `--tags`.
 pub fn parse_tag_expr(text: &str) -> Result<crate::ast::TagExpr, String> {
     configure_pest();
+    // pest recurses once per bracket and probes no stack here (see `Cargo.toml`), and every
+    // `not` nests the tree one level deeper, so both are bounded before pest runs, as the
+    // scanner bounds nesting in spec files.
+    let brackets = text
+        .chars()
+        .scan(0usize, |open, c| {
+            match c {
+                '(' => *open += 1,
+                ')' => *open = open.saturating_sub(1),
+                _ => {}
+            }
+            Some(*open)
+        })
+        .max()
+        .unwrap_or(0);
+    let nots = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| *w == "not")
+        .count();
+    let depth = brackets + nots;
+    if depth > scan::MAX_NESTING {
+        return Err(format!(
+            "the tag expression nests deeper than {} levels; write it flatter",
+            scan::MAX_NESTING
+        ));
+    }
     let mut pairs = IntentParser::parse(Rule::tag_expr_entry, text).map_err(|e| {
         let at = match e.location {
             pest::error::InputLocation::Pos(p) => p,
@@ -307,5 +333,21 @@ pub fn parse_tag_expr(text: &str) -> Result<crate::ast::TagExpr, String> {
     match lower.finish().first() {
         Some(d) => Err(d.message.clone()),
         None => Ok(expr),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_tag_expr;
+
+    #[test]
+    fn deep_tag_expressions_are_refused_before_pest_recurses() {
+        let brackets = format!("{}@a{}", "(".repeat(100_000), ")".repeat(100_000));
+        let refused = parse_tag_expr(&brackets).expect_err("too deep");
+        assert!(refused.contains("nests deeper than 48 levels"), "{refused}");
+        let nots = format!("{}@a", "not ".repeat(100_000));
+        assert!(parse_tag_expr(&nots).is_err());
+        let fine = format!("{}@a{} and not @b", "(".repeat(20), ")".repeat(20));
+        assert!(parse_tag_expr(&fine).is_ok());
     }
 }

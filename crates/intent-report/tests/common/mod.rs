@@ -113,6 +113,7 @@ pub fn item(
         metrics: Vec::new(),
         cases: Vec::new(),
         cases_omitted: 0,
+        misclassified_omitted: 0,
         requests: Vec::new(),
     }
 }
