@@ -1828,3 +1828,34 @@ fn intent_lsp_speaks_the_language_server_protocol_on_standard_io() {
         "the shutdown is answered: {out}"
     );
 }
+
+#[test]
+fn load_blocks_run_after_the_other_items_one_at_a_time() {
+    // The load block comes first in the file and takes far less time than the intent, yet it
+    // finishes after it: load blocks wait for the rest of the run, so that what they measure
+    // is the system under their own traffic alone.
+    let run = run_spec(
+        r#"load "A short load" {
+  arrive 20/s for 100ms
+  when GET fault /ok
+  then status == 200
+  expect count == 2
+}
+
+intent "A slow intent" {
+  when GET fault /stall
+    timeout 300ms
+  then status == 200
+}"#,
+        &["--jobs", "4"],
+    );
+    let load = run
+        .out
+        .find("A short load")
+        .expect("the load block is reported");
+    let intent = run
+        .out
+        .find("A slow intent")
+        .expect("the intent is reported");
+    assert!(intent < load, "the intent finishes first:\n{}", run.out);
+}

@@ -146,12 +146,17 @@ pub async fn run(
     // What to report for a case that never finishes (an interrupt), and the cases to run.
     let mut unfinished: Vec<Option<ItemResult>> = vec![None; results.len()];
     let mut cases: Vec<(usize, Work)> = Vec::new();
+    let mut loads: Vec<(usize, Work)> = Vec::new();
     let mut policies: Vec<(usize, Work)> = Vec::new();
     for (index, item) in work.into_iter().enumerate() {
         match item.job {
             Job::Listed => {
                 on_item(&item.result);
                 results[index] = Some(item.result);
+            }
+            Job::Load { .. } => {
+                unfinished[index] = Some(item.result.clone());
+                loads.push((index, item));
             }
             Job::Policy { .. } => {
                 unfinished[index] = Some(item.result.clone());
@@ -167,6 +172,11 @@ pub async fn run(
     let jobs = options.jobs.max(1);
     tokio::pin!(interrupt);
     let mut interrupted = pool(&shared, cases, &results, &on_item, jobs, interrupt.as_mut()).await;
+    // Load blocks run after the other items, one at a time, so that their latencies measure
+    // the system under their own traffic, not under the rest of the run's.
+    if !interrupted && !loads.is_empty() {
+        interrupted = pool(&shared, loads, &results, &on_item, 1, interrupt.as_mut()).await;
+    }
     // Policies watch every response, so they are settled after everything else, and after
     // their own replays: one at a time, each replaying up to `jobs` intents at once.
     if !interrupted {

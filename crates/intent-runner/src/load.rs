@@ -128,6 +128,14 @@ where
     let end = tokio::time::Instant::now() + duration;
     let mut in_flight = FuturesUnordered::new();
     let mut started = 0;
+    // The open model starts exactly R·D iterations (`50/s for 3s` is 150), counted rather
+    // than timed: a tick handled just after the end, or the rounding of `1/R` to nanoseconds,
+    // must neither lose nor add one.
+    let mut arrivals = 0;
+    let total = match model {
+        Model::Arrive(rate) => arrivals_in(rate, duration),
+        Model::Users(_) => 0,
+    };
     let mut ticker = match model {
         Model::Arrive(rate) => {
             let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
@@ -145,7 +153,7 @@ where
     };
     let arriving = ticker.is_some();
     loop {
-        let open = tokio::time::Instant::now() < end && !halted();
+        let arriving_still = arriving && arrivals < total && !halted();
         let tick = async {
             match ticker.as_mut() {
                 Some(t) => t.tick().await,
@@ -153,11 +161,8 @@ where
             }
         };
         tokio::select! {
-            // A tick due at the end or later starts nothing: `D` seconds at `R`/s is R·D.
-            due = tick, if open && arriving => {
-                if due >= end {
-                    continue;
-                }
+            _ = tick, if arriving_still => {
+                arrivals += 1;
                 if in_flight.len() < cap {
                     started += 1;
                     in_flight.push(iteration(started));
@@ -177,6 +182,19 @@ where
         }
     }
     dropped
+}
+
+/// How many iterations the open model starts: one every `1/R` seconds from the start while
+/// less than `D` has passed, so R·D, or the next whole number when R·D is not one.
+fn arrivals_in(rate: f64, duration: Duration) -> usize {
+    let exact = rate * duration.as_secs_f64();
+    // `20/s for 0.35s` is 7 even where the product of the floats is 7.000000000000001.
+    let nearest = exact.round();
+    if (exact - nearest).abs() < 1e-9 {
+        nearest as usize
+    } else {
+        exact.ceil() as usize
+    }
 }
 
 /// One iteration: the block's actions as a case.
@@ -353,6 +371,17 @@ mod tests {
             drive_for(Model::Arrive(10.0), 1.0, 100, Duration::from_millis(5)).await;
         assert_eq!(done, (1..=10).collect::<Vec<_>>());
         assert_eq!(dropped, 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_open_model_starts_exactly_rate_times_duration_whatever_the_rounding() {
+        // 1/3 s is 333,333,333 ns: a 22nd tick falls just before 7 s, yet 3/s for 7 s is 21.
+        let (done, dropped) =
+            drive_for(Model::Arrive(3.0), 7.0, 100, Duration::from_millis(5)).await;
+        assert_eq!((done.len(), dropped), (21, 0));
+        assert_eq!(arrivals_in(20.0, Duration::from_secs_f64(0.35)), 7);
+        // Not a whole number: one every 1/R s while less than D has passed.
+        assert_eq!(arrivals_in(0.8, Duration::from_secs(3)), 3);
     }
 
     #[tokio::test(start_paused = true)]
