@@ -16,6 +16,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// How often starting a system under test says that it is still waiting (a first start may
+/// compile it for minutes).
+const WAITING_LINE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub struct Session {
     pub plan: Arc<Plan>,
     /// The spec texts, for drawing failures (empty for files a plan names but that are gone).
@@ -99,13 +103,15 @@ impl Session {
                     continue;
                 }
                 let _ = writeln!(err, "starting {} …", target.name);
-                match system::start(
-                    &target.name,
-                    start,
-                    targets.get(&target.name).map(String::as_str),
-                )
-                .await
-                {
+                let mut say = |line: String| {
+                    let _ = writeln!(err, "{line}");
+                };
+                let waiting = system::Waiting {
+                    every: WAITING_LINE_EVERY,
+                    say: &mut say,
+                };
+                let fallback = targets.get(&target.name).map(String::as_str);
+                match system::start(&target.name, start, fallback, waiting).await {
                     Ok(started) => {
                         let _ = writeln!(err, "{} is ready at {}", target.name, started.url());
                         targets.insert(target.name.clone(), started.url().to_string());
