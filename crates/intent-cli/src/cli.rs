@@ -179,6 +179,14 @@ pub struct SystemArgs {
     /// The largest response body accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = intent_runner::DEFAULT_BODY_LIMIT)]
     pub max_body: usize,
+    /// Trust the CA certificates of this PEM file for every target, besides the system's
+    /// roots; repeatable. A target's own CA goes in intent.toml (`ca`).
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Vec<PathBuf>,
+    /// Connect to every target directly, ignoring HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and
+    /// NO_PROXY (which apply otherwise, as in curl).
+    #[arg(long)]
+    pub no_proxy: bool,
 }
 
 #[derive(Args, Debug)]

@@ -5,6 +5,7 @@
 
 mod check;
 mod cli;
+mod client;
 mod compile;
 mod explain;
 mod fmt;

@@ -9,7 +9,7 @@ use crate::cli::{CompileOptions, SystemArgs};
 use crate::system::{self, RunningSystem};
 use intent_ir::Plan;
 use intent_project::{DatasetFiles, Project, TargetUrls};
-use intent_runner::{RunOptions, Selection};
+use intent_runner::{ClientOptions, RunOptions, Selection};
 use intent_source::{SourceFile, SourceMap};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -29,6 +29,8 @@ pub struct Session {
     pub datasets: DatasetFiles,
     /// The URL of each target that has one outside the spec.
     pub targets: BTreeMap<String, String>,
+    /// Proxies, trusted CAs, client certificates and HTTP/2 settings.
+    client: ClientOptions,
     running: Vec<RunningSystem>,
 }
 
@@ -87,6 +89,10 @@ impl Session {
         if let Err(message) = accept(&plan) {
             return Err(invalid(err, &message));
         }
+        let client = match crate::client::options(reach, project.config.as_ref(), &names) {
+            Ok(client) => client,
+            Err(message) => return Err(invalid(err, &message)),
+        };
 
         // Start the systems under test that intent.toml describes, unless a URL was given.
         let mut running: Vec<RunningSystem> = Vec::new();
@@ -130,6 +136,7 @@ impl Session {
             sources,
             datasets: project.datasets(),
             targets,
+            client,
             running,
         })
     }
@@ -142,6 +149,7 @@ impl Session {
             selection,
             datasets: Arc::new(Datasets(self.datasets.clone())),
             body_limit: reach.max_body,
+            client: self.client.clone(),
             ..RunOptions::default()
         }
     }

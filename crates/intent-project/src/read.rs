@@ -97,6 +97,19 @@ pub fn read_text(
     limit: u64,
     confine: Option<&Confinement>,
 ) -> Result<Arc<str>, FileProblem> {
+    text_of(read_bytes(path, limit, confine)?)
+}
+
+/// The largest PEM file read (certificates and keys): 1 MiB, far more than any chain.
+pub const PEM_LIMIT: u64 = 1024 * 1024;
+
+/// The bytes of the file at `path`, at most `limit`: a regular file, size-checked before it
+/// is read and the read bounded anyway.
+pub fn read_bytes(
+    path: &Path,
+    limit: u64,
+    confine: Option<&Confinement>,
+) -> Result<Vec<u8>, FileProblem> {
     let (_, meta) = inspect(path, confine)?;
     if meta.len() > limit {
         return Err(FileProblem::TooLarge {
@@ -104,9 +117,9 @@ pub fn read_text(
             limit,
         });
     }
-    let file = open_checked(path)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(limit.saturating_add(1))
+    open_checked(path)?
+        .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| FileProblem::Unreadable {
             reason: e.to_string(),
@@ -117,7 +130,7 @@ pub fn read_text(
             limit,
         });
     }
-    text_of(bytes)
+    Ok(bytes)
 }
 
 /// The first lines of the dataset at `path`: the header and up to [`SAMPLE_ROWS`] rows,

@@ -31,6 +31,7 @@ mod unselected;
 mod value;
 
 pub use errors::{EvalError, RunError};
+pub use http::{ClientOptions, TargetClient};
 pub use load::MAX_IN_FLIGHT;
 pub use redact::{REDACTED, Redactor};
 pub use select::{Selection, Shard};
@@ -66,6 +67,8 @@ pub struct RunOptions {
     pub datasets: Arc<dyn DatasetSource>,
     /// Receives every request and response, redacted, for `--verbose`.
     pub exchanges: Option<Arc<dyn Fn(String) + Send + Sync>>,
+    /// Proxies, trusted CAs, client certificates and HTTP/2 settings.
+    pub client: ClientOptions,
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -74,6 +77,7 @@ impl std::fmt::Debug for RunOptions {
             .field("jobs", &self.jobs)
             .field("targets", &self.targets)
             .field("selection", &self.selection)
+            .field("client", &self.client)
             .finish_non_exhaustive()
     }
 }
@@ -88,6 +92,7 @@ impl Default for RunOptions {
             default_timeout: DEFAULT_TIMEOUT,
             datasets: Arc::new(NoDatasets),
             exchanges: None,
+            client: ClientOptions::default(),
         }
     }
 }
@@ -416,7 +421,7 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
         plan: Arc::clone(plan),
         globals,
         targets,
-        http: http::Http::new(options.body_limit).map_err(RunError::Client)?,
+        http: http::Http::new(options.body_limit, &options.client).map_err(RunError::Client)?,
         redactor: Redactor::new(secret_values).mask_pii(pii::detectors_in(plan)),
         default_timeout: options.default_timeout,
         datasets: Arc::clone(&options.datasets),

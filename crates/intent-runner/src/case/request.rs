@@ -122,6 +122,7 @@ impl Case<'_> {
             }
         };
         Ok(Prepared {
+            target: request.target.clone(),
             method: request.method.clone(),
             url,
             headers,
