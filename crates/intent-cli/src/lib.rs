@@ -14,6 +14,7 @@ mod import;
 mod man;
 mod monitor;
 mod output;
+mod progress;
 mod run;
 mod session;
 pub mod system;

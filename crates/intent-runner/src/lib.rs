@@ -19,6 +19,7 @@ mod load;
 mod measure;
 mod pii;
 mod policy;
+mod progress;
 mod reach;
 mod redact;
 mod redirect;
@@ -33,6 +34,7 @@ mod value;
 pub use errors::{EvalError, RunError};
 pub use http::{ClientOptions, TargetClient};
 pub use load::MAX_IN_FLIGHT;
+pub use progress::{Progress, Snapshot};
 pub use redact::{REDACTED, Redactor};
 pub use select::{Selection, Shard};
 pub use unselected::{Listing, NothingSelected};
@@ -69,6 +71,8 @@ pub struct RunOptions {
     pub exchanges: Option<Arc<dyn Fn(String) + Send + Sync>>,
     /// Proxies, trusted CAs, client certificates and HTTP/2 settings.
     pub client: ClientOptions,
+    /// Where evaluations and load blocks count what they have done, for a progress display.
+    pub progress: Progress,
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -93,6 +97,7 @@ impl Default for RunOptions {
             datasets: Arc::new(NoDatasets),
             exchanges: None,
             client: ClientOptions::default(),
+            progress: Progress::default(),
         }
     }
 }
@@ -429,6 +434,7 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
         policies: policy::Watch::new(plan),
         reach: reach::Reachability::default(),
         selection: options.selection.clone(),
+        progress: options.progress.clone(),
     })
 }
 
