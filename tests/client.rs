@@ -183,3 +183,64 @@ fn the_environments_proxy_is_used_unless_no_proxy_says_otherwise() {
     );
     assert_eq!(proxy.requests().len(), 3, "{:?}", proxy.requests());
 }
+
+/// A multipart body with text fields and files of the project, as the server's multipart
+/// parser reads it back.
+#[test]
+fn a_multipart_body_sends_text_fields_and_files() {
+    let url = echo_server(None);
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(dir.path(), "intent.toml", "specs = [\"specs\"]\n");
+    write(
+        dir.path(),
+        "specs/avatars/ada.png",
+        "not really a picture\n",
+    );
+    write(dir.path(), "specs/cv.bin", "%PDF-1.4\n");
+    write(
+        dir.path(),
+        "specs/upload.intent",
+        &format!(
+            r#"target api = "{url}"
+
+intent "A profile is uploaded" {{
+  when POST api /upload
+    multipart {{
+      name: "Ada",
+      age: 36,
+      avatar: file("avatars/ada.png"),
+      cv: file("cv.bin", "application/pdf")
+    }}
+  then status == 200
+  and body.fields == {{ name: "Ada", age: "36" }}
+  and body.files.avatar.file_name == "ada.png"
+  and body.files.avatar.content_type == "image/png"
+  and body.files.avatar.size == 21
+  and body.files.avatar.text == "not really a picture\n"
+  and body.files.cv.content_type == "application/pdf"
+  and body.files.cv.text == "%PDF-1.4\n"
+}}
+"#
+        ),
+    );
+    let (status, out, err) = run_in(dir.path(), &[]);
+    assert_eq!(status, Status::Success, "{out}{err}");
+
+    // Checked, then gone when the plan runs: the request fails naming the file.
+    let plan = dir.path().join("plan.json");
+    let specs = dir.path().join("specs");
+    let (status, _, err) = intent(&[
+        "compile",
+        specs.to_str().expect("utf-8"),
+        "-o",
+        plan.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(status, Status::Success, "{err}");
+    std::fs::remove_file(dir.path().join("specs/cv.bin")).expect("remove the file");
+    let (status, out, err) = intent(&["run", "--plan", plan.to_str().expect("utf-8")]);
+    assert_eq!(status, Status::Failed, "{out}{err}");
+    assert!(
+        out.contains("cannot send the file specs/cv.bin: it does not exist"),
+        "{out}"
+    );
+}

@@ -228,6 +228,12 @@ impl intent_runner::DatasetSource for Datasets {
         let file = self.0.open(path).map_err(|problem| problem.to_string())?;
         Ok(Box::new(file))
     }
+
+    fn attachment(&self, path: &str) -> Result<Vec<u8>, String> {
+        self.0
+            .attachment(path)
+            .map_err(|problem| problem.to_string())
+    }
 }
 
 pub fn invalid(err: &mut dyn Write, message: &str) -> Status {

@@ -19,7 +19,7 @@ pub use config::{
 };
 pub use data::DatasetFiles;
 pub use gather::{Overlays, spec_files_in};
-pub use read::{PEM_LIMIT, SAMPLE_BYTES, SAMPLE_ROWS, SPEC_LIMIT};
+pub use read::{ATTACHMENT_LIMIT, PEM_LIMIT, SAMPLE_BYTES, SAMPLE_ROWS, SPEC_LIMIT};
 pub use targets::{TargetError, TargetUrls};
 
 use intent_source::{SourceTree, normalise};

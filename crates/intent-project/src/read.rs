@@ -100,6 +100,22 @@ pub fn read_text(
     text_of(read_bytes(path, limit, confine)?)
 }
 
+/// The largest file a multipart body sends: 64 MiB.
+pub const ATTACHMENT_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// The size of a file a multipart body sends, or why it cannot be sent: a regular file of at
+/// most [`ATTACHMENT_LIMIT`] bytes, inside the root when confined.
+pub fn attachment_size(path: &Path, confine: Option<&Confinement>) -> Result<u64, FileProblem> {
+    let (_, meta) = inspect(path, confine)?;
+    if meta.len() > ATTACHMENT_LIMIT {
+        return Err(FileProblem::TooLarge {
+            size: meta.len(),
+            limit: ATTACHMENT_LIMIT,
+        });
+    }
+    Ok(meta.len())
+}
+
 /// The largest PEM file read (certificates and keys): 1 MiB, far more than any chain.
 pub const PEM_LIMIT: u64 = 1024 * 1024;
 

@@ -95,7 +95,53 @@ impl Prepared {
 pub enum PreparedBody {
     Json(serde_json::Value),
     Form(Vec<(String, String)>),
+    Multipart(Vec<PreparedPart>),
     Text(String),
+}
+
+/// One part of a multipart body, ready to send.
+#[derive(Debug, Clone)]
+pub struct PreparedPart {
+    pub name: String,
+    pub value: PreparedPartValue,
+}
+
+#[derive(Debug, Clone)]
+pub enum PreparedPartValue {
+    Text(String),
+    /// A file's bytes (shared: a redirect or retry sends them again), name and content type.
+    File {
+        file_name: String,
+        content_type: String,
+        bytes: std::sync::Arc<[u8]>,
+    },
+}
+
+/// The multipart form of `parts`, made anew for each hop (a form is consumed when sent).
+fn multipart(parts: &[PreparedPart]) -> Result<reqwest::multipart::Form, RequestError> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        form = match &part.value {
+            PreparedPartValue::Text(text) => form.text(part.name.clone(), text.clone()),
+            PreparedPartValue::File {
+                file_name,
+                content_type,
+                bytes,
+            } => {
+                let file = reqwest::multipart::Part::bytes(bytes.to_vec())
+                    .file_name(file_name.clone())
+                    .mime_str(content_type)
+                    .map_err(|e| {
+                        RequestError::other(format!(
+                            "the content type `{content_type}` of part `{}` is not valid: {e}",
+                            part.name
+                        ))
+                    })?;
+                form.part(part.name.clone(), file)
+            }
+        };
+    }
+    Ok(form)
 }
 
 /// The largest number of redirects followed; more is reported as a loop.
@@ -240,6 +286,7 @@ impl Http {
         builder = match &request.body {
             Some(PreparedBody::Json(v)) => builder.json(v),
             Some(PreparedBody::Form(fields)) => builder.form(fields),
+            Some(PreparedBody::Multipart(parts)) => builder.multipart(multipart(parts)?),
             Some(PreparedBody::Text(t)) => {
                 let has_type = request
                     .headers

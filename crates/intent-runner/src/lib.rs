@@ -102,19 +102,28 @@ impl Default for RunOptions {
     }
 }
 
-/// Opens the datasets a plan names, for reading row by row.
+/// Opens the files a plan names: datasets, for reading row by row, and the files multipart
+/// bodies send.
 pub trait DatasetSource: Send + Sync {
     /// The dataset at `path` (a plan's `resolved_path`, relative to the project root), or why
     /// it cannot be read, in words (`it does not exist`).
     fn open(&self, path: &str) -> Result<Box<dyn std::io::Read + Send>, String>;
+
+    /// The bytes of the file at `path` (a multipart part's, relative to the project root), or
+    /// why it cannot be read, in words.
+    fn attachment(&self, path: &str) -> Result<Vec<u8>, String>;
 }
 
-/// The source of a run without a project: it has no datasets.
+/// The source of a run without a project: it has no files.
 #[derive(Debug)]
 pub struct NoDatasets;
 
 impl DatasetSource for NoDatasets {
     fn open(&self, path: &str) -> Result<Box<dyn std::io::Read + Send>, String> {
+        Err(format!("no project was given to read {path} from"))
+    }
+
+    fn attachment(&self, path: &str) -> Result<Vec<u8>, String> {
         Err(format!("no project was given to read {path} from"))
     }
 }
