@@ -64,6 +64,26 @@ fn a_private_ca_is_trusted_with_cacert_or_a_targets_ca() {
     assert_eq!(status, Status::Success, "{out}{err}");
 }
 
+/// A system started over TLS with a private CA: its readiness probe trusts the target's `ca`
+/// as the run's requests do.
+#[test]
+fn a_started_system_over_tls_is_probed_with_the_targets_ca() {
+    let pki = Pki::new();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let command: Vec<String> = intent_tests::child::child_command();
+    let toml = format!(
+        "[targets.api]\nca = {ca:?}\n[targets.api.start]\ncommand = {command:?}\nready = \"/health\"\ntimeout = \"60s\"\nurl_from_output = 'listening on (https://\\S+)'\nenv = {{ {child} = \"tls-echo\", {pki} = {dir:?} }}\n",
+        ca = pki.path("ca.pem").to_str().expect("utf-8"),
+        child = intent_tests::child::CHILD,
+        pki = intent_tests::tls::PKI_DIR,
+        dir = pki.dir.path().to_str().expect("utf-8"),
+    );
+    project(dir.path(), &toml, "https://127.0.0.1:1", "HTTP/1.1");
+    let (status, out, err) = run_in(dir.path(), &[]);
+    assert_eq!(status, Status::Success, "{out}{err}");
+    assert!(err.contains("api is ready at https://127.0.0.1:"), "{err}");
+}
+
 #[test]
 fn a_bad_certificate_file_is_an_invalid_command() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -115,6 +115,28 @@ impl Default for Pki {
     }
 }
 
+/// The folder of a [`Pki`]'s files, for [`play_tls_echo`] in a child process.
+pub const PKI_DIR: &str = "INTENT_TEST_PKI_DIR";
+
+/// Plays a system under test that serves the echo over TLS with the server certificate of the
+/// [`Pki`] in [`PKI_DIR`], printing `listening on https://…` as the example shop does; never
+/// returns.
+pub fn play_tls_echo() -> ! {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    let dir = PathBuf::from(std::env::var(PKI_DIR).expect("the PKI folder"));
+    let cert = CertificateDer::from_pem_file(dir.join("server.pem")).expect("server.pem");
+    let key = PrivateKeyDer::from_pem_file(dir.join("server-key.pem")).expect("server-key.pem");
+    let config = ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], key)
+        .expect("the server certificate");
+    let url = echo_server(Some(Arc::new(config)));
+    println!("listening on {url}");
+    loop {
+        std::thread::park();
+    }
+}
+
 /// Starts the echo server on a loopback port, over TLS with `tls`, else in the clear (where
 /// HTTP/2 is spoken to a client that starts with its preface: h2c by prior knowledge). Returns
 /// its base URL; it serves until the test process ends.

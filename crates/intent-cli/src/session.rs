@@ -117,7 +117,8 @@ impl Session {
                     say: &mut say,
                 };
                 let fallback = targets.get(&target.name).map(String::as_str);
-                match system::start(&target.name, start, fallback, waiting).await {
+                let tls = client.probe(&target.name);
+                match system::start(&target.name, start, fallback, &tls, waiting).await {
                     Ok(started) => {
                         let _ = writeln!(err, "{} is ready at {}", target.name, started.url());
                         targets.insert(target.name.clone(), started.url().to_string());

@@ -170,6 +170,24 @@ pub struct TargetClient {
     pub http2_prior_knowledge: bool,
 }
 
+impl ClientOptions {
+    /// What a request to `target` trusts and sends: the run's CAs with the target's own, its
+    /// client certificate and HTTP/2 setting (for a readiness probe made outside the run).
+    pub fn probe(&self, target: &str) -> TargetClient {
+        let own = self.targets.get(target);
+        TargetClient {
+            roots: self
+                .roots
+                .iter()
+                .chain(own.map_or(&[][..], |t| &t.roots[..]))
+                .cloned()
+                .collect(),
+            identity: own.and_then(|t| t.identity.clone()),
+            http2_prior_knowledge: own.is_some_and(|t| t.http2_prior_knowledge),
+        }
+    }
+}
+
 impl std::fmt::Debug for ClientOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientOptions")

@@ -245,11 +245,14 @@ enum Failure {
 /// Its URL is group 1 of the first stdout line matching `config.url_from_output`, or else
 /// `fallback_url` (the target's configured URL). On success the system keeps running until
 /// [`RunningSystem::stop`] (or drop); on failure its whole process group has been stopped.
-/// While it waits, `waiting` gets a line every `waiting.every`.
+/// While it waits, `waiting` gets a line every `waiting.every`. The readiness probe trusts
+/// `tls.roots`, sends `tls.identity` and speaks HTTP/2 by prior knowledge when `tls` says so,
+/// as the run's requests to the target will.
 pub async fn start(
     name: &str,
     config: &StartConfig,
     fallback_url: Option<&str>,
+    tls: &intent_runner::TargetClient,
     waiting: Waiting<'_>,
 ) -> Result<RunningSystem, StartError> {
     let command = display_command(&config.command);
@@ -264,11 +267,17 @@ pub async fn start(
             cwd: config.cwd.clone(),
         });
     }
-    let client = match reqwest::Client::builder()
-        .no_proxy()
-        .timeout(PROBE_TIMEOUT)
-        .build()
-    {
+    let mut probe = reqwest::Client::builder().no_proxy().timeout(PROBE_TIMEOUT);
+    if !tls.roots.is_empty() {
+        probe = probe.tls_certs_merge(tls.roots.iter().cloned());
+    }
+    if let Some(identity) = &tls.identity {
+        probe = probe.identity(identity.clone());
+    }
+    if tls.http2_prior_knowledge {
+        probe = probe.http2_prior_knowledge();
+    }
+    let client = match probe.build() {
         Ok(client) => client,
         Err(source) => {
             return Err(StartError::HttpClient {

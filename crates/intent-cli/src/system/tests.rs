@@ -33,7 +33,8 @@ async fn start(
         every: Duration::from_secs(3600),
         say: &mut |_| {},
     };
-    super::start(name, config, fallback_url, waiting).await
+    let tls = intent_runner::TargetClient::default();
+    super::start(name, config, fallback_url, &tls, waiting).await
 }
 
 /// A URL on a local port nobody listens on.
@@ -430,7 +431,8 @@ async fn a_slow_start_says_every_tick_how_long_it_has_waited() {
         every: Duration::from_secs(1),
         say: &mut |line| lines.push(line),
     };
-    let err = super::start("shop", &config, None, waiting)
+    let tls = intent_runner::TargetClient::default();
+    let err = super::start("shop", &config, None, &tls, waiting)
         .await
         .unwrap_err();
     assert!(matches!(err, StartError::Timeout { .. }), "{err:?}");
