@@ -1,6 +1,6 @@
 //! How far the long items of a run have got, for a progress display: an evaluation counts its
 //! rows (done, failed, and the total once the dataset has been read to its end), a load block
-//! its requests and errors against its planned duration.
+//! its requests and failed iterations against its planned duration.
 //!
 //! The runner only counts (atomics, no lock on the hot path); whoever shows progress asks for
 //! a [`Snapshot`] of every item running now as often as it draws, so nothing is computed for a
@@ -52,7 +52,8 @@ pub struct Snapshot {
     pub planned: Option<Duration>,
     /// Rows finished (an evaluation) or requests answered or failed (a load block).
     pub done: u64,
-    /// Rows that did not pass, or requests that failed (no answer, or a status of 400 or more).
+    /// Rows that did not pass, or a load block's iterations that failed (no answer, or a status
+    /// of 400 or more: what its `error_rate` counts).
     pub failed: u64,
     /// An evaluation's number of rows, once its dataset has been read to the end.
     pub total: Option<u64>,
