@@ -620,3 +620,70 @@ fn fmt_lays_specs_out_in_place_and_check_only_reports() {
         "intent \"Broken\" {\n"
     );
 }
+
+#[test]
+fn the_help_lists_the_exit_codes() {
+    let (status, out, _) = intent(&["--help"]);
+    assert_eq!(status, Status::Success);
+    let codes = out
+        .split_once("Exit codes:")
+        .expect("an exit code section")
+        .1;
+    for code in Status::ALL {
+        assert!(
+            codes.contains(&format!("\n  {}  ", code.code())),
+            "{code:?} is missing from\n{out}"
+        );
+    }
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (status, out, err) = intent(&["completions", shell]);
+        assert_eq!(status, Status::Success, "{shell}: {err}");
+        // Every subcommand and a long option of `run` can be completed.
+        for word in ["check", "monitor", "completions", "allow-empty"] {
+            assert!(out.contains(word), "{shell}: no `{word}` in\n{out}");
+        }
+    }
+    let (status, _, err) = intent(&["completions", "tcsh"]);
+    assert_eq!(status, Status::Invalid);
+    assert!(err.contains("possible values"), "{err}");
+}
+
+#[test]
+fn the_bash_completion_script_is_valid_bash() {
+    let (_, out, _) = intent(&["completions", "bash"]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("intent.bash");
+    std::fs::write(&script, out).expect("write the script");
+    let checked = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .expect("bash runs");
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+}
+
+#[test]
+fn the_manual_page_is_roff_with_every_command() {
+    let (status, out, err) = intent(&["man"]);
+    assert_eq!(status, Status::Success, "{err}");
+    assert!(out.contains(".TH intent 1"), "{out}");
+    for word in ["check", "run", "monitor", "completions", "Exit codes"] {
+        assert!(out.contains(word), "no `{word}` in the page");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pages = dir.path().join("man1");
+    let (status, _, err) = intent(&["man", "--dir", pages.to_str().expect("utf-8 path")]);
+    assert_eq!(status, Status::Success, "{err}");
+    let run = std::fs::read_to_string(pages.join("intent-run.1")).expect("a page for run");
+    assert!(run.contains(".TH intent-run 1"), "{run}");
+    assert!(run.contains("allow\\-empty"), "{run}");
+    assert!(pages.join("intent-import-openapi.1").is_file());
+}

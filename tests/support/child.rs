@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 /// Which role [`child_process`] plays: `intent` (the command, with the JSON array of
 /// arguments in [`CHILD_ARGS`]), `shop` (the example shop, printing its URL like the real
-/// binary) or `exit` (a system that fails at once).
+/// binary), `tls-echo` (the client tests' echo over TLS, see [`crate::tls::play_tls_echo`]) or
+/// `exit` (a system that fails at once).
 pub const CHILD: &str = "INTENT_TEST_CHILD";
 pub const CHILD_ARGS: &str = "INTENT_TEST_CHILD_ARGS";
 
@@ -211,6 +212,7 @@ pub fn play() {
                     .expect("serve");
             });
         }
+        Ok("tls-echo") => crate::tls::play_tls_echo(),
         Ok("exit") => {
             println!("cannot bind 127.0.0.1:0");
             std::process::exit(7);

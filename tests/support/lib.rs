@@ -2,13 +2,15 @@
 //! snapshots show them, the `# expect-line: N` header of error fixtures, (in [`fault`]) a
 //! misbehaving HTTP server for the runner tests, (in [`servers`]) third-party servers on
 //! loopback, (in [`http`]) the small client the support code reads them with, and (in
-//! [`harness`]) running `intent` in-process against the example shop.
+//! [`harness`]) running `intent` in-process against the example shop, and (in [`tls`]) the
+//! TLS, HTTP/2, multipart and proxy servers of the client tests.
 
 pub mod child;
 pub mod fault;
 pub mod harness;
 pub mod http;
 pub mod servers;
+pub mod tls;
 
 use intent_source::{Diagnostic, FileId, RenderOptions, SourceFile, SourceMap, render};
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// Intent: executable specifications, checked like a compiler, run against real systems.
 #[derive(Parser, Debug)]
-#[command(name = "intent", version, about, max_term_width = 100)]
+#[command(name = "intent", version, about, max_term_width = 100, after_help = crate::EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -32,6 +32,32 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run the language server on standard input and output, for an editor.
     Lsp,
+    /// Print a shell completion script for `intent` to standard output.
+    ///
+    /// bash: `intent completions bash > ~/.local/share/bash-completion/completions/intent`;
+    /// zsh: `intent completions zsh > ~/.zfunc/_intent` (with `~/.zfunc` on `fpath`); fish:
+    /// `intent completions fish > ~/.config/fish/completions/intent.fish`.
+    Completions(CompletionsArgs),
+    /// Print the manual page of `intent` (roff) to standard output, or write a page per command.
+    ///
+    /// `intent man | man -l -` reads it; `intent man --dir DIR` writes `intent.1`,
+    /// `intent-run.1` and so on into DIR, for `MANPATH` or a package.
+    Man(ManArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// Write one page per command (`intent.1`, `intent-run.1`, …) into this folder (made if
+    /// missing) instead of printing the page of `intent`.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Options shared by every command that compiles specs.
@@ -153,6 +179,14 @@ pub struct SystemArgs {
     /// The largest response body accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = intent_runner::DEFAULT_BODY_LIMIT)]
     pub max_body: usize,
+    /// Trust the CA certificates of this PEM file for every target, besides the system's
+    /// roots; repeatable. A target's own CA goes in intent.toml (`ca`).
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Vec<PathBuf>,
+    /// Connect to every target directly, ignoring HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and
+    /// NO_PROXY (which apply otherwise, as in curl).
+    #[arg(long)]
+    pub no_proxy: bool,
 }
 
 #[derive(Args, Debug)]

@@ -5,13 +5,16 @@
 
 mod check;
 mod cli;
+mod client;
 mod compile;
 mod explain;
 mod fmt;
 mod history;
 mod import;
+mod man;
 mod monitor;
 mod output;
+mod progress;
 mod run;
 mod session;
 pub mod system;
@@ -35,7 +38,24 @@ pub enum Status {
     CouldNotRun,
 }
 
+/// The exit codes, as `intent --help` lists them (a test keeps them equal to [`Status`]).
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  everything passed
+  1  a check, threshold or policy failed, or an item errored; `fmt --check`: a file is not formatted
+  2  the spec or the command is invalid (also: a selection of nothing, without --allow-empty)
+  3  the run could not be carried out: a target could not be reached at all, a system under test
+     did not start, a target has no URL, the run was interrupted";
+
 impl Status {
+    /// Every status, in the order of its code.
+    pub const ALL: [Status; 4] = [
+        Status::Success,
+        Status::Failed,
+        Status::Invalid,
+        Status::CouldNotRun,
+    ];
+
     pub fn code(self) -> u8 {
         match self {
             Status::Success => 0,
@@ -79,6 +99,8 @@ pub fn run(
         cli::Command::Import(cli::ImportCommand::Gherkin(args)) => import::gherkin(&args, err),
         cli::Command::Explain(args) => explain::run(&args, out, err),
         cli::Command::Lsp => lsp(err),
+        cli::Command::Completions(args) => man::completions(&args, out),
+        cli::Command::Man(args) => man::man(&args, out, err),
     }
 }
 
@@ -107,5 +129,23 @@ fn lsp(err: &mut dyn Write) -> Status {
             let _ = writeln!(err, "error: the editor's connection failed: {e}");
             Status::CouldNotRun
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_lists_every_exit_code() {
+        for status in Status::ALL {
+            let line = format!("\n  {}  ", status.code());
+            assert!(EXIT_CODES.contains(&line), "no line for {status:?}");
+        }
+        let codes = EXIT_CODES
+            .lines()
+            .filter(|line| line.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+            .count();
+        assert_eq!(codes, Status::ALL.len());
     }
 }

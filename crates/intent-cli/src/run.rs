@@ -4,8 +4,8 @@
 use crate::Status;
 use crate::cli::RunArgs;
 use crate::output::use_color;
+use crate::progress::Display;
 use crate::session::{Session, invalid};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use intent_ir::{Plan, RunResult};
 use intent_report::TerminalOptions;
 use intent_runner::{RunOptions, Selection, Shard};
@@ -159,7 +159,10 @@ async fn execute(
         counted.fetch_add(1, Ordering::Relaxed);
         let _ = item_lines.send(intent_report::item_line(item, &line_options));
     });
-    let progress = progress_bar(&plan, &run_options.selection, args.verbose);
+    let attended = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+    let total = intent_runner::planned_items(&plan, &run_options.selection) as u64;
+    let mut display = Display::new(total, attended && !args.verbose);
+    let running = run_options.progress.clone();
     let exchanges: Option<Arc<dyn Fn(String) + Send + Sync>> = args.verbose.then(|| {
         let lines = lines.clone();
         Arc::new(move |text: String| {
@@ -178,13 +181,13 @@ async fn execute(
     };
     let mut handle = tokio::spawn(intent_runner::run(plan, run_options, on_item, interrupt));
     let mut ticker = tokio::time::interval(std::time::Duration::from_millis(20));
-    let print = |out: &mut dyn Write| {
-        progress.suspend(|| {
+    let mut print = |out: &mut dyn Write| {
+        display.suspend(|| {
             for line in receive.try_iter() {
                 let _ = writeln!(out, "{}", line.trim_end());
             }
         });
-        progress.set_position(finished.load(Ordering::Relaxed));
+        display.update(finished.load(Ordering::Relaxed), &running.snapshot());
     };
     let outcome = loop {
         tokio::select! {
@@ -193,24 +196,8 @@ async fn execute(
         }
     };
     print(out);
-    progress.finish_and_clear();
+    display.finish();
     outcome.map_err(intent_runner::RunError::Stopped)?
-}
-
-/// A bar of the items finished, on standard error, only when both outputs are a terminal (a
-/// bar in a CI log or a pipe is noise) and not with `--verbose` (whose dumps it would cut).
-fn progress_bar(plan: &Plan, selection: &Selection, verbose: bool) -> ProgressBar {
-    let attended = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
-    if verbose || !attended {
-        return ProgressBar::hidden();
-    }
-    let total = intent_runner::planned_items(plan, selection) as u64;
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{elapsed:>4} [{bar:30}] {pos}/{len} items") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    bar
 }
 
 fn selection(args: &RunArgs) -> Result<Selection, String> {

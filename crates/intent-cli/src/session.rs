@@ -9,12 +9,16 @@ use crate::cli::{CompileOptions, SystemArgs};
 use crate::system::{self, RunningSystem};
 use intent_ir::Plan;
 use intent_project::{DatasetFiles, Project, TargetUrls};
-use intent_runner::{RunOptions, Selection};
+use intent_runner::{ClientOptions, RunOptions, Selection};
 use intent_source::{SourceFile, SourceMap};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// How often starting a system under test says that it is still waiting (a first start may
+/// compile it for minutes).
+const WAITING_LINE_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub struct Session {
     pub plan: Arc<Plan>,
@@ -25,6 +29,8 @@ pub struct Session {
     pub datasets: DatasetFiles,
     /// The URL of each target that has one outside the spec.
     pub targets: BTreeMap<String, String>,
+    /// Proxies, trusted CAs, client certificates and HTTP/2 settings.
+    client: ClientOptions,
     running: Vec<RunningSystem>,
 }
 
@@ -83,6 +89,10 @@ impl Session {
         if let Err(message) = accept(&plan) {
             return Err(invalid(err, &message));
         }
+        let client = match crate::client::options(reach, project.config.as_ref(), &names) {
+            Ok(client) => client,
+            Err(message) => return Err(invalid(err, &message)),
+        };
 
         // Start the systems under test that intent.toml describes, unless a URL was given.
         let mut running: Vec<RunningSystem> = Vec::new();
@@ -99,13 +109,16 @@ impl Session {
                     continue;
                 }
                 let _ = writeln!(err, "starting {} …", target.name);
-                match system::start(
-                    &target.name,
-                    start,
-                    targets.get(&target.name).map(String::as_str),
-                )
-                .await
-                {
+                let mut say = |line: String| {
+                    let _ = writeln!(err, "{line}");
+                };
+                let waiting = system::Waiting {
+                    every: WAITING_LINE_EVERY,
+                    say: &mut say,
+                };
+                let fallback = targets.get(&target.name).map(String::as_str);
+                let tls = client.probe(&target.name);
+                match system::start(&target.name, start, fallback, &tls, waiting).await {
                     Ok(started) => {
                         let _ = writeln!(err, "{} is ready at {}", target.name, started.url());
                         targets.insert(target.name.clone(), started.url().to_string());
@@ -124,6 +137,7 @@ impl Session {
             sources,
             datasets: project.datasets(),
             targets,
+            client,
             running,
         })
     }
@@ -136,6 +150,7 @@ impl Session {
             selection,
             datasets: Arc::new(Datasets(self.datasets.clone())),
             body_limit: reach.max_body,
+            client: self.client.clone(),
             ..RunOptions::default()
         }
     }
@@ -213,6 +228,12 @@ impl intent_runner::DatasetSource for Datasets {
     fn open(&self, path: &str) -> Result<Box<dyn std::io::Read + Send>, String> {
         let file = self.0.open(path).map_err(|problem| problem.to_string())?;
         Ok(Box::new(file))
+    }
+
+    fn attachment(&self, path: &str) -> Result<Vec<u8>, String> {
+        self.0
+            .attachment(path)
+            .map_err(|problem| problem.to_string())
     }
 }
 

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 /// The keywords of the grammar: names where the grammar does not expect them, but a local
 /// called `body` or `json` would be misread after a `when` line, so none is used.
-const KEYWORDS: [&str; 60] = [
+const KEYWORDS: [&str; 61] = [
     "use",
     "spec",
     "target",
@@ -64,6 +64,7 @@ const KEYWORDS: [&str; 60] = [
     "query",
     "json",
     "form",
+    "multipart",
     "body",
     "auth",
     "bearer",

@@ -258,9 +258,43 @@ pub struct NamedValue {
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Body {
-    Json { value: Expr },
-    Form { value: Expr },
+    Json {
+        value: Expr,
+    },
+    Form {
+        value: Expr,
+    },
+    /// `multipart { … }`: `multipart/form-data` with text fields and files, in order.
+    Multipart {
+        parts: Vec<Part>,
+    },
+    Text {
+        value: Expr,
+    },
+}
+
+/// One part of a multipart body.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Part {
+    pub name: String,
+    #[serde(flatten)]
+    pub value: PartValue,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PartValue {
+    /// A text field: the value as text (a string as it is, anything else as JSON).
     Text { value: Expr },
+    /// A file of the project, read when the request is sent.
+    File {
+        /// Relative to the project root, as dataset paths are (`/` separators).
+        path: String,
+        /// The name the part carries (`filename=`): the file's own name.
+        file_name: String,
+        /// The `Content-Type` of the part: as written, or from the file's extension.
+        content_type: String,
+    },
 }
 
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]

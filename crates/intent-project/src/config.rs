@@ -10,6 +10,10 @@
 //! [targets.shop]
 //! url = "http://127.0.0.1:8080"                 # optional: overrides the spec's target URL
 //! environments = { staging = "https://staging.example.com" }   # chosen with --env NAME
+//! ca = "certs/ca.pem"                           # optional: CA certificates trusted besides the system's
+//! cert = "certs/client.pem"                     # optional, with `key`: a client certificate (mutual TLS)
+//! key = "certs/client-key.pem"
+//! http2_prior_knowledge = false                 # optional: HTTP/2 without negotiation (h2c)
 //!
 //! [targets.shop.start]                          # optional: how to start the system under test
 //! command = ["cargo", "run", "--quiet", "-p", "intent-example-shop", "--", "127.0.0.1:0"]
@@ -62,6 +66,23 @@ pub struct TargetConfig {
     pub environments: BTreeMap<String, String>,
     /// `[targets.NAME.start]`: how to start the system under test.
     pub start: Option<StartConfig>,
+    /// `ca`: a PEM file of CA certificates trusted for this target besides the system's roots
+    /// (absolute).
+    pub ca: Option<PathBuf>,
+    /// `cert` and `key`: the client certificate this target asks for (mutual TLS).
+    pub identity: Option<ClientIdentity>,
+    /// `http2_prior_knowledge`: speak HTTP/2 from the first byte, without negotiating it (h2c
+    /// on `http://`, a server known to speak only HTTP/2 on `https://`).
+    pub http2_prior_knowledge: bool,
+}
+
+/// A client certificate and its private key, both PEM files (absolute paths).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientIdentity {
+    /// `cert`: the certificate chain, the client's own certificate first.
+    pub cert: PathBuf,
+    /// `key`: the private key of that certificate (PKCS #8, PKCS #1 or SEC1).
+    pub key: PathBuf,
 }
 
 /// One `[targets.NAME.start]` table: how to start a system under test and know it is ready.
@@ -156,6 +177,21 @@ pub enum ConfigError {
         /// The path as written.
         ready: String,
     },
+    /// Only one of `cert` and `key` is given: a client certificate needs both.
+    #[error(
+        "{}: target `{target}`: `{given}` is set but `{missing}` is not; mutual TLS needs both the client certificate (`cert`) and its private key (`key`), as PEM files",
+        path.display()
+    )]
+    HalfIdentity {
+        /// The file.
+        path: PathBuf,
+        /// The target.
+        target: String,
+        /// The key that is there.
+        given: &'static str,
+        /// The key that is missing.
+        missing: &'static str,
+    },
     /// `start.url_from_output` is not a valid regex.
     #[error("{}: target `{target}`: `start.url_from_output` is not a valid regex: {source}", path.display())]
     InvalidRegex {
@@ -236,12 +272,35 @@ fn parse(text: &str, path: &Path, root: &Path) -> Result<Config, ConfigError> {
             Some(raw_start) => Some(start_config(raw_start, &name, path, root)?),
             None => None,
         };
+        let identity = match (raw_target.cert, raw_target.key) {
+            (Some(cert), Some(key)) => Some(ClientIdentity {
+                cert: resolve(root, &cert),
+                key: resolve(root, &key),
+            }),
+            (None, None) => None,
+            (cert, _) => {
+                let (given, missing) = if cert.is_some() {
+                    ("cert", "key")
+                } else {
+                    ("key", "cert")
+                };
+                return Err(ConfigError::HalfIdentity {
+                    path: path.to_path_buf(),
+                    target: name,
+                    given,
+                    missing,
+                });
+            }
+        };
         targets.insert(
             name,
             TargetConfig {
                 url: raw_target.url,
                 environments: raw_target.environments,
                 start,
+                ca: raw_target.ca.map(|ca| resolve(root, &ca)),
+                identity,
+                http2_prior_knowledge: raw_target.http2_prior_knowledge,
             },
         );
     }
@@ -378,6 +437,11 @@ struct RawTarget {
     #[serde(default)]
     environments: BTreeMap<String, String>,
     start: Option<RawStart>,
+    ca: Option<String>,
+    cert: Option<String>,
+    key: Option<String>,
+    #[serde(default)]
+    http2_prior_knowledge: bool,
 }
 
 #[derive(Deserialize)]
@@ -468,6 +532,33 @@ url = "http://127.0.0.1:9090"
         let search = &project.targets["search"];
         assert!(search.start.is_none());
         assert!(search.environments.is_empty());
+    }
+
+    #[test]
+    fn tls_and_http2_settings_resolve_against_the_folder() {
+        let text = "[targets.api]\nca = \"certs/ca.pem\"\ncert = \"certs/c.pem\"\nkey = \"/k.pem\"\nhttp2_prior_knowledge = true\n[targets.plain]\n";
+        let (dir, project) = load_text(text);
+        let project = project.unwrap();
+        let root = absolute(dir.path());
+        let api = &project.targets["api"];
+        assert_eq!(api.ca, Some(root.join("certs/ca.pem")));
+        assert_eq!(
+            api.identity,
+            Some(ClientIdentity {
+                cert: root.join("certs/c.pem"),
+                key: PathBuf::from("/k.pem"),
+            })
+        );
+        assert!(api.http2_prior_knowledge);
+        let plain = &project.targets["plain"];
+        assert_eq!((&plain.ca, &plain.identity), (&None, &None));
+        assert!(!plain.http2_prior_knowledge);
+
+        let message = load_err("[targets.api]\nkey = \"k.pem\"\n").to_string();
+        assert!(
+            message.ends_with("target `api`: `key` is set but `cert` is not; mutual TLS needs both the client certificate (`cert`) and its private key (`key`), as PEM files"),
+            "{message}"
+        );
     }
 
     #[test]

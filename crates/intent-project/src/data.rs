@@ -1,4 +1,4 @@
-//! Datasets for the runner: the plan names each by its path relative to the project root, and
+//! Datasets (and the files multipart bodies send) for the runner: the plan names each by its path relative to the project root, and
 //! the runner asks for it here rather than joining paths itself, so a dataset is opened under
 //! the same rules as when it was checked (a regular file, inside the root unless allowed).
 
@@ -31,5 +31,13 @@ impl DatasetFiles {
     pub fn open(&self, path: &str) -> Result<File, FileProblem> {
         let full = intent_source::normalise(&self.root.join(Path::new(path)));
         read::open(&full, self.confine.as_ref())
+    }
+
+    /// The bytes of a file a multipart body sends (relative to the project root, as the plan
+    /// writes it), under the same rules as when it was checked, at most
+    /// [`read::ATTACHMENT_LIMIT`] bytes.
+    pub fn attachment(&self, path: &str) -> Result<Vec<u8>, FileProblem> {
+        let full = intent_source::normalise(&self.root.join(Path::new(path)));
+        read::read_bytes(&full, read::ATTACHMENT_LIMIT, self.confine.as_ref())
     }
 }

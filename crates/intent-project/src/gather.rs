@@ -1,6 +1,6 @@
 //! Building the source tree: the spec files the user named (folders walked for `.intent`
-//! files, in name order), every file they import, and a sample of every dataset they declare,
-//! each read once. Files the user named are read wherever they are; what they import and the
+//! files, in name order), every file they import, a sample of every dataset they declare and
+//! the size of every file their multipart bodies send, each read once. Files the user named are read wherever they are; what they import and the
 //! datasets they declare must stay inside the project root unless the project allows it.
 //! Buffers an editor has open (`overlays`) stand in for the files on disk.
 
@@ -110,6 +110,13 @@ impl Gatherer<'_> {
                 if self.tree.data(&data).is_none() {
                     let sample = read::read_sample(&data, self.confinement());
                     self.tree.insert_data(&data, sample);
+                }
+            }
+            for written in found.attachments {
+                let attachment = resolve(&path, &written);
+                if self.tree.attachment(&attachment).is_none() {
+                    let size = read::attachment_size(&attachment, self.confinement());
+                    self.tree.insert_attachment(&attachment, size);
                 }
             }
         }

@@ -14,12 +14,12 @@ mod scan;
 mod targets;
 
 pub use config::{
-    Config, ConfigError, DEFAULT_START_TIMEOUT, FILE_NAME, StartConfig, TargetConfig,
-    parse_duration,
+    ClientIdentity, Config, ConfigError, DEFAULT_START_TIMEOUT, FILE_NAME, StartConfig,
+    TargetConfig, parse_duration,
 };
 pub use data::DatasetFiles;
 pub use gather::{Overlays, spec_files_in};
-pub use read::{SAMPLE_BYTES, SAMPLE_ROWS, SPEC_LIMIT};
+pub use read::{ATTACHMENT_LIMIT, PEM_LIMIT, SAMPLE_BYTES, SAMPLE_ROWS, SPEC_LIMIT};
 pub use targets::{TargetError, TargetUrls};
 
 use intent_source::{SourceTree, normalise};
@@ -106,6 +106,13 @@ impl Project {
 /// [`SPEC_LIMIT`] bytes (for the formatter, and for the spec files a compiled plan names).
 pub fn read_spec(path: &Path) -> Result<std::sync::Arc<str>, intent_source::FileProblem> {
     read::read_text(path, SPEC_LIMIT, None)
+}
+
+/// The bytes of a certificate or key file (`--cacert`, a target's `ca`, `cert` or `key`): a
+/// regular file of at most [`PEM_LIMIT`] bytes, wherever it is (like `intent.toml`'s `cwd`,
+/// these paths are the user's own choice, not a spec's).
+pub fn read_pem(path: &Path) -> Result<Vec<u8>, intent_source::FileProblem> {
+    read::read_bytes(path, PEM_LIMIT, None)
 }
 
 /// An absolute, lexically normalised path (without touching the file system, so a missing

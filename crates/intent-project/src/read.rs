@@ -97,6 +97,35 @@ pub fn read_text(
     limit: u64,
     confine: Option<&Confinement>,
 ) -> Result<Arc<str>, FileProblem> {
+    text_of(read_bytes(path, limit, confine)?)
+}
+
+/// The largest file a multipart body sends: 64 MiB.
+pub const ATTACHMENT_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// The size of a file a multipart body sends, or why it cannot be sent: a regular file of at
+/// most [`ATTACHMENT_LIMIT`] bytes, inside the root when confined.
+pub fn attachment_size(path: &Path, confine: Option<&Confinement>) -> Result<u64, FileProblem> {
+    let (_, meta) = inspect(path, confine)?;
+    if meta.len() > ATTACHMENT_LIMIT {
+        return Err(FileProblem::TooLarge {
+            size: meta.len(),
+            limit: ATTACHMENT_LIMIT,
+        });
+    }
+    Ok(meta.len())
+}
+
+/// The largest PEM file read (certificates and keys): 1 MiB, far more than any chain.
+pub const PEM_LIMIT: u64 = 1024 * 1024;
+
+/// The bytes of the file at `path`, at most `limit`: a regular file, size-checked before it
+/// is read and the read bounded anyway.
+pub fn read_bytes(
+    path: &Path,
+    limit: u64,
+    confine: Option<&Confinement>,
+) -> Result<Vec<u8>, FileProblem> {
     let (_, meta) = inspect(path, confine)?;
     if meta.len() > limit {
         return Err(FileProblem::TooLarge {
@@ -104,9 +133,9 @@ pub fn read_text(
             limit,
         });
     }
-    let file = open_checked(path)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(limit.saturating_add(1))
+    open_checked(path)?
+        .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| FileProblem::Unreadable {
             reason: e.to_string(),
@@ -117,7 +146,7 @@ pub fn read_text(
             limit,
         });
     }
-    text_of(bytes)
+    Ok(bytes)
 }
 
 /// The first lines of the dataset at `path`: the header and up to [`SAMPLE_ROWS`] rows,

@@ -3,16 +3,31 @@
 //! first string on it, so a scan of line starts finds them all; a line inside a raw string that
 //! happens to look like one only makes the tree hold a file nobody imports.
 
-/// The paths a spec's `use` lines and `dataset` items name, in order.
+/// The paths a spec's `use` lines, `dataset` items and multipart `file(…)` parts name, in
+/// order.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct References {
     pub uses: Vec<String>,
     pub datasets: Vec<String>,
+    pub attachments: Vec<String>,
 }
 
-/// Finds the `use` and `dataset` paths of a spec's text.
+/// Finds the `use`, `dataset` and `file(…)` paths of a spec's text. A `file(` inside a string
+/// or comment only makes the tree look at a file nobody sends.
 pub fn references(text: &str) -> References {
     let mut found = References::default();
+    let mut rest = text;
+    while let Some(at) = rest.find("file(") {
+        let glued = rest[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let after = &rest[at + "file(".len()..];
+        if !glued {
+            found.attachments.extend(first_string(after));
+        }
+        rest = after;
+    }
     for line in text.lines() {
         let line = line.trim_start();
         if let Some(rest) = keyword(line, "use") {
@@ -58,6 +73,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn files_of_multipart_bodies_are_found_anywhere() {
+        let text = r#"intent "x" {
+  when POST api /upload
+    multipart { name: "Ada", avatar: file("avatars/ada.png"), cv: file(
+      "cv.pdf", "application/pdf") }
+  then profile(1) == 2
+}
+"#;
+        assert_eq!(references(text).attachments, ["avatars/ada.png", "cv.pdf"]);
+    }
+
+    #[test]
     fn uses_and_datasets_are_found_at_line_starts() {
         let text = r#"spec "x"
 use "common.intent"
@@ -74,6 +101,7 @@ use "{interpolated}.intent"
             References {
                 uses: vec!["common.intent".into(), "../shared/auth.intent".into()],
                 datasets: vec!["data/faq.jsonl".into()],
+                attachments: Vec::new(),
             }
         );
     }

@@ -164,6 +164,9 @@ pub enum EvalError {
     /// A form body that is not an object of fields.
     #[error("a form body must be an object, found {found}")]
     FormNotObject { found: String },
+    /// A file a multipart body sends cannot be read now (it was there when checked).
+    #[error("cannot send the file {path}: {why}")]
+    Attachment { path: String, why: String },
     /// A value to send is absent; sending its text would hide the mistake.
     #[error("a value to send is absent (a field or header that was not in the response)")]
     AbsentToSend,

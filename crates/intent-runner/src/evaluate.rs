@@ -77,14 +77,27 @@ pub async fn run(
     let mut cases = Cases::new(&conditions);
     let mut records = Records::default();
     let mut malformed = None;
+    let tracked = shared
+        .progress
+        .track(intent_ir::ItemKind::Evaluation, &evaluation.title, None);
     {
-        let rows = rows.map_while(|row| match row {
-            Ok(row) => Some(row),
-            Err(e) => {
-                malformed = Some(e);
+        let read = std::sync::atomic::AtomicU64::new(0);
+        // The total is known once the last row has been read, while its cases still run.
+        let rows = rows
+            .map_while(|row| match row {
+                Ok(row) => Some(row),
+                Err(e) => {
+                    malformed = Some(e);
+                    None
+                }
+            })
+            .inspect(|_| {
+                read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            })
+            .chain(std::iter::from_fn(|| {
+                tracked.set_total(read.load(std::sync::atomic::Ordering::Relaxed));
                 None
-            }
-        });
+            }));
         let mut running = stream::iter(rows)
             .map(|row| run_row(shared, evaluation, dataset, &columns, row, &conditions))
             .buffered(jobs.max(1));
@@ -94,6 +107,7 @@ pub async fn run(
                 return stopped;
             }
             tally.add(number, &case);
+            tracked.add(1, u64::from(case.status != Status::Passed));
             records.keep(number, &case, &seen);
             cases.add(&seen);
         }

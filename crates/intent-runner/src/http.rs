@@ -1,10 +1,17 @@
-//! HTTP: one shared client (connection pool, no proxies, limited redirects), requests with
-//! per-request timeouts, compressed bodies accepted and decoded, and bodies read (and decoded)
-//! under a size cap so a huge or endless answer cannot exhaust memory.
+//! HTTP: the clients of a run (connection pools, the environment's proxies unless told
+//! otherwise, extra trusted CAs, client certificates, HTTP/2 by ALPN or by prior knowledge,
+//! limited redirects), requests with per-request timeouts, compressed bodies accepted and
+//! decoded, and bodies read (and decoded) under a size cap so a huge or endless answer cannot
+//! exhaust memory.
+//!
+//! TLS settings belong to a reqwest client, not to a request, so a target with settings of its
+//! own (`ca`, `cert` and `key`, `http2_prior_knowledge` in intent.toml) gets a client of its
+//! own, and every other target shares one.
 
 use crate::cookies::Cookies;
 use crate::decode::{ACCEPT_ENCODING, DecodeError, Decoded, decode};
 use crate::redirect;
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 /// A response as the checks see it.
@@ -55,6 +62,8 @@ impl Response {
 /// A request ready to send: every expression already evaluated.
 #[derive(Debug, Clone)]
 pub struct Prepared {
+    /// The target it is sent to, whose client (and so TLS settings) it goes through.
+    pub target: String,
     pub method: String,
     pub url: String,
     pub headers: Vec<(String, String)>,
@@ -86,31 +95,147 @@ impl Prepared {
 pub enum PreparedBody {
     Json(serde_json::Value),
     Form(Vec<(String, String)>),
+    Multipart(Vec<PreparedPart>),
     Text(String),
+}
+
+/// One part of a multipart body, ready to send.
+#[derive(Debug, Clone)]
+pub struct PreparedPart {
+    pub name: String,
+    pub value: PreparedPartValue,
+}
+
+#[derive(Debug, Clone)]
+pub enum PreparedPartValue {
+    Text(String),
+    /// A file's bytes (shared: a redirect or retry sends them again), name and content type.
+    File {
+        file_name: String,
+        content_type: String,
+        bytes: std::sync::Arc<[u8]>,
+    },
+}
+
+/// The multipart form of `parts`, made anew for each hop (a form is consumed when sent).
+fn multipart(parts: &[PreparedPart]) -> Result<reqwest::multipart::Form, RequestError> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        form = match &part.value {
+            PreparedPartValue::Text(text) => form.text(part.name.clone(), text.clone()),
+            PreparedPartValue::File {
+                file_name,
+                content_type,
+                bytes,
+            } => {
+                let file = reqwest::multipart::Part::bytes(bytes.to_vec())
+                    .file_name(file_name.clone())
+                    .mime_str(content_type)
+                    .map_err(|e| {
+                        RequestError::other(format!(
+                            "the content type `{content_type}` of part `{}` is not valid: {e}",
+                            part.name
+                        ))
+                    })?;
+                form.part(part.name.clone(), file)
+            }
+        };
+    }
+    Ok(form)
 }
 
 /// The largest number of redirects followed; more is reported as a loop.
 pub const MAX_REDIRECTS: usize = 10;
 
-/// The client every request of a run goes through.
+/// How the clients of a run connect.
+#[derive(Clone, Default)]
+pub struct ClientOptions {
+    /// Ignore the proxies of the environment (`--no-proxy`). Otherwise `HTTP_PROXY`,
+    /// `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their lower-case forms) apply, as in curl.
+    pub no_proxy: bool,
+    /// CA certificates trusted for every target besides the system's roots (`--cacert`).
+    pub roots: Vec<reqwest::Certificate>,
+    /// Settings of single targets, by name (intent.toml).
+    pub targets: BTreeMap<String, TargetClient>,
+}
+
+/// What one target needs of its client beyond the run's [`ClientOptions`].
+#[derive(Clone, Default)]
+pub struct TargetClient {
+    /// CA certificates trusted for this target (`ca`).
+    pub roots: Vec<reqwest::Certificate>,
+    /// The client certificate and key it is sent (`cert` and `key`, mutual TLS).
+    pub identity: Option<reqwest::Identity>,
+    /// HTTP/2 without negotiation (`http2_prior_knowledge`), for h2c.
+    pub http2_prior_knowledge: bool,
+}
+
+impl ClientOptions {
+    /// What a request to `target` trusts and sends: the run's CAs with the target's own, its
+    /// client certificate and HTTP/2 setting (for a readiness probe made outside the run).
+    pub fn probe(&self, target: &str) -> TargetClient {
+        let own = self.targets.get(target);
+        TargetClient {
+            roots: self
+                .roots
+                .iter()
+                .chain(own.map_or(&[][..], |t| &t.roots[..]))
+                .cloned()
+                .collect(),
+            identity: own.and_then(|t| t.identity.clone()),
+            http2_prior_knowledge: own.is_some_and(|t| t.http2_prior_knowledge),
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("no_proxy", &self.no_proxy)
+            .field("roots", &self.roots.len())
+            .field("targets", &self.targets)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for TargetClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TargetClient")
+            .field("roots", &self.roots.len())
+            .field("identity", &self.identity.is_some())
+            .field("http2_prior_knowledge", &self.http2_prior_knowledge)
+            .finish()
+    }
+}
+
+/// The clients every request of a run goes through.
 #[derive(Debug, Clone)]
 pub struct Http {
-    client: reqwest::Client,
+    /// The client of every target without settings of its own.
+    shared: reqwest::Client,
+    /// The clients of targets with TLS or HTTP/2 settings of their own.
+    own: HashMap<String, reqwest::Client>,
     body_limit: usize,
 }
 
 impl Http {
-    pub fn new(body_limit: usize) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
-            // Redirects are followed here (redirect.rs), so that each hop's cookies are kept
-            // and sent on, as a browser or `curl -L -b` does.
-            .redirect(reqwest::redirect::Policy::none())
-            // Specs talk to the target they name; a proxy from the environment must not
-            // silently reroute that traffic.
-            .no_proxy()
-            .user_agent(concat!("intent/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Self { client, body_limit })
+    pub fn new(body_limit: usize, options: &ClientOptions) -> Result<Self, reqwest::Error> {
+        let shared = client(options, &TargetClient::default())?;
+        let own = options
+            .targets
+            .iter()
+            .map(|(name, target)| Ok((name.clone(), client(options, target)?)))
+            .collect::<Result<_, reqwest::Error>>()?;
+        Ok(Self {
+            shared,
+            own,
+            body_limit,
+        })
+    }
+
+    /// The client requests to `target` go through.
+    fn client(&self, target: &str) -> &reqwest::Client {
+        self.own.get(target).unwrap_or(&self.shared)
     }
 
     /// Sends a request, follows its redirects and reads the final body. A failure says its
@@ -157,7 +282,7 @@ impl Http {
             .map_err(|_| RequestError::other(format!("invalid method {}", request.method)))?;
         let left = deadline.saturating_duration_since(Instant::now());
         let mut builder = self
-            .client
+            .client(&request.target)
             .request(method, &request.url)
             .timeout(left.max(Duration::from_millis(1)));
         for (name, value) in &request.headers {
@@ -179,6 +304,7 @@ impl Http {
         builder = match &request.body {
             Some(PreparedBody::Json(v)) => builder.json(v),
             Some(PreparedBody::Form(fields)) => builder.form(fields),
+            Some(PreparedBody::Multipart(parts)) => builder.multipart(multipart(parts)?),
             Some(PreparedBody::Text(t)) => {
                 let has_type = request
                     .headers
@@ -290,6 +416,33 @@ impl Http {
         };
         RequestError { cause, unreachable }
     }
+}
+
+/// A client with the run's options and one target's settings.
+fn client(
+    options: &ClientOptions,
+    target: &TargetClient,
+) -> Result<reqwest::Client, reqwest::Error> {
+    let mut builder = reqwest::Client::builder()
+        // Redirects are followed here (redirect.rs), so that each hop's cookies are kept and
+        // sent on, as a browser or `curl -L -b` does.
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("intent/", env!("CARGO_PKG_VERSION")));
+    if options.no_proxy {
+        builder = builder.no_proxy();
+    }
+    let roots: Vec<reqwest::Certificate> =
+        options.roots.iter().chain(&target.roots).cloned().collect();
+    if !roots.is_empty() {
+        builder = builder.tls_certs_merge(roots);
+    }
+    if let Some(identity) = &target.identity {
+        builder = builder.identity(identity.clone());
+    }
+    if target.http2_prior_knowledge {
+        builder = builder.http2_prior_knowledge();
+    }
+    builder.build()
 }
 
 /// Why a request got no response.

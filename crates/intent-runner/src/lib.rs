@@ -19,6 +19,7 @@ mod load;
 mod measure;
 mod pii;
 mod policy;
+mod progress;
 mod reach;
 mod redact;
 mod redirect;
@@ -31,7 +32,9 @@ mod unselected;
 mod value;
 
 pub use errors::{EvalError, RunError};
+pub use http::{ClientOptions, TargetClient};
 pub use load::MAX_IN_FLIGHT;
+pub use progress::{Progress, Snapshot};
 pub use redact::{REDACTED, Redactor};
 pub use select::{Selection, Shard};
 pub use unselected::{Listing, NothingSelected};
@@ -66,6 +69,10 @@ pub struct RunOptions {
     pub datasets: Arc<dyn DatasetSource>,
     /// Receives every request and response, redacted, for `--verbose`.
     pub exchanges: Option<Arc<dyn Fn(String) + Send + Sync>>,
+    /// Proxies, trusted CAs, client certificates and HTTP/2 settings.
+    pub client: ClientOptions,
+    /// Where evaluations and load blocks count what they have done, for a progress display.
+    pub progress: Progress,
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -74,6 +81,7 @@ impl std::fmt::Debug for RunOptions {
             .field("jobs", &self.jobs)
             .field("targets", &self.targets)
             .field("selection", &self.selection)
+            .field("client", &self.client)
             .finish_non_exhaustive()
     }
 }
@@ -88,23 +96,34 @@ impl Default for RunOptions {
             default_timeout: DEFAULT_TIMEOUT,
             datasets: Arc::new(NoDatasets),
             exchanges: None,
+            client: ClientOptions::default(),
+            progress: Progress::default(),
         }
     }
 }
 
-/// Opens the datasets a plan names, for reading row by row.
+/// Opens the files a plan names: datasets, for reading row by row, and the files multipart
+/// bodies send.
 pub trait DatasetSource: Send + Sync {
     /// The dataset at `path` (a plan's `resolved_path`, relative to the project root), or why
     /// it cannot be read, in words (`it does not exist`).
     fn open(&self, path: &str) -> Result<Box<dyn std::io::Read + Send>, String>;
+
+    /// The bytes of the file at `path` (a multipart part's, relative to the project root), or
+    /// why it cannot be read, in words.
+    fn attachment(&self, path: &str) -> Result<Vec<u8>, String>;
 }
 
-/// The source of a run without a project: it has no datasets.
+/// The source of a run without a project: it has no files.
 #[derive(Debug)]
 pub struct NoDatasets;
 
 impl DatasetSource for NoDatasets {
     fn open(&self, path: &str) -> Result<Box<dyn std::io::Read + Send>, String> {
+        Err(format!("no project was given to read {path} from"))
+    }
+
+    fn attachment(&self, path: &str) -> Result<Vec<u8>, String> {
         Err(format!("no project was given to read {path} from"))
     }
 }
@@ -427,7 +446,7 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
         plan: Arc::clone(plan),
         globals,
         targets,
-        http: http::Http::new(options.body_limit).map_err(RunError::Client)?,
+        http: http::Http::new(options.body_limit, &options.client).map_err(RunError::Client)?,
         redactor: Redactor::new(secret_values).mask_pii(pii::detectors_in(plan)),
         default_timeout: options.default_timeout,
         datasets: Arc::clone(&options.datasets),
@@ -435,6 +454,7 @@ fn prepare(plan: &Arc<Plan>, options: &RunOptions) -> Result<Shared, RunError> {
         policies: policy::Watch::new(plan),
         reach: reach::Reachability::default(),
         selection: options.selection.clone(),
+        progress: options.progress.clone(),
     })
 }
 

@@ -50,6 +50,9 @@ pub async fn run(shared: &Shared, load: &Load, base: ItemResult) -> ItemResult {
         Ok(found) => found,
         Err(reason) => return errored(base, reason),
     };
+    let tracked = shared
+        .progress
+        .track(intent_ir::ItemKind::Load, &load.title, Some(duration));
     let conditions = conditions(&load.thresholds);
     let mut traffic = Traffic::new(conditions.len());
     let mut tally = Tally::new(ITERATIONS);
@@ -63,7 +66,10 @@ pub async fn run(shared: &Shared, load: &Load, base: ItemResult) -> ItemResult {
         iteration,
         |number, case, observed| {
             tally.add(number, &case);
+            let errors = traffic.errors;
             traffic.record(&case, &observed);
+            let failed = (traffic.errors - errors) as u64;
+            tracked.add((case.requests.len() as u64).max(failed), failed);
         },
         || shared.reach.any_down(&targets),
     )

@@ -4,6 +4,7 @@
 use crate::DatasetSource;
 use crate::http::Http;
 use crate::policy::Watch;
+use crate::progress::Progress;
 use crate::reach::Reachability;
 use crate::redact::Redactor;
 use crate::select::Selection;
@@ -32,4 +33,6 @@ pub struct Shared {
     pub reach: Reachability,
     /// What the run selected: a policy replays only the selected intents.
     pub selection: Selection,
+    /// Where evaluations and load blocks count their rows and requests as they go.
+    pub progress: Progress,
 }

@@ -159,6 +159,7 @@ codes! {
     E3005 DATASET_BAD_VALUE "a dataset value does not fit its column's type",
     E3006 DATASET_MALFORMED "a dataset file cannot be read as CSV or JSON Lines",
     E3007 UNKNOWN_COLUMN "an evaluation reads a column the dataset does not declare",
+    E3008 ATTACHMENT_UNREADABLE "a file a multipart body sends is missing, outside the project or not a regular file",
     E4001 K6_CONFIDENCE "`at N% confidence` has no equivalent in a k6 threshold",
     E4002 NOT_EXPORTABLE "a construct has no equivalent in the format it is exported to",
     W0001 EMPTY_SPEC "a spec file has no items",

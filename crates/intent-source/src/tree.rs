@@ -77,6 +77,8 @@ pub struct SourceTree {
     by_path: HashMap<PathBuf, usize>,
     named: Vec<PathBuf>,
     data: HashMap<PathBuf, Result<DataSample, FileProblem>>,
+    /// The files multipart bodies send: their size, or why they cannot be sent.
+    attachments: HashMap<PathBuf, Result<u64, FileProblem>>,
 }
 
 impl SourceTree {
@@ -154,6 +156,20 @@ impl SourceTree {
     /// The sample of the dataset at `path`: `None` when the tree has not read it at all.
     pub fn data(&self, path: &Path) -> Option<&Result<DataSample, FileProblem>> {
         self.data.get(&normalise(path))
+    }
+}
+
+impl SourceTree {
+    /// Adds what the project layer found of a file a multipart body sends: its size, or why it
+    /// cannot be sent. Its bytes are read when the request is.
+    pub fn insert_attachment(&mut self, path: &Path, size: Result<u64, FileProblem>) {
+        self.attachments.insert(normalise(path), size);
+    }
+
+    /// The size of the file at `path` a multipart body sends: `None` when the tree has not
+    /// looked at it at all.
+    pub fn attachment(&self, path: &Path) -> Option<&Result<u64, FileProblem>> {
+        self.attachments.get(&normalise(path))
     }
 }
 

@@ -434,6 +434,7 @@ pub enum ClauseKind {
     },
     Json(Expr),
     Form(Expr),
+    Multipart(Vec<Part>),
     Body(Expr),
     Auth(Auth),
     Timeout(Expr),
@@ -451,12 +452,35 @@ impl ClauseKind {
             ClauseKind::Query { .. } => "query",
             ClauseKind::Json(_) => "json",
             ClauseKind::Form(_) => "form",
+            ClauseKind::Multipart(_) => "multipart",
             ClauseKind::Body(_) => "body",
             ClauseKind::Auth(_) => "auth",
             ClauseKind::Timeout(_) => "timeout",
             ClauseKind::Retry { .. } => "retry",
         }
     }
+}
+
+/// One part of a `multipart` body: `name: VALUE` or `name: file("path")`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    pub name: Ident,
+    pub value: PartValue,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum PartValue {
+    /// A text field, from any expression.
+    Text(Expr),
+    /// A file of the project, sent with its name and content type.
+    File {
+        /// The path, relative to the spec file (a plain string).
+        path: StringLit,
+        /// The content type, when it is given (else it follows from the file's extension).
+        content_type: Option<StringLit>,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -25,8 +25,16 @@ pub enum FormatError {
 
 /// The request clause keywords: a line that starts with one, right after a `when` line (or
 /// another clause), belongs to that request.
-const CLAUSES: [&str; 8] = [
-    "header", "query", "json", "form", "body", "auth", "timeout", "retry",
+const CLAUSES: [&str; 9] = [
+    "header",
+    "query",
+    "json",
+    "form",
+    "multipart",
+    "body",
+    "auth",
+    "timeout",
+    "retry",
 ];
 
 const INDENT: &str = "  ";

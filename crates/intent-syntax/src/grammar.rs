@@ -70,6 +70,8 @@ pub(crate) fn is_keyword(rule: Rule) -> bool {
             | kw_query
             | kw_json
             | kw_form
+            | kw_multipart
+            | kw_file
             | kw_body
             | kw_auth
             | kw_bearer

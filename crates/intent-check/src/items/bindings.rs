@@ -61,6 +61,7 @@ pub(super) fn target(cx: &mut Context<'_>, file: FileId, t: &ast::Target) -> ir:
             clause.kind,
             ClauseKind::Json(_)
                 | ClauseKind::Form(_)
+                | ClauseKind::Multipart(_)
                 | ClauseKind::Body(_)
                 | ClauseKind::Retry { .. }
         ) {

@@ -7,9 +7,10 @@ use crate::globals::ValueKind;
 use crate::scope::{LocalKind, Scope};
 use crate::types::Family;
 use intent_ir::{
-    Action, Auth, Body, Expr, NamedValue, Request, RequestOptions, Retry, TemplatePart, Type,
+    Action, Auth, Body, Expr, NamedValue, Part, PartValue, Request, RequestOptions, Retry,
+    TemplatePart, Type,
 };
-use intent_source::{FileId, code};
+use intent_source::{FileId, FileProblem, code, resolve};
 use intent_syntax::ast::{self, ClauseKind};
 
 /// Lowers request clauses to options and a body, checking each value's type.
@@ -53,6 +54,13 @@ pub(super) fn clauses(
                 );
                 body = Some(Body::Form { value });
             }
+            ClauseKind::Multipart(parts) => {
+                let parts = parts
+                    .iter()
+                    .filter_map(|part| multipart_part(cx, file, scope, part))
+                    .collect();
+                body = Some(Body::Multipart { parts });
+            }
             ClauseKind::Body(v) => {
                 let value = cx.expr(file, scope, v);
                 expect_family(cx, file, &value, &[Family::Text], "a raw body is a string");
@@ -91,6 +99,128 @@ pub(super) fn clauses(
         }
     }
     (options, body)
+}
+
+/// One part of a multipart body: a text field's value must be text, a number or a boolean; a
+/// file must be one the project layer found (a regular file inside the project root, unless
+/// allowed outside), named by a plain path relative to the spec file.
+fn multipart_part(
+    cx: &mut Context<'_>,
+    file: FileId,
+    scope: &mut Scope,
+    part: &ast::Part,
+) -> Option<Part> {
+    let value = match &part.value {
+        ast::PartValue::Text(expr) => {
+            let value = cx.expr(file, scope, expr);
+            expect_family(
+                cx,
+                file,
+                &value,
+                &[Family::Text, Family::Number, Family::Bool],
+                "a text field of a multipart body is a string, a number or a boolean; send a file with `file(\"path\")`",
+            );
+            PartValue::Text { value }
+        }
+        ast::PartValue::File {
+            path, content_type, ..
+        } => attachment(cx, file, path, content_type.as_ref())?,
+    };
+    Some(Part {
+        name: part.name.name.clone(),
+        value,
+    })
+}
+
+/// A `file("path")` part, checked against what the project layer found at its path.
+fn attachment(
+    cx: &mut Context<'_>,
+    file: FileId,
+    path: &ast::StringLit,
+    content_type: Option<&ast::StringLit>,
+) -> Option<PartValue> {
+    let plain = |cx: &mut Context<'_>, lit: &ast::StringLit, what: &str| {
+        let text = lit.as_plain();
+        if text.is_none() {
+            let d = cx
+                .error(
+                    code::TYPE_MISMATCH,
+                    format!("{what} cannot interpolate values"),
+                    file,
+                    lit.span,
+                )
+                .with_label("interpolated")
+                .with_help("write it as plain text: the file is checked before anything runs");
+            cx.report(d);
+        }
+        text
+    };
+    let written = plain(cx, path, "a file path")?;
+    let content_type = match content_type {
+        Some(lit) => Some(plain(cx, lit, "a content type")?),
+        None => None,
+    };
+    let resolved = resolve(&cx.loaded.file(file).path, &written);
+    let shown = cx.project_relative(&resolved);
+    let problem = match cx.tree.attachment(&resolved) {
+        Some(Ok(_)) => None,
+        Some(Err(problem)) => Some(problem.to_string()),
+        None => Some(FileProblem::Missing.to_string()),
+    };
+    if let Some(why) = problem {
+        let d = cx
+            .error(
+                code::ATTACHMENT_UNREADABLE,
+                format!("cannot send the file `{written}`: {why}"),
+                file,
+                path.span,
+            )
+            .with_label(format!("looked for {shown}"))
+            .with_help("a file's path is relative to the spec file; it must be a regular file inside the project root (or pass --allow-outside-root)");
+        cx.report(d);
+        return None;
+    }
+    let file_name = resolved
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let content_type = content_type.unwrap_or_else(|| content_type_of(&file_name).to_string());
+    Some(PartValue::File {
+        // Relative to the project root, as a dataset's path is: the runner asks the project
+        // layer for it.
+        path: shown,
+        file_name,
+        content_type,
+    })
+}
+
+/// The content type of a file by its extension, for the common kinds; anything else is
+/// `application/octet-stream` (write the type as the second argument of `file`).
+fn content_type_of(file_name: &str) -> &'static str {
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        "pdf" => "application/pdf",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "zip" => "application/zip",
+        "gz" => "application/gzip",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "html" | "htm" => "text/html",
+        "md" => "text/markdown",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "mp4" => "video/mp4",
+        _ => "application/octet-stream",
+    }
 }
 
 pub(super) fn expect_family(

@@ -190,6 +190,47 @@ fn spawn_hint(source: &std::io::Error) -> &'static str {
     }
 }
 
+/// How [`start`] says that it is still waiting: every `every`, `say` gets a line such as
+/// `starting shop: building or starting… 10 s (no URL printed yet)`, so that a first start
+/// that compiles the system for minutes is not silence.
+pub struct Waiting<'a> {
+    /// The time between two lines (the first comes after `every`).
+    pub every: Duration,
+    /// Receives each line.
+    pub say: &'a mut dyn FnMut(String),
+}
+
+impl std::fmt::Debug for Waiting<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Waiting")
+            .field("every", &self.every)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a start is waiting for, as the lines of [`Waiting`] say it.
+#[derive(Debug, Default)]
+struct Progress {
+    /// The URL, once it is known (printed, or the configured one).
+    url: Option<String>,
+    /// The last readiness probe's problem.
+    last_error: Option<String>,
+}
+
+/// The line [`Waiting`] gets after `waited` (whole seconds).
+fn waiting_line(target: &str, progress: &Progress, waited: Duration) -> String {
+    let seconds = waited.as_secs();
+    match (&progress.url, &progress.last_error) {
+        (None, _) => {
+            format!("starting {target}: building or starting… {seconds} s (no URL printed yet)")
+        }
+        (Some(url), None) => format!("starting {target}: waiting for {url}… {seconds} s"),
+        (Some(_), Some(problem)) => {
+            format!("starting {target}: not ready yet… {seconds} s ({problem})")
+        }
+    }
+}
+
 /// Why waiting for readiness failed (turned into a [`StartError`] once the group is stopped and
 /// the output collected).
 enum Failure {
@@ -204,10 +245,15 @@ enum Failure {
 /// Its URL is group 1 of the first stdout line matching `config.url_from_output`, or else
 /// `fallback_url` (the target's configured URL). On success the system keeps running until
 /// [`RunningSystem::stop`] (or drop); on failure its whole process group has been stopped.
+/// While it waits, `waiting` gets a line every `waiting.every`. The readiness probe trusts
+/// `tls.roots`, sends `tls.identity` and speaks HTTP/2 by prior knowledge when `tls` says so,
+/// as the run's requests to the target will.
 pub async fn start(
     name: &str,
     config: &StartConfig,
     fallback_url: Option<&str>,
+    tls: &intent_runner::TargetClient,
+    waiting: Waiting<'_>,
 ) -> Result<RunningSystem, StartError> {
     let command = display_command(&config.command);
     let target = name.to_owned();
@@ -221,11 +267,17 @@ pub async fn start(
             cwd: config.cwd.clone(),
         });
     }
-    let client = match reqwest::Client::builder()
-        .no_proxy()
-        .timeout(PROBE_TIMEOUT)
-        .build()
-    {
+    let mut probe = reqwest::Client::builder().no_proxy().timeout(PROBE_TIMEOUT);
+    if !tls.roots.is_empty() {
+        probe = probe.tls_certs_merge(tls.roots.iter().cloned());
+    }
+    if let Some(identity) = &tls.identity {
+        probe = probe.identity(identity.clone());
+    }
+    if tls.http2_prior_knowledge {
+        probe = probe.http2_prior_knowledge();
+    }
+    let client = match probe.build() {
         Ok(client) => client,
         Err(source) => {
             return Err(StartError::HttpClient {
@@ -238,7 +290,8 @@ pub async fn start(
     become_subreaper();
 
     let program = config.command.first().cloned().unwrap_or_default();
-    let deadline = Instant::now() + config.timeout;
+    let started = Instant::now();
+    let deadline = started + config.timeout;
     // A relative program path with a `/` (`./target/debug/shop`) is relative to `cwd`, like
     // every other path of the start table; a bare name is looked up on PATH.
     let program_path = if program.contains('/') {
@@ -307,19 +360,39 @@ pub async fn start(
         drains,
         stopped: false,
     };
-    let mut last_error = None;
-    let result = tokio::time::timeout_at(
-        deadline,
-        wait_ready(
-            &mut system.child,
-            url_rx,
-            fallback_url,
-            &config.ready,
-            &client,
-            &mut last_error,
-        ),
-    )
+    let progress = std::sync::Mutex::new(Progress::default());
+    let ready = wait_ready(
+        &mut system.child,
+        url_rx,
+        fallback_url,
+        &config.ready,
+        &client,
+        &progress,
+    );
+    let Waiting { every, say } = waiting;
+    let result = tokio::time::timeout_at(deadline, async {
+        tokio::pin!(ready);
+        let mut ticks = tokio::time::interval_at(started + every, every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tokio::select! {
+                result = &mut ready => break result,
+                _ = ticks.tick() => {
+                    let line = waiting_line(name, &lock(&progress), started.elapsed());
+                    say(line);
+                }
+            }
+        }
+    })
     .await;
+    let last_error = {
+        let progress = lock(&progress);
+        let no_answer = progress
+            .url
+            .as_ref()
+            .map(|url| format!("GET {url} got no answer"));
+        progress.last_error.clone().or(no_answer)
+    };
     let failure = match result {
         Ok(Ok(url)) => {
             system.url = url;
@@ -376,16 +449,23 @@ fn pattern_text(config: &StartConfig) -> String {
         .unwrap_or_default()
 }
 
+/// The progress, whatever a panicking holder left in it (it only ever holds text).
+fn lock(progress: &std::sync::Mutex<Progress>) -> std::sync::MutexGuard<'_, Progress> {
+    progress
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Learns the URL and probes it until a 2xx answer; fails as soon as the process exits.
-/// Unbounded by itself: the caller puts a deadline on it. `last_error` holds the last probe's
-/// problem, for the timeout message.
+/// Unbounded by itself: the caller puts a deadline on it. `progress` holds the URL once known
+/// and the last probe's problem, for the waiting lines and the timeout message.
 async fn wait_ready(
     child: &mut Child,
     url_rx: Option<oneshot::Receiver<String>>,
     fallback_url: Option<&str>,
     ready: &str,
     client: &reqwest::Client,
-    last_error: &mut Option<String>,
+    progress: &std::sync::Mutex<Progress>,
 ) -> Result<String, Failure> {
     let url = match url_rx {
         Some(rx) => tokio::select! {
@@ -405,13 +485,13 @@ async fn wait_ready(
     };
     let url = url.trim_end_matches('/').to_owned();
     let probe_url = format!("{url}{ready}");
-    *last_error = Some(format!("GET {probe_url} got no answer"));
+    lock(progress).url = Some(probe_url.clone());
     loop {
         tokio::select! {
             status = child.wait() => return Err(exited(status)),
             result = probe(client, &probe_url) => match result {
                 Ok(()) => return Ok(url),
-                Err(problem) => *last_error = Some(problem),
+                Err(problem) => lock(progress).last_error = Some(problem),
             },
         }
         tokio::select! {

@@ -23,6 +23,20 @@ fn config(command: &[&str], timeout: Duration, url_from_output: Option<&str>) ->
     }
 }
 
+/// Starts without saying that it waits (the lines are tested on their own below).
+async fn start(
+    name: &str,
+    config: &StartConfig,
+    fallback_url: Option<&str>,
+) -> Result<RunningSystem, StartError> {
+    let waiting = Waiting {
+        every: Duration::from_secs(3600),
+        say: &mut |_| {},
+    };
+    let tls = intent_runner::TargetClient::default();
+    super::start(name, config, fallback_url, &tls, waiting).await
+}
+
 /// A URL on a local port nobody listens on.
 fn closed_url() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -401,5 +415,50 @@ async fn commands_are_displayed_as_a_shell_would_show_them() {
     assert_eq!(
         display_command(&words),
         r"cargo run -- 127.0.0.1:0 'a b' 'it'\''s' ''"
+    );
+}
+
+/// On tokio's paused clock the lines come exactly on the tick, however slow the machine is.
+#[tokio::test(start_paused = true)]
+async fn a_slow_start_says_every_tick_how_long_it_has_waited() {
+    let config = config(
+        &["sh", "-c", "echo compiling; exec sleep 30"],
+        Duration::from_millis(3500),
+        Some("listening on (http://\\S+)"),
+    );
+    let mut lines = Vec::new();
+    let waiting = Waiting {
+        every: Duration::from_secs(1),
+        say: &mut |line| lines.push(line),
+    };
+    let tls = intent_runner::TargetClient::default();
+    let err = super::start("shop", &config, None, &tls, waiting)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StartError::Timeout { .. }), "{err:?}");
+    assert_eq!(
+        lines,
+        [1, 2, 3]
+            .map(|s| format!("starting shop: building or starting… {s} s (no URL printed yet)"))
+    );
+}
+
+#[test]
+fn a_waiting_line_says_what_is_awaited() {
+    let mut progress = Progress::default();
+    let waited = Duration::from_millis(12_400);
+    assert_eq!(
+        waiting_line("shop", &progress, waited),
+        "starting shop: building or starting… 12 s (no URL printed yet)"
+    );
+    progress.url = Some("http://127.0.0.1:4000/health".into());
+    assert_eq!(
+        waiting_line("shop", &progress, waited),
+        "starting shop: waiting for http://127.0.0.1:4000/health… 12 s"
+    );
+    progress.last_error = Some("GET http://127.0.0.1:4000/health answered 503".into());
+    assert_eq!(
+        waiting_line("shop", &progress, waited),
+        "starting shop: not ready yet… 12 s (GET http://127.0.0.1:4000/health answered 503)"
     );
 }

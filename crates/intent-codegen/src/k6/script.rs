@@ -20,7 +20,7 @@ use super::thresholds::{Thresholds, condition_metric};
 use super::{DEFAULT_TIMEOUT_MS, MAX_VUS};
 use crate::{Refusal, constant};
 use intent_ir::{
-    Action, Auth, Body, Expr, ExprKind, Load, LoadModel, Plan, Request, Series, Target,
+    Action, Auth, Body, Expr, ExprKind, Load, LoadModel, PartValue, Plan, Request, Series, Target,
     TemplatePart,
 };
 use std::collections::BTreeSet;
@@ -289,9 +289,18 @@ fn action_exprs(action: &Action) -> Vec<&Expr> {
                 TemplatePart::Text(_) => None,
             }));
             out.extend(request.link.as_ref());
-            out.extend(request.body.as_ref().map(|b| match b {
-                Body::Json { value } | Body::Form { value } | Body::Text { value } => value,
-            }));
+            match &request.body {
+                Some(Body::Json { value } | Body::Form { value } | Body::Text { value }) => {
+                    out.push(value);
+                }
+                Some(Body::Multipart { parts }) => {
+                    out.extend(parts.iter().filter_map(|p| match &p.value {
+                        PartValue::Text { value } => Some(value),
+                        PartValue::File { .. } => None,
+                    }));
+                }
+                None => {}
+            }
             out
         }
         Action::CallStep { args, .. } => args.iter().collect(),
@@ -482,6 +491,14 @@ fn request_js(
         }
         // k6 sends an object as a form, with its content type.
         Some(Body::Form { value }) => format!("I.form({})", js::expr(value)?),
+        // A k6 script runs where the project's files may not be; it is refused, not guessed.
+        Some(Body::Multipart { .. }) => {
+            return Err(Refusal::unsupported(
+                request.source.span,
+                "a multipart body is not exported to k6",
+                "the k6 script would need the project's files beside it; send this request from `intent run`",
+            ));
+        }
         Some(Body::Text { value }) => {
             if !has(&headers, "content-type") {
                 let plain = js::string("text/plain; charset=utf-8");

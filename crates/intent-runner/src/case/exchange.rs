@@ -34,6 +34,7 @@ impl Case<'_> {
             let shown = match body {
                 PreparedBody::Json(v) => v.to_string(),
                 PreparedBody::Form(f) => format!("{f:?}"),
+                PreparedBody::Multipart(parts) => multipart_summary(parts),
                 PreparedBody::Text(t) => t.clone(),
             };
             text.push_str(&format!("  {}\n", r.preview(&shown, SHOWN_BODY)));
@@ -71,4 +72,26 @@ fn printable(text: &str) -> String {
             c => c.to_string(),
         })
         .collect()
+}
+
+/// A multipart body as the dump shows it: each text field, and each file by its name, type and
+/// size (its bytes may be anything).
+fn multipart_summary(parts: &[crate::http::PreparedPart]) -> String {
+    use crate::http::PreparedPartValue;
+    let shown: Vec<String> = parts
+        .iter()
+        .map(|part| match &part.value {
+            PreparedPartValue::Text(text) => format!("{}: {text:?}", part.name),
+            PreparedPartValue::File {
+                file_name,
+                content_type,
+                bytes,
+            } => format!(
+                "{}: file {file_name:?} ({content_type}, {} bytes)",
+                part.name,
+                bytes.len()
+            ),
+        })
+        .collect();
+    format!("multipart {{ {} }}", shown.join(", "))
 }

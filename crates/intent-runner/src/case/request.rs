@@ -4,10 +4,10 @@
 
 use super::Case;
 use crate::errors::EvalError;
-use crate::http::{Prepared, PreparedBody};
+use crate::http::{Prepared, PreparedBody, PreparedPart, PreparedPartValue};
 use crate::redact::PATH_VALUE;
 use crate::value::Value;
-use intent_ir::{Auth, Body, Request, RequestOptions, TemplatePart};
+use intent_ir::{Auth, Body, Part, PartValue, Request, RequestOptions, TemplatePart};
 use percent_encoding::utf8_percent_encode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -120,8 +120,10 @@ impl Case<'_> {
                 };
                 Some(PreparedBody::Form(fields))
             }
+            Some(Body::Multipart { parts }) => Some(PreparedBody::Multipart(self.parts(parts)?)),
         };
         Ok(Prepared {
+            target: request.target.clone(),
             method: request.method.clone(),
             url,
             headers,
@@ -129,6 +131,45 @@ impl Case<'_> {
             basic,
             timeout,
         })
+    }
+
+    /// The parts of a multipart body: text fields evaluated (a string as it is, anything else
+    /// as JSON, as a form's fields are), files read through the project layer.
+    fn parts(&mut self, parts: &[Part]) -> Result<Vec<PreparedPart>, EvalError> {
+        let mut prepared = Vec::with_capacity(parts.len());
+        for part in parts {
+            let value = match &part.value {
+                PartValue::Text { value } => {
+                    let json = self.sendable(value)?.to_json();
+                    PreparedPartValue::Text(
+                        json.as_str()
+                            .map_or_else(|| json.to_string(), str::to_string),
+                    )
+                }
+                PartValue::File {
+                    path,
+                    file_name,
+                    content_type,
+                } => {
+                    let bytes = self.shared.datasets.attachment(path).map_err(|why| {
+                        EvalError::Attachment {
+                            path: path.clone(),
+                            why,
+                        }
+                    })?;
+                    PreparedPartValue::File {
+                        file_name: file_name.clone(),
+                        content_type: content_type.clone(),
+                        bytes: bytes.into(),
+                    }
+                }
+            };
+            prepared.push(PreparedPart {
+                name: part.name.clone(),
+                value,
+            });
+        }
+        Ok(prepared)
     }
 
     /// Evaluates a value to send. An absent value (a missing field or header) is never sent

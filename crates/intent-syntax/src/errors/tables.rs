@@ -8,8 +8,16 @@ pub(super) const STATEMENT_KEYWORDS: [&str; 15] = [
 ];
 
 /// The keywords that start a request clause.
-pub(super) const CLAUSE_KEYWORDS: [&str; 8] = [
-    "header", "query", "json", "form", "body", "auth", "timeout", "retry",
+pub(super) const CLAUSE_KEYWORDS: [&str; 9] = [
+    "header",
+    "query",
+    "json",
+    "form",
+    "multipart",
+    "body",
+    "auth",
+    "timeout",
+    "retry",
 ];
 
 /// Keywords that a line cannot do without, with the form of the line that needs them. When

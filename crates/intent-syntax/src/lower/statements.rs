@@ -352,7 +352,10 @@ impl Lower {
     /// A request has at most one body, one auth, one timeout and one retry.
     fn check_clauses(&self, clauses: &[RequestClause]) {
         let single = |c: &ClauseKind| match c {
-            ClauseKind::Json(_) | ClauseKind::Form(_) | ClauseKind::Body(_) => Some("body"),
+            ClauseKind::Json(_)
+            | ClauseKind::Form(_)
+            | ClauseKind::Multipart(_)
+            | ClauseKind::Body(_) => Some("body"),
             ClauseKind::Auth(_) => Some("auth clause"),
             ClauseKind::Timeout(_) => Some("timeout"),
             ClauseKind::Retry { .. } => Some("retry"),
@@ -378,6 +381,26 @@ impl Lower {
         }
     }
 
+    /// One part of a `multipart` clause: a text field or a file.
+    fn part(&self, pair: Pair<'_, Rule>) -> Part {
+        let span = self.span(&pair);
+        let mut nodes = Nodes::of(pair);
+        let name = self.key(nodes.next());
+        let value = nodes.next();
+        let value = if value.as_rule() == Rule::file_part {
+            let span = self.span(&value);
+            let mut strings = Nodes::of(value);
+            PartValue::File {
+                path: self.string(strings.next()),
+                content_type: strings.rest().next().map(|s| self.string(s)),
+                span,
+            }
+        } else {
+            PartValue::Text(self.expr(value))
+        };
+        Part { name, value, span }
+    }
+
     fn clause(&self, pair: Pair<'_, Rule>) -> RequestClause {
         let span = self.span(&pair);
         let rule = pair.as_rule();
@@ -396,6 +419,9 @@ impl Lower {
             }
             Rule::json_clause => ClauseKind::Json(self.expr(nodes.next())),
             Rule::form_clause => ClauseKind::Form(self.expr(nodes.next())),
+            Rule::multipart_clause => {
+                ClauseKind::Multipart(nodes.rest().map(|part| self.part(part)).collect())
+            }
             Rule::body_clause => ClauseKind::Body(self.expr(nodes.next())),
             Rule::auth_clause => {
                 let auth = nodes.next();
