@@ -7,6 +7,7 @@
 //!
 //! Secrets are references (`env` variable names), never values.
 
+mod checks;
 mod expr;
 mod ids;
 mod items;
@@ -15,6 +16,7 @@ mod results;
 mod types;
 pub mod units;
 
+pub use checks::Declared;
 pub use expr::*;
 pub use ids::{StableId, slug};
 pub use items::*;
