@@ -531,6 +531,7 @@ fn plan_work(plan: &Plan, selection: &Selection, redactor: &Redactor) -> Vec<Wor
                 kind: ItemKind::Policy,
                 title: p.title.clone(),
                 file: p.file,
+                tags: p.tags.clone(),
                 source: p.source.clone(),
                 ..placeholder()
             },
