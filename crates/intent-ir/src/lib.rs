@@ -7,6 +7,7 @@
 //!
 //! Secrets are references (`env` variable names), never values.
 
+pub mod audit;
 mod checks;
 mod expr;
 mod ids;
