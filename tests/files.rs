@@ -5,6 +5,7 @@
 
 use intent_cli::Status;
 use intent_tests::harness::intent;
+use intent_tests::mkfifo;
 use std::path::{Path, PathBuf};
 
 /// A project folder (with an empty intent.toml) and the path of its spec `main.intent`.
@@ -40,14 +41,6 @@ fn check(args: &[&str]) -> (Status, Vec<(String, String)>) {
 
 fn path(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 path")
-}
-
-fn mkfifo(at: &Path) {
-    let made = std::process::Command::new("mkfifo")
-        .arg(at)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success(), "mkfifo {}", at.display());
 }
 
 /// A file of `size` bytes that takes no room on disk.

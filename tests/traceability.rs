@@ -3,76 +3,38 @@
 //! the plan; and an intent's `because` reaches every report, redacted like all other text.
 
 use intent_cli::Status;
-use intent_ir::{Action, ItemKind, Plan, RunResult};
+use intent_ir::{Declared, ItemKind, Plan, RunResult};
 use intent_tests::fault::refused_url;
 use intent_tests::harness::{EXAMPLES, Run, plan_of, run, run_examples};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The check ids the plan declares for each item, by the id its results carry (an example row's
-/// own id maps to its intent's checks): the ids of its actions (requests with their `-> Type`
-/// and `retry` checks, checks, `given`, step calls, scores), of the actions of every step it
-/// calls (and those they call), its thresholds and its implicit checks. A policy also reports
-/// the checks of the intents it replays, whose requests can fail in the replay.
+/// The check ids the plan declares for each item ([`Plan::declared_checks`]), by the id its
+/// results carry: an example row's own id maps to its intent's checks, and a policy also
+/// reports the checks of the intents it replays, whose requests can fail in the replay.
 fn declared(plan: &Plan) -> BTreeMap<String, BTreeSet<String>> {
+    let declared = plan.declared_checks();
+    let ids =
+        |d: &Declared| -> BTreeSet<String> { d.checks.iter().map(|c| c.to_string()).collect() };
+    let every_intent: BTreeSet<String> = declared
+        .iter()
+        .filter(|d| d.kind == ItemKind::Intent)
+        .flat_map(ids)
+        .collect();
     let mut by_item: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut every_intent = BTreeSet::new();
-    for intent in &plan.intents {
-        let mut ids = BTreeSet::new();
-        actions(plan, &intent.actions, &mut ids, &mut BTreeSet::new());
-        every_intent.extend(ids.iter().cloned());
-        for row in intent.examples.iter().flat_map(|e| &e.rows) {
-            by_item.insert(row.id.to_string(), ids.clone());
+    for item in &declared {
+        let mut checks = ids(item);
+        if item.kind == ItemKind::Policy {
+            checks.extend(every_intent.iter().cloned());
         }
-        by_item.insert(intent.id.to_string(), ids);
+        by_item.insert(item.id.to_string(), checks);
     }
-    for evaluation in &plan.evaluations {
-        let mut ids = BTreeSet::from([evaluation.row_conformance.to_string()]);
-        actions(plan, &evaluation.actions, &mut ids, &mut BTreeSet::new());
-        ids.extend(evaluation.thresholds.iter().map(|t| t.id.to_string()));
-        by_item.insert(evaluation.id.to_string(), ids);
-    }
-    for load in &plan.loads {
-        let mut ids = BTreeSet::new();
-        actions(plan, &load.actions, &mut ids, &mut BTreeSet::new());
-        ids.extend(load.thresholds.iter().map(|t| t.id.to_string()));
-        by_item.insert(load.id.to_string(), ids);
-    }
-    for policy in &plan.policies {
-        let mut ids = every_intent.clone();
-        ids.insert(policy.credentials.to_string());
-        let checks = policy.checks.iter().chain(&policy.without_auth);
-        ids.extend(checks.map(|c| c.id.to_string()));
-        by_item.insert(policy.id.to_string(), ids);
+    for intent in &plan.intents {
+        let checks = by_item.get(intent.id.as_str()).cloned().unwrap_or_default();
+        for row in intent.examples.iter().flat_map(|e| &e.rows) {
+            by_item.insert(row.id.to_string(), checks.clone());
+        }
     }
     by_item
-}
-
-/// Adds the check ids of `list` to `ids`, following step calls (each step once).
-fn actions(plan: &Plan, list: &[Action], ids: &mut BTreeSet<String>, steps: &mut BTreeSet<String>) {
-    for action in list {
-        match action {
-            Action::Bind { id, .. } | Action::Score { id, .. } => {
-                ids.insert(id.to_string());
-            }
-            Action::CallStep { id, step, .. } => {
-                ids.insert(id.to_string());
-                if steps.insert(step.to_string())
-                    && let Some(step) = plan.step(step)
-                {
-                    actions(plan, &step.actions, ids, steps);
-                }
-            }
-            Action::Request(request) => {
-                ids.insert(request.id.to_string());
-                ids.extend(request.conformance.iter().map(ToString::to_string));
-                ids.extend(request.options.retry.iter().map(|r| r.id.to_string()));
-            }
-            Action::Check(check) => {
-                ids.insert(check.id.to_string());
-            }
-            Action::Classify { .. } => {}
-        }
-    }
 }
 
 /// Every check of `result` whose id the plan does not declare for its item, as

@@ -82,6 +82,16 @@ pub fn expectation(path: &Path, text: &str) -> Expectation {
     Expectation { code, line }
 }
 
+/// Makes a FIFO at `at` (with the system's `mkfifo`): reading one blocks until a writer comes,
+/// which the safe reads must refuse to do.
+pub fn mkfifo(at: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(at)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", at.display());
+}
+
 /// Reads `paths` through the project layer, as `intent check` does, in the project rooted at
 /// `root`, and checks them.
 pub fn check_in(root: &Path, paths: &[PathBuf]) -> intent_check::Checked {

@@ -25,6 +25,9 @@ pub enum Command {
     Monitor(MonitorArgs),
     /// Show the monitors' history: availability, recent runs and alerts.
     History(HistoryArgs),
+    /// Trace requirements to checks: which are verified, by which items, and when they last
+    /// passed (from results files or the monitors' history).
+    Audit(AuditArgs),
     /// Write a spec skeleton from another description of an API.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -237,6 +240,76 @@ pub struct HistoryArgs {
     /// Also list each run's metrics (latency percentiles, error rates, accuracy, …).
     #[arg(long)]
     pub metrics: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// Spec files or folders (searched recursively for `*.intent`); default: the `specs` of
+    /// the nearest intent.toml.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// A results file written by `intent run --report json=FILE`; repeatable (the newest
+    /// result of each item wins, e.g. over the shards of a run).
+    #[arg(long = "results", value_name = "FILE")]
+    pub results: Vec<PathBuf>,
+    /// The monitors' history (SQLite) written by `intent monitor`: each item's newest run.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// The requirements list: a CSV file with the header `id,title`, inside the project
+    /// root; default: `[audit] requirements` of intent.toml.
+    #[arg(long, value_name = "FILE")]
+    pub requirements: Option<PathBuf>,
+    /// Exit 1 unless every requirement is verified: carried by an item with checks, whose
+    /// latest results all passed within the stale age.
+    #[arg(long)]
+    pub require_coverage: bool,
+    /// A passing result older than this is stale ("12h", "7d"); default: `[audit]
+    /// stale_after` of intent.toml, else 7d.
+    #[arg(long, value_name = "DURATION", value_parser = intent_project::parse_duration)]
+    pub stale_after: Option<std::time::Duration>,
+    /// Judge staleness as of this time (RFC 3339, e.g. 2026-11-25T10:00:00Z) instead of
+    /// now, for a report that can be made again.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Terminal)]
+    pub format: AuditFormat,
+    /// Also write the audit to a file: json=PATH, markdown=PATH or html=PATH; repeatable.
+    #[arg(long = "report", value_name = "KIND=PATH", value_parser = audit_report)]
+    pub reports: Vec<(AuditFormat, PathBuf)>,
+    /// Allow the requirements list outside the project root (the folder with intent.toml).
+    #[arg(long)]
+    pub allow_outside_root: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditFormat {
+    /// Requirements and items as text, for a person.
+    Terminal,
+    /// The `intent-audit/1` JSON, for tools.
+    Json,
+    /// Markdown tables, for a CI job page.
+    #[value(alias = "md")]
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+}
+
+fn parse_time(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    intent_report::audit::parse_time(text).map_err(|e| e.to_string())
+}
+
+/// `KIND=PATH` of `intent audit --report`.
+fn audit_report(text: &str) -> Result<(AuditFormat, PathBuf), String> {
+    let (kind, path) = text
+        .split_once('=')
+        .ok_or_else(|| "write a report as KIND=PATH, e.g. html=audit.html".to_string())?;
+    match AuditFormat::from_str(kind, true) {
+        Ok(AuditFormat::Terminal) | Err(_) => Err(format!(
+            "unknown report kind `{kind}`: use json, markdown or html"
+        )),
+        Ok(format) => Ok((format, PathBuf::from(path))),
+    }
 }
 
 #[derive(Subcommand, Debug)]

@@ -3,6 +3,7 @@
 //! Every command writes to the writers it is given and returns a [`Status`], so the end-to-end
 //! tests run the real commands in-process.
 
+mod audit;
 mod check;
 mod cli;
 mod client;
@@ -95,6 +96,7 @@ pub fn run(
         cli::Command::Run(args) => run::run(&args, out, err),
         cli::Command::Monitor(args) => monitor::run(&args, out, err),
         cli::Command::History(args) => history::run(&args, out, err),
+        cli::Command::Audit(args) => audit::run(&args, out, err),
         cli::Command::Import(cli::ImportCommand::Openapi(args)) => import::openapi(&args, out, err),
         cli::Command::Import(cli::ImportCommand::Gherkin(args)) => import::gherkin(&args, err),
         cli::Command::Explain(args) => explain::run(&args, out, err),

@@ -382,6 +382,10 @@ pub struct Policy {
     pub id: StableId,
     pub title: String,
     pub file: u32,
+    /// Without the `@`; a policy's tags select nothing (it applies by its scope), they say
+    /// what it verifies, such as a requirement (`@req:SEC-3`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     pub level: PolicyLevel,
     pub scope: PolicyScope,
     /// Checked against every response in scope.

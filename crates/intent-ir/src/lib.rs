@@ -7,6 +7,8 @@
 //!
 //! Secrets are references (`env` variable names), never values.
 
+pub mod audit;
+mod checks;
 mod expr;
 mod ids;
 mod items;
@@ -15,6 +17,7 @@ mod results;
 mod types;
 pub mod units;
 
+pub use checks::Declared;
 pub use expr::*;
 pub use ids::{StableId, slug};
 pub use items::*;

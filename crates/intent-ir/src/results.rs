@@ -267,6 +267,6 @@ pub struct Metric {
     pub unit: String,
 }
 
-fn is_zero(n: &usize) -> bool {
+pub(crate) fn is_zero(n: &usize) -> bool {
     *n == 0
 }

@@ -3,7 +3,7 @@
 //! reports is already redacted, so no secret reaches the file.
 
 use intent_ir::{RunResult, Status};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OpenFlags, params};
 use std::path::Path;
 
 /// The schema's version, kept in SQLite's `user_version`.
@@ -60,6 +60,8 @@ pub enum HistoryError {
         "the history {path} was written by a newer intent (schema {found}, this one reads {SCHEMA_VERSION})"
     )]
     Newer { path: String, found: i64 },
+    #[error("{path} is not a history written by `intent monitor`")]
+    NotHistory { path: String },
     #[error("the history cannot be read or written: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -97,6 +99,17 @@ pub struct AlertRow {
     pub detail: String,
 }
 
+/// The newest run that carried an item out (passed, failed or errored), for `intent audit`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatestRow {
+    /// The item's stable id (an example row's own id for a row).
+    pub item_id: String,
+    /// `passed`, `failed` or `errored`.
+    pub status: String,
+    /// When that run started, RFC 3339 in UTC.
+    pub started_at: String,
+}
+
 #[derive(Debug)]
 pub struct History {
     connection: Connection,
@@ -105,33 +118,39 @@ pub struct History {
 impl History {
     /// Opens the history at `path`, creating the file and its schema when it is new.
     pub fn open(path: &Path) -> Result<History, HistoryError> {
-        let shown = path.display().to_string();
-        let open_error = |source| HistoryError::Open {
-            path: shown.clone(),
-            source,
-        };
-        let connection = Connection::open(path).map_err(open_error)?;
-        // Several monitors may share a file; wait for a writer rather than fail.
-        connection
-            .busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(open_error)?;
-        let version: i64 = connection
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(open_error)?;
+        let (connection, version) = connect(path, OpenFlags::default())?;
         match version {
             0 => {
                 connection
                     .execute_batch(&format!(
                         "BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                     ))
-                    .map_err(open_error)?;
+                    .map_err(|source| HistoryError::Open {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
             }
             SCHEMA_VERSION => {}
             found => {
-                return Err(HistoryError::Newer { path: shown, found });
+                return Err(HistoryError::Newer {
+                    path: path.display().to_string(),
+                    found,
+                });
             }
         }
         Ok(History { connection })
+    }
+
+    /// Opens the existing history at `path` for reading only: nothing is created or changed,
+    /// and a file that is not a history (an empty or foreign SQLite file) is refused.
+    pub fn read(path: &Path) -> Result<History, HistoryError> {
+        let (connection, version) = connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let shown = path.display().to_string();
+        match version {
+            SCHEMA_VERSION => Ok(History { connection }),
+            0 => Err(HistoryError::NotHistory { path: shown }),
+            found => Err(HistoryError::Newer { path: shown, found }),
+        }
     }
 
     /// Records a run of the monitor `monitor_id` and returns its id.
@@ -276,6 +295,27 @@ impl History {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// For each item any run carried out (passed, failed or errored; an item listed as not
+    /// run or skipped says nothing of the system), its status in the newest such run and when
+    /// that run started, by item id.
+    pub fn latest_results(&self) -> Result<Vec<LatestRow>, HistoryError> {
+        // SQLite takes the bare columns of an aggregate query from the row of its MAX().
+        let mut statement = self.connection.prepare(
+            "SELECT i.item_id, i.status, r.started_at, MAX(r.id) FROM items i
+             JOIN runs r ON r.id = i.run_id
+             WHERE i.status IN ('passed', 'failed', 'errored')
+             GROUP BY i.item_id ORDER BY i.item_id",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok(LatestRow {
+                item_id: r.get(0)?,
+                status: r.get(1)?,
+                started_at: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Each monitor's title with its number of runs and of passed runs (interrupted runs
     /// left out), in the order they first ran.
     pub fn availability(&self) -> Result<Vec<(String, i64, i64)>, HistoryError> {
@@ -286,6 +326,25 @@ impl History {
         let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// A connection to the history at `path` opened with `flags`, and the schema version it
+/// holds (0 for a new or foreign file). Reading the version is the first read of the file, so
+/// a file that is not SQLite fails here.
+fn connect(path: &Path, flags: OpenFlags) -> Result<(Connection, i64), HistoryError> {
+    let open_error = |source| HistoryError::Open {
+        path: path.display().to_string(),
+        source,
+    };
+    let connection = Connection::open_with_flags(path, flags).map_err(open_error)?;
+    // Several monitors may share a file; wait for a writer rather than fail.
+    connection
+        .busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(open_error)?;
+    let version: i64 = connection
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(open_error)?;
+    Ok((connection, version))
 }
 
 /// A run's outcome as the history keeps it.
@@ -369,6 +428,46 @@ mod tests {
             history.availability().expect("availability"),
             [("Smoke".to_string(), 4, 1)]
         );
+    }
+
+    #[test]
+    fn the_latest_result_of_each_item_is_its_newest_run_that_carried_it_out() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("h.sqlite");
+        let mut history = History::open(&path).expect("create");
+        let mut at = |status: Status, started_at: &str| {
+            let mut result = run(status, false);
+            result.started_at = started_at.into();
+            history.record("m", "Smoke", &result).expect("record");
+        };
+        at(Status::Failed, "2026-11-25T10:00:00.000Z");
+        at(Status::Passed, "2026-11-25T11:00:00.000Z");
+        at(Status::NotRun, "2026-11-25T12:00:00.000Z");
+        let history = History::read(&path).expect("read");
+        assert_eq!(
+            history.latest_results().expect("latest"),
+            [LatestRow {
+                item_id: "specs/shop::the-shop-is-up".into(),
+                status: "passed".into(),
+                started_at: "2026-11-25T11:00:00.000Z".into(),
+            }]
+        );
+        // Reading changes nothing, and a file that is not a history is refused.
+        let other = dir.path().join("other.sqlite");
+        Connection::open(&other)
+            .and_then(|c| c.execute_batch("CREATE TABLE t (x)"))
+            .expect("another SQLite file");
+        let error = History::read(&other).expect_err("refused");
+        assert!(error.to_string().contains("is not a history"), "{error}");
+        let text = dir.path().join("text.sqlite");
+        std::fs::write(
+            &text,
+            "not a database at all, but long enough to have a header",
+        )
+        .expect("write");
+        assert!(History::read(&text).is_err());
+        assert!(History::read(&dir.path().join("missing.sqlite")).is_err());
+        assert!(!dir.path().join("missing.sqlite").exists());
     }
 
     #[test]

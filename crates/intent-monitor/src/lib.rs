@@ -12,7 +12,7 @@ pub mod metrics;
 mod outbox;
 
 pub use alert::{Delivery, State};
-pub use history::{AlertRow, History, HistoryError, MetricRow, RunRow};
+pub use history::{AlertRow, History, HistoryError, LatestRow, MetricRow, RunRow};
 pub use metrics::Metrics;
 
 use intent_ir::{ItemResult, Monitor, Plan, RunResult};

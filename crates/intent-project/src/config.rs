@@ -22,12 +22,17 @@
 //! timeout = "180s"                              # how long start + readiness may take
 //! url_from_output = 'listening on (http://\S+)' # regex with one group: the URL printed on stdout
 //! env = { RUST_LOG = "warn" }                   # extra environment variables
+//!
+//! [audit]                                       # optional: `intent audit`
+//! requirement_prefix = "req:"                   # a tag @req:SHOP-12 names requirement SHOP-12
+//! stale_after = "7d"                            # a passing result older than this is stale
+//! requirements = "requirements.csv"             # the requirements list (id,title), when none is named
 //! ```
 //!
 //! Every key is optional except `start.command`; unknown keys are errors, so a typo never
 //! silently does nothing. Defaults: `specs = []`, `ready = "/"`, `timeout = "60s"`, `cwd` the
-//! folder of `intent.toml`. Durations are a number and a unit: `ms`, `s`, `m` or `h`
-//! (`"500ms"`, `"1.5s"`, `"2m"`). `url_from_output` must have exactly one capture group.
+//! folder of `intent.toml`, `requirement_prefix = "req:"`, `stale_after = "7d"`. Durations are
+//! a number and a unit: `ms`, `s`, `m`, `h` or `d` (`"500ms"`, `"1.5s"`, `"2m"`, `"7d"`). `url_from_output` must have exactly one capture group.
 //!
 //! See `docs/configuration.md` for how these URLs combine with `--target` and `--env`.
 
@@ -46,6 +51,15 @@ pub const FILE_NAME: &str = "intent.toml";
 /// How long start + readiness may take when `timeout` is not given.
 pub const DEFAULT_START_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The tag prefix that names a requirement when `[audit] requirement_prefix` is not given: a
+/// tag `@req:SHOP-12` says the item verifies requirement `SHOP-12`. The grammar allows `:` in
+/// tags, and `req:` reads as what it is.
+pub const DEFAULT_REQUIREMENT_PREFIX: &str = "req:";
+
+/// How old a passing result may be before `intent audit` calls it stale, when
+/// `[audit] stale_after` is not given: a week, so a weekly scheduled run keeps a project fresh.
+pub const DEFAULT_STALE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
+
 /// A loaded `intent.toml`, with every path resolved against its folder.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -55,6 +69,30 @@ pub struct Config {
     pub specs: Vec<PathBuf>,
     /// The `[targets.NAME]` tables, by target name.
     pub targets: BTreeMap<String, TargetConfig>,
+    /// The `[audit]` table, with its defaults when there is none.
+    pub audit: AuditConfig,
+}
+
+/// The `[audit]` table: how `intent audit` recognises requirements and judges results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditConfig {
+    /// The tag prefix that names a requirement (`req:` in `@req:SHOP-12`); never empty.
+    pub requirement_prefix: String,
+    /// How old a passing result may be before it is stale.
+    pub stale_after: Duration,
+    /// The requirements list (CSV with the header `id,title`) used when the command line
+    /// names none (absolute).
+    pub requirements: Option<PathBuf>,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            requirement_prefix: DEFAULT_REQUIREMENT_PREFIX.to_owned(),
+            stale_after: DEFAULT_STALE_AFTER,
+            requirements: None,
+        }
+    }
 }
 
 /// One `[targets.NAME]` table.
@@ -202,6 +240,28 @@ pub enum ConfigError {
         /// The regex engine's error (it quotes the pattern).
         source: Box<regex::Error>,
     },
+    /// `[audit] requirement_prefix` is empty: every tag would name a requirement.
+    #[error(
+        "{}: `[audit] requirement_prefix` is empty; give the prefix of requirement tags, e.g. \"req:\" for @req:SHOP-12",
+        path.display()
+    )]
+    EmptyPrefix {
+        /// The file.
+        path: PathBuf,
+    },
+    /// `[audit] stale_after` is not a duration.
+    #[error(
+        "{}: `[audit] stale_after = {text:?}` is not a duration: {reason} (write e.g. \"12h\", \"7d\")",
+        path.display()
+    )]
+    BadStaleAfter {
+        /// The file.
+        path: PathBuf,
+        /// The text as written.
+        text: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// `start.url_from_output` does not have exactly one capture group (the URL).
     #[error(
         "{}: target `{target}`: `start.url_from_output = {pattern:?}` has {groups} capture groups; it needs exactly one, around the URL, e.g. 'listening on (http://\\S+)' (use (?:...) for other groups)",
@@ -308,6 +368,32 @@ fn parse(text: &str, path: &Path, root: &Path) -> Result<Config, ConfigError> {
         root: root.to_path_buf(),
         specs,
         targets,
+        audit: audit_config(raw.audit, path, root)?,
+    })
+}
+
+fn audit_config(raw: RawAudit, path: &Path, root: &Path) -> Result<AuditConfig, ConfigError> {
+    let defaults = AuditConfig::default();
+    let requirement_prefix = raw
+        .requirement_prefix
+        .unwrap_or(defaults.requirement_prefix);
+    if requirement_prefix.is_empty() {
+        return Err(ConfigError::EmptyPrefix {
+            path: path.to_path_buf(),
+        });
+    }
+    let stale_after = match raw.stale_after {
+        None => defaults.stale_after,
+        Some(text) => parse_duration(&text).map_err(|reason| ConfigError::BadStaleAfter {
+            path: path.to_path_buf(),
+            text,
+            reason,
+        })?,
+    };
+    Ok(AuditConfig {
+        requirement_prefix,
+        stale_after,
+        requirements: raw.requirements.map(|r| resolve(root, &r)),
     })
 }
 
@@ -373,8 +459,8 @@ fn start_config(
     })
 }
 
-/// Parses `"500ms"`, `"30s"`, `"1.5s"`, `"2m"`, `"1h"`: a non-negative decimal number and a
-/// unit. The error says what is wrong.
+/// Parses `"500ms"`, `"30s"`, `"1.5s"`, `"2m"`, `"1h"`, `"7d"`: a non-negative decimal number
+/// and a unit. The error says what is wrong.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let trimmed = text.trim();
     let split = trimmed
@@ -392,8 +478,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "s" => 1.0,
         "m" => 60.0,
         "h" => 3600.0,
-        "" => return Err("the unit is missing (ms, s, m or h)".to_owned()),
-        other => return Err(format!("unknown unit `{other}` (use ms, s, m or h)")),
+        "d" => 86_400.0,
+        "" => return Err("the unit is missing (ms, s, m, h or d)".to_owned()),
+        other => return Err(format!("unknown unit `{other}` (use ms, s, m, h or d)")),
     };
     let duration = Duration::try_from_secs_f64(value * seconds_per_unit)
         .map_err(|_| "it is too large".to_owned())?;
@@ -428,6 +515,16 @@ struct RawProject {
     specs: Vec<String>,
     #[serde(default)]
     targets: BTreeMap<String, RawTarget>,
+    #[serde(default)]
+    audit: RawAudit,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAudit {
+    requirement_prefix: Option<String>,
+    stale_after: Option<String>,
+    requirements: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -686,7 +783,34 @@ url = "http://127.0.0.1:9090"
         assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
         assert_eq!(parse_duration(" 10 s "), Ok(Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn the_audit_table_has_defaults_and_is_checked() {
+        let (_dir, project) = load_text("");
+        assert_eq!(project.unwrap().audit, AuditConfig::default());
+        let (dir, project) = load_text(
+            "[audit]\nrequirement_prefix = \"REQ-\"\nstale_after = \"36h\"\nrequirements = \"docs/reqs.csv\"\n",
+        );
+        let audit = project.unwrap().audit;
+        assert_eq!(audit.requirement_prefix, "REQ-");
+        assert_eq!(audit.stale_after, Duration::from_secs(36 * 3600));
+        assert_eq!(
+            audit.requirements,
+            Some(absolute(dir.path()).join("docs/reqs.csv"))
+        );
+        let err = load_err("[audit]\nrequirement_prefix = \"\"\n");
+        assert!(matches!(err, ConfigError::EmptyPrefix { .. }), "{err:?}");
+        let err = load_err("[audit]\nstale_after = \"a week\"\n");
+        assert!(
+            err.to_string()
+                .contains("`[audit] stale_after = \"a week\"` is not a duration"),
+            "{err}"
+        );
+        let err = load_err("[audit]\nstale = \"7d\"\n");
+        assert!(err.to_string().contains("unknown field `stale`"), "{err}");
     }
 
     #[test]

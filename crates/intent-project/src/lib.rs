@@ -10,16 +10,19 @@ mod config;
 mod data;
 mod gather;
 mod read;
+mod requirements;
 mod scan;
 mod targets;
 
 pub use config::{
-    ClientIdentity, Config, ConfigError, DEFAULT_START_TIMEOUT, FILE_NAME, StartConfig,
-    TargetConfig, parse_duration,
+    AuditConfig, ClientIdentity, Config, ConfigError, DEFAULT_REQUIREMENT_PREFIX,
+    DEFAULT_STALE_AFTER, DEFAULT_START_TIMEOUT, FILE_NAME, StartConfig, TargetConfig,
+    parse_duration,
 };
 pub use data::DatasetFiles;
 pub use gather::{Overlays, spec_files_in};
 pub use read::{ATTACHMENT_LIMIT, PEM_LIMIT, SAMPLE_BYTES, SAMPLE_ROWS, SPEC_LIMIT};
+pub use requirements::{REQUIREMENTS_LIMIT, Requirement, RequirementsError};
 pub use targets::{TargetError, TargetUrls};
 
 use intent_source::{SourceTree, normalise};
@@ -105,7 +108,17 @@ impl Project {
 /// The text of a spec file, read as the tree reads one: a regular file of at most
 /// [`SPEC_LIMIT`] bytes (for the formatter, and for the spec files a compiled plan names).
 pub fn read_spec(path: &Path) -> Result<std::sync::Arc<str>, intent_source::FileProblem> {
-    read::read_text(path, SPEC_LIMIT, None)
+    read_bounded(path, SPEC_LIMIT)
+}
+
+/// The text of the file at `path`, read as the tree reads a spec (a regular file, so a FIFO
+/// cannot block, of at most `limit` bytes, checked before reading) but wherever it is: for
+/// files the user names that are not specs, such as a results file `intent audit` reads.
+pub fn read_bounded(
+    path: &Path,
+    limit: u64,
+) -> Result<std::sync::Arc<str>, intent_source::FileProblem> {
+    read::read_text(path, limit, None)
 }
 
 /// The bytes of a certificate or key file (`--cacert`, a target's `ca`, `cert` or `key`): a

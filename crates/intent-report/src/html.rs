@@ -12,7 +12,7 @@ use std::fmt::Write;
 /// The most rows of an evaluation listed in the page.
 const MAX_CASES: usize = 200;
 
-const STYLE: &str = "
+pub(crate) const STYLE: &str = "
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #1d1d1f; padding: 0 1rem; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
@@ -263,7 +263,7 @@ fn status_class(status: Status) -> &'static str {
 }
 
 /// Text made safe for an HTML element or a quoted attribute.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -6,13 +6,16 @@ use intent_ir::{RESULTS_FORMAT, RunResult};
 /// The results as pretty-printed JSON, field for field (see `docs/reports.md`). Ends without a
 /// newline.
 pub fn json(result: &RunResult) -> String {
-    match serde_json::to_string_pretty(result) {
+    pretty(result, RESULTS_FORMAT)
+}
+
+/// `value` as pretty-printed JSON, without a trailing newline.
+pub(crate) fn pretty(value: &impl serde::Serialize, format: &str) -> String {
+    match serde_json::to_string_pretty(value) {
         Ok(text) => text,
         // Serialising plain structs with string keys cannot fail; should it ever, the output
-        // is still JSON and says why.
-        Err(e) => {
-            serde_json::json!({ "format": RESULTS_FORMAT, "error": e.to_string() }).to_string()
-        }
+        // is still JSON of the format and says why.
+        Err(e) => serde_json::json!({ "format": format, "error": e.to_string() }).to_string(),
     }
 }
 

@@ -14,11 +14,16 @@
 //! | GitHub annotations | [`github_annotations`] | inline errors on a pull request |
 //! | HTML | [`html`] | a self-contained page for people, with charts, kept as a CI artifact |
 //!
+//! The traceability audit of `intent audit` (which requirements are verified, by which checks,
+//! and when they last passed) is built from a plan and the latest results and drawn in the same
+//! formats by [`audit`].
+//!
 //! Secret values never reach these functions: the runner redacts them before it builds the
 //! results. Text that came from the system under test (actual values, messages) is still treated
 //! as untrusted: control characters are escaped before they reach a terminal, and every format
 //! escapes what its syntax needs.
 
+pub mod audit;
 mod github;
 mod html;
 mod json;
@@ -44,6 +49,9 @@ pub enum ReportError {
     /// The text is not JSON of a run result.
     #[error("not a results file: {0}")]
     Json(#[from] serde_json::Error),
+    /// A time is not RFC 3339 (a run's `started_at`, `--as-of`).
+    #[error("`{text}` is not a time (RFC 3339, e.g. 2026-11-25T10:00:00Z): {reason}")]
+    Time { text: String, reason: String },
     /// The results are of a format this version does not read.
     #[error("results are in format `{found}`, this version reads `{expected}`")]
     Format {

@@ -186,7 +186,7 @@ fn failure_rows(result: &RunResult) -> Vec<[String; 5]> {
 
 /// Text for a table cell: one line, cut, with Markdown punctuation and HTML escaped so that the
 /// text shows as written (and a `|` does not end the cell).
-fn text_cell(text: &str) -> String {
+pub(crate) fn text_cell(text: &str) -> String {
     let mut out = String::new();
     for c in one_line(text, MAX_VALUE).chars() {
         if matches!(
@@ -202,7 +202,7 @@ fn text_cell(text: &str) -> String {
 
 /// A code span for a table cell: one line, cut, fenced with more backticks than it contains,
 /// and with `|` escaped (GitHub reads `\|` as `|` even inside code in a table).
-fn code_cell(text: &str) -> String {
+pub(crate) fn code_cell(text: &str) -> String {
     let text = one_line(text, MAX_VALUE);
     if text.is_empty() {
         return String::new();

@@ -31,14 +31,14 @@ impl TerminalOptions {
     }
 }
 
-const GREEN: &str = "\x1b[32m";
-const RED: &str = "\x1b[31m";
-const YELLOW: &str = "\x1b[33m";
-const DIM: &str = "\x1b[2m";
+pub(crate) const GREEN: &str = "\x1b[32m";
+pub(crate) const RED: &str = "\x1b[31m";
+pub(crate) const YELLOW: &str = "\x1b[33m";
+pub(crate) const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
 /// `text` in `colour` when colours are on.
-fn paint(text: &str, colour: &str, options: &TerminalOptions) -> String {
+pub(crate) fn paint(text: &str, colour: &str, options: &TerminalOptions) -> String {
     if options.color {
         format!("{colour}{text}{RESET}")
     } else {

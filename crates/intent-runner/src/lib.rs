@@ -387,25 +387,43 @@ fn placeholder() -> ItemResult {
 /// The lets and secrets, in plan order, and the values of the secrets (and of lets derived
 /// from them), which every output must redact.
 fn globals(plan: &Plan) -> Result<(HashMap<String, Value>, Vec<String>), RunError> {
+    bindings(plan, false)
+}
+
+/// [`globals`]; when `lenient`, a binding that cannot be computed is left out instead of
+/// failing (and so is every binding that reads it).
+fn bindings(plan: &Plan, lenient: bool) -> Result<(HashMap<String, Value>, Vec<String>), RunError> {
     let mut globals: HashMap<String, Value> = HashMap::new();
     let mut secret_values = Vec::new();
     for binding in &plan.bindings {
-        let value = interpret::Env::new(plan, &globals)
-            .eval(&binding.value)
-            .map_err(|e| {
+        let value = match interpret::Env::new(plan, &globals).eval(&binding.value) {
+            Ok(value) => value,
+            Err(_) if lenient => continue,
+            Err(e) => {
                 let kind = if binding.secret { "secret" } else { "let" };
-                RunError::Binding {
+                return Err(RunError::Binding {
                     kind,
                     name: binding.name.clone(),
                     source: Box::new(e),
-                }
-            })?;
+                });
+            }
+        };
         if binding.secret || binding.value.secret {
             secret_values.push(value.to_text());
         }
         globals.insert(binding.name.clone(), value);
     }
     Ok((globals, secret_values))
+}
+
+/// The redactor a run of `plan` would use, for text of the plan shown outside a run (the
+/// titles and `because` of `intent audit`): every secret (and let derived from one) whose
+/// value can be computed here is redacted, and the personal data the plan's detectors look
+/// for is masked. A secret that cannot be computed (its variable unset) has no value on this
+/// machine to leak, and is left out rather than failing.
+pub fn redactor(plan: &Plan) -> Redactor {
+    let secret_values = bindings(plan, true).map_or_else(|_| Vec::new(), |(_, values)| values);
+    Redactor::new(secret_values).mask_pii(pii::detectors_in(plan))
 }
 
 /// The value of an expression that reads no response, such as a monitor's interval or an
@@ -562,6 +580,7 @@ fn plan_work(plan: &Plan, selection: &Selection, redactor: &Redactor) -> Vec<Wor
                 kind: ItemKind::Policy,
                 title: p.title.clone(),
                 file: p.file,
+                tags: p.tags.clone(),
                 source: p.source.clone(),
                 ..placeholder()
             },

@@ -38,6 +38,7 @@ impl ItemLowering<'_, '_> {
             id: self.id.clone(),
             title: p.title.display(),
             file: file.0,
+            tags: p.tags.iter().map(|t| t.name.clone()).collect(),
             level: match p.level.map(|l| l.value) {
                 Some(ast::PolicyLevel::Warn) => PolicyLevel::Warn,
                 Some(ast::PolicyLevel::Off) => PolicyLevel::Off,
