@@ -18,6 +18,9 @@ pub struct LoadedFile {
     /// user named it).
     pub path: PathBuf,
     pub syntax: SpecFile,
+    /// The places of the intents left out of `syntax` when checking only for diagnostics
+    /// ([`crate::Keep::Diagnostics`]): each is parsed again when it is lowered, one at a time.
+    pub left_out: Vec<Span>,
     /// The files this one imports, in order of its `use` lines.
     pub imports: Vec<FileId>,
     /// Named by the user (directly or through a folder), not only imported.
@@ -42,7 +45,14 @@ impl Loaded {
 
 /// Parses the files the tree names and everything they import (from the same tree).
 pub fn load(tree: &SourceTree) -> Loaded {
+    load_keeping(tree, crate::Keep::Plan)
+}
+
+/// [`load`]; when only diagnostics are wanted, the intents' trees are dropped as each is
+/// parsed and only their places kept.
+pub(crate) fn load_keeping(tree: &SourceTree, keep: crate::Keep) -> Loaded {
     let mut loader = Loader {
+        keep,
         tree,
         out: Loaded {
             root: tree.root().to_path_buf(),
@@ -59,6 +69,7 @@ pub fn load(tree: &SourceTree) -> Loaded {
 }
 
 struct Loader<'t> {
+    keep: crate::Keep,
     tree: &'t SourceTree,
     out: Loaded,
     /// The tree's file → its id here, so a file imported twice (or by two paths) is parsed
@@ -88,17 +99,22 @@ impl Loader<'_> {
         if let Some(index) = index {
             self.by_index.insert(index, id);
         }
-        let syntax = match content {
+        let (syntax, left_out) = match content {
             Ok(text) => {
-                let parsed = intent_syntax::parse(id, &text);
+                let parsed = match self.keep {
+                    crate::Keep::Plan => intent_syntax::parse(id, &text),
+                    crate::Keep::Diagnostics => intent_syntax::parse_keeping(id, &text, &|item| {
+                        !matches!(item, Item::Intent(_))
+                    }),
+                };
                 self.out.diagnostics.extend(parsed.diagnostics);
-                parsed.file
+                (parsed.file, parsed.left_out)
             }
             Err(problem) => {
                 self.out
                     .diagnostics
                     .push(unreadable(id, &shown, &problem, from));
-                SpecFile::default()
+                (SpecFile::default(), Vec::new())
             }
         };
         let uses: Vec<(String, Span)> = syntax
@@ -113,6 +129,7 @@ impl Loader<'_> {
             id,
             path: path.to_path_buf(),
             syntax,
+            left_out,
             imports: Vec::new(),
             is_root: false,
         });

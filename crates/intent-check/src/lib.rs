@@ -47,10 +47,11 @@ pub struct Checked {
 pub enum Keep {
     /// The whole plan: to run it or write it.
     Plan,
-    /// What the diagnostics need. Each intent is checked and lowered in full, then only its
-    /// id, title, tags and place are kept: intents are most of a large spec set, and
-    /// `intent check` and the language server, which never run them, then hold a small
-    /// multiple of the input rather than a whole plan.
+    /// What the diagnostics need. Each intent's syntax tree is dropped as soon as it is
+    /// parsed and parsed again when it is checked; it is lowered in full, then only its id,
+    /// title, tags and place are kept. Intents are most of a large spec set, and `intent
+    /// check` and the language server, which never run them, then hold a small multiple of
+    /// the input rather than every tree and a whole plan.
     Diagnostics,
 }
 
@@ -62,7 +63,7 @@ pub fn check(tree: &SourceTree) -> Checked {
 
 /// [`check`], keeping as much of the plan as `keep` says. The diagnostics are the same.
 pub fn check_keeping(tree: &SourceTree, keep: Keep) -> Checked {
-    let loaded = load(tree);
+    let loaded = files::load_keeping(tree, keep);
     let (plan, mut diagnostics) = {
         let mut cx = context::Context::new(&loaded, tree);
         let plan = items::lower_all(&mut cx, keep);

@@ -27,6 +27,9 @@ const REGIONS_PER_TASK: usize = 32;
 pub struct Parsed {
     pub file: SpecFile,
     pub diagnostics: Vec<Diagnostic>,
+    /// The places of the items [`parse_keeping`] parsed and then left out of `file`, in file
+    /// order ([`parse_again`] gives one back).
+    pub left_out: Vec<Span>,
 }
 
 fn configure_pest() {
@@ -129,6 +132,14 @@ fn parse_part(file: FileId, text: &str, scan: &scan::Scan, (start, end): (usize,
 
 /// Parses the text of one spec file.
 pub fn parse(file: FileId, text: &str) -> Parsed {
+    parse_keeping(file, text, &|_| true)
+}
+
+/// [`parse`], keeping in the tree only the items `keep` accepts; the others are checked for
+/// syntax like every item, and only their places are kept (`left_out`). Each is dropped as
+/// soon as its region is parsed, so a checker that needs them one at a time later (with
+/// [`parse_again`]) never holds them all: most of a large spec set is intents.
+pub fn parse_keeping(file: FileId, text: &str, keep: &(dyn Fn(&Item) -> bool + Sync)) -> Parsed {
     configure_pest();
     let mut out = Parsed::default();
     if let Some(refused) = refusal(file, text) {
@@ -141,18 +152,43 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     let parts: Vec<Parsed> = regions(&scan, text.len())
         .par_iter()
         .with_min_len(REGIONS_PER_TASK)
-        .map(|&region| parse_part(file, text, &scan, region))
+        .map(|&region| {
+            let mut part = parse_part(file, text, &scan, region);
+            if part.file.items.iter().any(|item| !keep(item)) {
+                let items = std::mem::take(&mut part.file.items);
+                for item in items {
+                    if keep(&item) {
+                        part.file.items.push(item);
+                    } else {
+                        part.left_out.push(item.span());
+                    }
+                }
+                part.file.items.shrink_to_fit();
+            }
+            part
+        })
         .collect();
     out.file.comments = scan.comments;
     out.file.items = Vec::with_capacity(parts.iter().map(|p| p.file.items.len()).sum());
     for part in parts {
         out.file.items.extend(part.file.items);
         out.diagnostics.extend(part.diagnostics);
+        out.left_out.extend(part.left_out);
     }
-    if out.file.items.is_empty() && out.diagnostics.is_empty() {
+    if out.file.items.is_empty() && out.left_out.is_empty() && out.diagnostics.is_empty() {
         out.diagnostics.push(empty_spec(file));
     }
     out
+}
+
+/// The item [`parse_keeping`] left out at `span` of `text`, parsed again. Its diagnostics were
+/// reported by the first parse, so only the item is returned.
+pub fn parse_again(file: FileId, text: &str, span: Span) -> Option<Item> {
+    configure_pest();
+    let (start, end) = (span.start as usize, span.end as usize);
+    let item_text = text.get(start..end)?;
+    let pair = parse_item(item_text).ok()?.next()?;
+    Some(lower_item(&Lower::new(file, start), pair))
 }
 
 /// The items of a file one region at a time, with the same items and diagnostics as

@@ -104,62 +104,93 @@ pub(crate) fn lower_all(cx: &mut Context<'_>, keep: crate::Keep) -> Plan {
 
     let mut titles: HashMap<(FileId, String), Span> = HashMap::new();
     for &file in &order {
-        for item in &cx.loaded.file(file).syntax.items {
-            let title = match item {
-                Item::Intent(i) => &i.title,
-                Item::Evaluate(e) => &e.title,
-                Item::Load(l) => &l.title,
-                Item::Policy(p) => &p.title,
-                Item::Monitor(m) => &m.title,
-                _ => continue,
-            };
-            let key = (file, ir::slug(&title.display()));
-            if let Some(first) = titles.get(&key) {
-                let d = cx
-                    .error(
-                        code::DUPLICATE_TITLE,
-                        format!(
-                            "another item in this file already has the title \"{}\"",
-                            title.display()
-                        ),
-                        file,
-                        title.span,
-                    )
-                    .with_label("same title again")
-                    .with_secondary(file, *first, "first used here")
-                    .with_help(
-                        "titles name results in every report and make their ids; give each its own",
-                    );
-                cx.report(d);
-                continue;
+        let loaded = cx.loaded;
+        let text = loaded.sources.get(file).text();
+        // The intents left out of the tree (`Keep::Diagnostics`) are parsed again one at a
+        // time, in their places among the other items, so titles are compared in file order.
+        let mut left_out = loaded.file(file).left_out.iter().peekable();
+        let again = |cx: &mut Context<'_>, plan: &mut Plan, titles: &mut Titles, span: &Span| {
+            if let Some(item) = intent_syntax::parse_again(file, text, *span) {
+                lower_titled(cx, plan, titles, file, &item, keep);
             }
-            titles.insert(key, title.span);
-            let mut unit = ItemLowering::new(cx, file, title);
-            match item {
-                Item::Intent(i) => {
-                    let intent = unit.intent(i);
-                    plan.intents.push(match keep {
-                        crate::Keep::Plan => intent,
-                        crate::Keep::Diagnostics => ir::Intent {
-                            actions: Vec::new(),
-                            examples: None,
-                            because: None,
-                            ..intent
-                        },
-                    });
-                }
-                Item::Evaluate(e) => plan.evaluations.extend(unit.evaluation(e)),
-                Item::Load(l) => plan.loads.push(unit.load(l)),
-                Item::Policy(p) => plan.policies.push(unit.policy(p)),
-                Item::Monitor(m) => plan.monitors.push(unit.monitor(m)),
-                _ => {}
+        };
+        for item in &loaded.file(file).syntax.items {
+            let start = item.span().start;
+            while let Some(span) = left_out.next_if(|s| s.start < start) {
+                again(cx, &mut plan, &mut titles, span);
             }
-            unit.finish();
+            lower_titled(cx, &mut plan, &mut titles, file, item, keep);
+        }
+        for span in left_out {
+            again(cx, &mut plan, &mut titles, span);
         }
     }
     check_selectors(cx, &plan);
     warn_unused_globals(cx, &plan);
     plan
+}
+
+/// The titles of a file's items seen so far, by slug, with where each was first written.
+type Titles = HashMap<(FileId, String), Span>;
+
+/// Lowers one item with a title into the plan, unless another item of its file already has
+/// that title (a duplicate title, reported here).
+fn lower_titled(
+    cx: &mut Context<'_>,
+    plan: &mut Plan,
+    titles: &mut Titles,
+    file: FileId,
+    item: &Item,
+    keep: crate::Keep,
+) {
+    let title = match item {
+        Item::Intent(i) => &i.title,
+        Item::Evaluate(e) => &e.title,
+        Item::Load(l) => &l.title,
+        Item::Policy(p) => &p.title,
+        Item::Monitor(m) => &m.title,
+        _ => return,
+    };
+    let key = (file, ir::slug(&title.display()));
+    if let Some(first) = titles.get(&key) {
+        let d = cx
+            .error(
+                code::DUPLICATE_TITLE,
+                format!(
+                    "another item in this file already has the title \"{}\"",
+                    title.display()
+                ),
+                file,
+                title.span,
+            )
+            .with_label("same title again")
+            .with_secondary(file, *first, "first used here")
+            .with_help("titles name results in every report and make their ids; give each its own");
+        cx.report(d);
+        return;
+    }
+    titles.insert(key, title.span);
+    let mut unit = ItemLowering::new(cx, file, title);
+    match item {
+        Item::Intent(i) => {
+            let intent = unit.intent(i);
+            plan.intents.push(match keep {
+                crate::Keep::Plan => intent,
+                crate::Keep::Diagnostics => ir::Intent {
+                    actions: Vec::new(),
+                    examples: None,
+                    because: None,
+                    ..intent
+                },
+            });
+        }
+        Item::Evaluate(e) => plan.evaluations.extend(unit.evaluation(e)),
+        Item::Load(l) => plan.loads.push(unit.load(l)),
+        Item::Policy(p) => plan.policies.push(unit.policy(p)),
+        Item::Monitor(m) => plan.monitors.push(unit.monitor(m)),
+        _ => {}
+    }
+    unit.finish();
 }
 
 fn spec_file(cx: &Context<'_>, file: FileId) -> ir::SpecFile {
