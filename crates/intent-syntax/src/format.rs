@@ -10,6 +10,7 @@
 //! never change what a spec means.
 
 use crate::ast::{Comment, Item};
+use crate::errors::CLAUSE_KEYWORDS;
 use crate::parse::{Items, MAX_FILE_BYTES};
 use crate::scan::scan;
 use intent_source::{Diagnostic, FileId, Severity};
@@ -22,20 +23,6 @@ pub enum FormatError {
     /// The layout would have changed the syntax tree: a bug of the formatter, never written.
     Changed,
 }
-
-/// The request clause keywords: a line that starts with one, right after a `when` line (or
-/// another clause), belongs to that request.
-const CLAUSES: [&str; 9] = [
-    "header",
-    "query",
-    "json",
-    "form",
-    "multipart",
-    "body",
-    "auth",
-    "timeout",
-    "retry",
-];
 
 const INDENT: &str = "  ";
 
@@ -154,7 +141,9 @@ fn layout(text: &str) -> String {
         let mut extra = 0;
         if !comment {
             match request {
-                Some(at) if depth > at || (depth == at && CLAUSES.contains(&first_word)) => {
+                Some(at)
+                    if depth > at || (depth == at && CLAUSE_KEYWORDS.contains(&first_word)) =>
+                {
                     extra = 1;
                 }
                 _ => request = None,

@@ -19,6 +19,7 @@ use crate::grammar::Rule;
 use intent_source::{Code, Diagnostic, FileId, Span, code};
 use pest::error::{Error, ErrorVariant, InputLocation};
 use std::collections::BTreeSet;
+pub(crate) use tables::CLAUSE_KEYWORDS;
 use text::{describe_found, previous_word, word_at};
 
 /// What the parser expected at the failure point.

@@ -7,8 +7,9 @@ pub(super) const STATEMENT_KEYWORDS: [&str; 15] = [
     "arrive", "users", "without", "run", "alert",
 ];
 
-/// The keywords that start a request clause.
-pub(super) const CLAUSE_KEYWORDS: [&str; 9] = [
+/// The keywords that start a request clause: the diagnoses know them, and the formatter
+/// indents a line that starts with one under its `when`.
+pub(crate) const CLAUSE_KEYWORDS: [&str; 9] = [
     "header",
     "query",
     "json",
