@@ -244,3 +244,180 @@ fn malformed_messages_are_answered_and_the_server_keeps_serving() {
         "{log}"
     );
 }
+
+/// A project folder: `common.intent` on disk declares what `main.intent` (opened in the
+/// editor, never saved) uses.
+const COMMON: &str = r#"target shop = env("SHOP_URL", "http://127.0.0.1:8080")
+
+type Sku = string matching /^[A-Z]{2}-\d{4}$/
+
+secret token = env("SHOP_TOKEN")
+
+dataset faq = "faq.jsonl" {
+  question: string
+  answer: string
+}
+
+step "a shopper {name: string} is logged in" -> string {
+  when POST shop /login
+  then status == 200
+  yield body.token
+}
+"#;
+
+const MAIN: &str = r#"use "common.intent"
+
+let page_size = 20
+
+intent "Items are listed" {
+  given a shopper "alice" is logged in
+  when GET shop /catalog
+    auth bearer token
+  then status == 200
+  and len(body.items) == page_size
+  and body.sku == missing_name
+}
+"#;
+
+/// An editor with `main.intent` open in a project folder (kept alive by the returned guard).
+fn editor_on_project() -> (Editor, tempfile::TempDir, String) {
+    let folder = tempfile::tempdir().expect("a folder");
+    std::fs::write(folder.path().join("common.intent"), COMMON).expect("write");
+    std::fs::write(
+        folder.path().join("faq.jsonl"),
+        "{\"question\": \"q\", \"answer\": \"a\"}\n",
+    )
+    .expect("write");
+    let uri = format!("file://{}/main.intent", folder.path().display());
+    let mut editor = Editor::start();
+    let (initialized, _) = editor.request("initialize", json!({"capabilities": {}}));
+    let capabilities = &initialized["result"]["capabilities"];
+    assert_eq!(capabilities["hoverProvider"], true, "{capabilities}");
+    assert_eq!(capabilities["definitionProvider"], true, "{capabilities}");
+    editor.send(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    editor.send(
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri, "languageId": "intent", "version": 1, "text": MAIN}
+        }}),
+    );
+    (editor, folder, uri)
+}
+
+/// The LSP position of the first `needle` in `MAIN`, `into` bytes into it.
+fn at(needle: &str, into: u32) -> Value {
+    let offset = MAIN.find(needle).expect("in MAIN");
+    let line = MAIN[..offset].matches('\n').count();
+    let column = offset - MAIN[..offset].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": column as u32 + into})
+}
+
+fn hover_text(editor: &mut Editor, uri: &str, position: Value) -> String {
+    let (answer, _) = editor.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": position}),
+    );
+    assert_eq!(answer["error"], Value::Null, "{answer}");
+    assert_eq!(answer["result"]["contents"]["kind"], "markdown", "{answer}");
+    answer["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn hover_shows_declarations_steps_and_explanations() {
+    let (mut editor, _folder, uri) = editor_on_project();
+
+    let target = hover_text(&mut editor, &uri, at("shop /catalog", 1));
+    assert!(
+        target.contains(r#"target shop = env("SHOP_URL", "http://127.0.0.1:8080")"#),
+        "{target}"
+    );
+    assert!(target.contains("defined in `common.intent:1`"), "{target}");
+
+    let secret = hover_text(&mut editor, &uri, at("token\n", 0));
+    assert!(secret.contains("secret token"), "{secret}");
+    assert!(secret.contains("`SHOP_TOKEN`"), "{secret}");
+    assert!(
+        !secret.contains("env("),
+        "only the variable's name: {secret}"
+    );
+
+    let constant = hover_text(&mut editor, &uri, at("== page_size", 5));
+    assert!(constant.contains("let page_size = 20"), "{constant}");
+    assert!(constant.contains("main.intent:3"), "{constant}");
+
+    let step = hover_text(&mut editor, &uri, at("a shopper", 4));
+    assert!(
+        step.contains(r#"step "a shopper {name: string} is logged in" -> string"#),
+        "{step}"
+    );
+    assert!(step.contains("common.intent:12"), "{step}");
+
+    let unknown = hover_text(&mut editor, &uri, at("missing_name", 2));
+    assert!(
+        unknown.starts_with("**E1003**: a name is not defined"),
+        "the `intent explain` text of the diagnostic there: {unknown}"
+    );
+
+    // Nothing to say, a position past the end, a document nobody opened: null, no error.
+    for (document, position) in [
+        (uri.as_str(), at("then status", 1)),
+        (uri.as_str(), json!({"line": 999, "character": 999})),
+        ("untitled:none.intent", json!({"line": 0, "character": 0})),
+    ] {
+        let (answer, _) = editor.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": document}, "position": position}),
+        );
+        assert_eq!(answer["result"], Value::Null, "{answer}");
+        assert_eq!(answer["error"], Value::Null, "{answer}");
+    }
+    editor.still_serves();
+}
+
+#[test]
+fn definition_goes_across_imports() {
+    let (mut editor, folder, uri) = editor_on_project();
+    let common = format!("file://{}/common.intent", folder.path().display());
+    let mut definition = |position: Value| {
+        let (answer, _) = editor.request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": position}),
+        );
+        assert_eq!(answer["error"], Value::Null, "{answer}");
+        answer["result"].clone()
+    };
+    let line = |uri: &str, line: u32, start: u32, end: u32| {
+        json!({"uri": uri, "range": {
+            "start": {"line": line, "character": start},
+            "end": {"line": line, "character": end},
+        }})
+    };
+    assert_eq!(
+        definition(at("shop /catalog", 0)),
+        line(&common, 0, 7, 11),
+        "target"
+    );
+    assert_eq!(
+        definition(at("token\n", 2)),
+        line(&common, 4, 7, 12),
+        "secret"
+    );
+    assert_eq!(
+        definition(at("a shopper", 0)),
+        line(&common, 11, 5, 44),
+        "step, from its call"
+    );
+    assert_eq!(
+        definition(at("== page_size", 3)),
+        line(&uri, 2, 4, 13),
+        "let"
+    );
+    assert_eq!(definition(at("missing_name", 0)), Value::Null, "undeclared");
+    assert_eq!(
+        definition(json!({"line": 999, "character": 0})),
+        Value::Null,
+        "past the end"
+    );
+}
