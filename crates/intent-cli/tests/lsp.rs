@@ -294,6 +294,10 @@ fn editor_on_project() -> (Editor, tempfile::TempDir, String) {
     let capabilities = &initialized["result"]["capabilities"];
     assert_eq!(capabilities["hoverProvider"], true, "{capabilities}");
     assert_eq!(capabilities["definitionProvider"], true, "{capabilities}");
+    assert!(
+        capabilities["completionProvider"].is_object(),
+        "{capabilities}"
+    );
     editor.send(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
     editor.send(
         &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
@@ -420,4 +424,91 @@ fn definition_goes_across_imports() {
         Value::Null,
         "past the end"
     );
+}
+
+/// The labels of the completions at `position` of `uri`.
+fn completions(editor: &mut Editor, uri: &str, position: Value) -> Vec<Value> {
+    let (answer, _) = editor.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": position}),
+    );
+    assert_eq!(answer["error"], Value::Null, "{answer}");
+    answer["result"].as_array().cloned().unwrap_or_default()
+}
+
+fn labels(items: &[Value]) -> Vec<&str> {
+    items.iter().filter_map(|i| i["label"].as_str()).collect()
+}
+
+#[test]
+fn completion_offers_keywords_names_steps_and_units() {
+    let (mut editor, _folder, uri) = editor_on_project();
+
+    // At the start of a top-level line: item keywords, and names.
+    let top = completions(&mut editor, &uri, json!({"line": 1, "character": 0}));
+    let top = labels(&top);
+    for expected in [
+        "target",
+        "intent",
+        "dataset",
+        "shop",
+        "Sku",
+        "token",
+        "faq",
+        "page_size",
+    ] {
+        assert!(top.contains(&expected), "{expected} in {top:?}");
+    }
+    assert!(
+        !top.contains(&"given"),
+        "no statement at top level: {top:?}"
+    );
+
+    // At the start of a line in a block: statement keywords.
+    let inside = completions(&mut editor, &uri, at("then status", 2));
+    let inside = labels(&inside);
+    assert!(
+        inside.contains(&"given") && inside.contains(&"then"),
+        "{inside:?}"
+    );
+    assert!(!inside.contains(&"target"), "{inside:?}");
+
+    // After `given `: the steps as snippets replacing the call typed so far.
+    let given = completions(&mut editor, &uri, at("a shopper", 5));
+    let step = given
+        .iter()
+        .find(|i| i["label"] == "a shopper {name} is logged in")
+        .unwrap_or_else(|| panic!("the step in {given:?}"));
+    assert_eq!(step["insertTextFormat"], 2, "{step}");
+    assert_eq!(
+        step["textEdit"]["newText"], "a shopper ${1:name} is logged in",
+        "{step}"
+    );
+    assert_eq!(
+        step["textEdit"]["range"]["start"],
+        at("a shopper", 0),
+        "{step}"
+    );
+
+    // Right after a number: its units.
+    let units = completions(&mut editor, &uri, at("20\n", 2));
+    assert_eq!(
+        labels(&units),
+        [
+            "ms", "s", "m", "h", "%", "B", "KB", "MB", "GB", "/s", "/m", "/h"
+        ]
+    );
+
+    // Past the end and an unknown document: an empty list, no error.
+    assert_eq!(
+        completions(
+            &mut editor,
+            "untitled:none.intent",
+            json!({"line": 0, "character": 0})
+        ),
+        Vec::<Value>::new()
+    );
+    let past = completions(&mut editor, &uri, json!({"line": 999, "character": 999}));
+    assert!(labels(&past).contains(&"intent"), "{past:?}");
+    editor.still_serves();
 }

@@ -2,13 +2,15 @@
 //! as the user types (with the files the spec imports: open in the editor, saved or not, or
 //! else read from disk), `intent fmt` as
 //! document formatting, the items of a spec as its outline, hover (what a name or step call is
-//! declared as, what a diagnostic's code means) and go to definition across imports.
+//! declared as, what a diagnostic's code means), go to definition across imports, and
+//! completion (keywords, names, steps as snippets, units).
 //!
 //! The server speaks the Language Server Protocol over any [`Connection`]: [`connect`] makes
 //! one over byte streams (standard input and output for an editor) that survives malformed
 //! messages (see [`framing`]); the tests also use lsp-server's connection in memory. Documents
 //! are synced as full text.
 
+mod completion;
 mod definition;
 pub mod framing;
 mod hover;
@@ -22,9 +24,9 @@ use intent_project::{Overlays, Project};
 use intent_source::{Diagnostic, FileId, Severity, Span, code};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::{
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DocumentFormattingParams, DocumentSymbolParams, GotoDefinitionParams, HoverParams,
-    TextDocumentPositionParams,
+    CompletionParams, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DocumentFormattingParams, DocumentSymbolParams,
+    GotoDefinitionParams, HoverParams, TextDocumentPositionParams,
 };
 use position::Positions;
 use serde_json::{Value, json};
@@ -41,6 +43,7 @@ pub fn capabilities() -> Value {
         "documentSymbolProvider": true,
         "hoverProvider": true,
         "definitionProvider": true,
+        "completionProvider": {"triggerCharacters": [" "]},
     })
 }
 
@@ -189,6 +192,21 @@ fn answer(documents: &HashMap<String, Document>, request: Request) -> Response {
                     &p.text_document_position_params,
                     |checked, _, at| hover::hover(checked, at),
                 )
+            }),
+        "textDocument/completion" => request
+            .extract::<CompletionParams>("textDocument/completion")
+            .ok()
+            .map(|(_, p)| {
+                let at = &p.text_document_position;
+                let text = documents
+                    .get(at.text_document.uri.as_str())
+                    .map(|d| &d.text);
+                match text {
+                    Some(text) => at_position(documents, at, |checked, _, offset| {
+                        completion::completion(&checked.loaded, text, offset)
+                    }),
+                    None => json!([]),
+                }
             }),
         "textDocument/definition" => request
             .extract::<GotoDefinitionParams>("textDocument/definition")
