@@ -512,3 +512,74 @@ fn completion_offers_keywords_names_steps_and_units() {
     assert!(labels(&past).contains(&"intent"), "{past:?}");
     editor.still_serves();
 }
+
+#[test]
+fn quick_fixes_write_what_the_diagnostics_suggest() {
+    let (mut editor, folder, _) = editor_on_project();
+    let uri = format!("file://{}/fix.intent", folder.path().display());
+    let text = "use \"common.intent\"\n\nlet page_size = 20\n\nintent \"Sized\" {\n  when GET shop /catalog\n  then duration < 5sec\n  and len(body.items) == page_sise\n}\n";
+    editor.send(
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri, "languageId": "intent", "version": 1, "text": text}
+        }}),
+    );
+    let mut actions = |range: Value| {
+        let (answer, _) = editor.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": []}}),
+        );
+        assert_eq!(answer["error"], Value::Null, "{answer}");
+        answer["result"].as_array().cloned().unwrap_or_default()
+    };
+    let fixes = actions(whole_range());
+    let edits: Vec<(Value, Value)> = fixes
+        .iter()
+        .map(|f| {
+            assert_eq!(f["kind"], "quickfix", "{f}");
+            let edit = &f["edit"]["changes"][uri.as_str()][0];
+            (edit["range"]["start"].clone(), edit["newText"].clone())
+        })
+        .collect();
+    assert!(
+        edits.contains(&(json!({"line": 7, "character": 25}), json!("page_size"))),
+        "{fixes:?}"
+    );
+    assert!(
+        edits.iter().any(
+            |(start, new)| start["line"] == 6 && new.as_str().is_some_and(|n| n.ends_with('s'))
+        ),
+        "the unit: {fixes:?}"
+    );
+    let unit = fixes
+        .iter()
+        .find(|f| f["diagnostics"][0]["code"] == "E0015")
+        .expect("the unit's fix");
+    let edit = &unit["edit"]["changes"][uri.as_str()][0];
+    let start = edit["range"]["start"]["character"]
+        .as_u64()
+        .unwrap_or_default() as usize;
+    let end = edit["range"]["end"]["character"]
+        .as_u64()
+        .unwrap_or_default() as usize;
+    let line = text.lines().nth(6).unwrap_or_default();
+    let fixed = format!(
+        "{}{}{}",
+        &line[..start],
+        edit["newText"].as_str().unwrap_or_default(),
+        &line[end..]
+    );
+    assert_eq!(fixed, "  then duration < 5s", "{unit}");
+
+    // A range away from any diagnostic, and a document nobody opened: no fixes.
+    let first = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 3}});
+    assert_eq!(actions(first), Vec::<Value>::new());
+    let (answer, _) = editor.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": "untitled:none.intent"}, "range": whole_range(), "context": {"diagnostics": []}}),
+    );
+    assert_eq!(answer["result"], json!([]), "{answer}");
+}
+
+fn whole_range() -> Value {
+    json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}})
+}

@@ -3,13 +3,15 @@
 //! else read from disk), `intent fmt` as
 //! document formatting, the items of a spec as its outline, hover (what a name or step call is
 //! declared as, what a diagnostic's code means), go to definition across imports, and
-//! completion (keywords, names, steps as snippets, units).
+//! completion (keywords, names, steps as snippets, units), and quick fixes for diagnostics
+//! that suggest a name.
 //!
 //! The server speaks the Language Server Protocol over any [`Connection`]: [`connect`] makes
 //! one over byte streams (standard input and output for an editor) that survives malformed
 //! messages (see [`framing`]); the tests also use lsp-server's connection in memory. Documents
 //! are synced as full text.
 
+mod code_action;
 mod completion;
 mod definition;
 pub mod framing;
@@ -24,7 +26,7 @@ use intent_project::{Overlays, Project};
 use intent_source::{Diagnostic, FileId, Severity, Span, code};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::{
-    CompletionParams, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    CodeActionParams, CompletionParams, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DocumentFormattingParams, DocumentSymbolParams,
     GotoDefinitionParams, HoverParams, TextDocumentPositionParams,
 };
@@ -44,6 +46,7 @@ pub fn capabilities() -> Value {
         "hoverProvider": true,
         "definitionProvider": true,
         "completionProvider": {"triggerCharacters": [" "]},
+        "codeActionProvider": {"codeActionKinds": ["quickfix"]},
     })
 }
 
@@ -208,6 +211,10 @@ fn answer(documents: &HashMap<String, Document>, request: Request) -> Response {
                     None => json!([]),
                 }
             }),
+        "textDocument/codeAction" => request
+            .extract::<CodeActionParams>("textDocument/codeAction")
+            .ok()
+            .map(|(_, p)| code_actions(documents, &p)),
         "textDocument/definition" => request
             .extract::<GotoDefinitionParams>("textDocument/definition")
             .ok()
@@ -253,6 +260,23 @@ fn at_position(
     };
     let offset = Positions::new(&document.text).offset(at.position.line, at.position.character);
     answer(&checked, uri, offset)
+}
+
+/// The quick fixes for the requested range of an open document; none for a document that is
+/// not open or not valid text.
+fn code_actions(documents: &HashMap<String, Document>, params: &CodeActionParams) -> Value {
+    let uri = params.text_document.uri.as_str();
+    let Some(document) = documents.get(uri).filter(|d| d.invalid.is_none()) else {
+        return json!([]);
+    };
+    let Ok(checked) = check_document(uri, document, documents) else {
+        return json!([]);
+    };
+    let positions = Positions::new(&document.text);
+    let (start, end) = (params.range.start, params.range.end);
+    let range =
+        positions.offset(start.line, start.character)..positions.offset(end.line, end.character);
+    code_action::quick_fixes(&checked, uri, &document.text, range)
 }
 
 /// The path a document is checked as: its file for a `file:` URI (so its imports resolve and
