@@ -583,3 +583,88 @@ fn quick_fixes_write_what_the_diagnostics_suggest() {
 fn whole_range() -> Value {
     json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}})
 }
+
+#[test]
+fn references_and_rename_cover_the_document_and_its_imports() {
+    let (mut editor, folder, uri) = editor_on_project();
+    let common = format!("file://{}/common.intent", folder.path().display());
+    let place = |uri: &str, line: u32, start: u32, end: u32| {
+        json!({"uri": uri, "range": {
+            "start": {"line": line, "character": start},
+            "end": {"line": line, "character": end},
+        }})
+    };
+
+    // `shop`: declared in common.intent, used by its step and by the document.
+    let (answer, _) = editor.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": at("shop /catalog", 1),
+               "context": {"includeDeclaration": true}}),
+    );
+    let found = answer["result"].as_array().cloned().unwrap_or_default();
+    assert!(found.contains(&place(&common, 0, 7, 11)), "{answer}");
+    assert!(
+        found.contains(&place(&common, 12, 12, 16)),
+        "the step's request: {answer}"
+    );
+    assert!(found.contains(&place(&uri, 6, 11, 15)), "{answer}");
+    assert_eq!(found.len(), 3, "{answer}");
+    let (answer, _) = editor.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": at("shop /catalog", 1),
+               "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(
+        answer["result"].as_array().map(Vec::len),
+        Some(2),
+        "{answer}"
+    );
+
+    // Rename `page_size`: prepared on its use, renamed at its declaration and its use.
+    let (prepared, _) = editor.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": uri}, "position": at("== page_size", 6)}),
+    );
+    assert_eq!(prepared["result"]["placeholder"], "page_size", "{prepared}");
+    let (renamed, _) = editor.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": at("== page_size", 6), "newName": "per_page"}),
+    );
+    let edits = renamed["result"]["changes"][uri.as_str()]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut fixed: Vec<String> = MAIN.lines().map(str::to_string).collect();
+    for edit in edits.iter().rev() {
+        let line = edit["range"]["start"]["line"].as_u64().unwrap_or_default() as usize;
+        let start = edit["range"]["start"]["character"]
+            .as_u64()
+            .unwrap_or_default() as usize;
+        let end = edit["range"]["end"]["character"]
+            .as_u64()
+            .unwrap_or_default() as usize;
+        let new = edit["newText"].as_str().unwrap_or_default();
+        fixed[line].replace_range(start..end, new);
+    }
+    assert_eq!(fixed[2], "let per_page = 20", "{renamed}");
+    assert_eq!(fixed[9], "  and len(body.items) == per_page", "{renamed}");
+    assert_eq!(edits.len(), 2, "{renamed}");
+
+    // Not a name: refused. Nothing to rename: null.
+    let (refused, _) = editor.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": at("== page_size", 6), "newName": "and"}),
+    );
+    assert_eq!(refused["error"]["code"], -32602, "{refused}");
+    let (nothing, _) = editor.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": uri}, "position": at("then status", 1)}),
+    );
+    assert_eq!(nothing["result"], Value::Null, "{nothing}");
+    let (past, _) = editor.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 999, "character": 9},
+               "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(past["result"], Value::Null, "{past}");
+}

@@ -35,7 +35,7 @@ pub fn definition(loaded: &Loaded, uri: &str, offset: usize) -> Value {
 }
 
 /// The URI of a file: the document's own, else the `file:` URI of its path.
-fn uri_of(loaded: &Loaded, file: FileId, document: &str) -> String {
+pub fn uri_of(loaded: &Loaded, file: FileId, document: &str) -> String {
     if file == symbols::DOCUMENT {
         return document.to_string();
     }

@@ -4,7 +4,7 @@
 //! document formatting, the items of a spec as its outline, hover (what a name or step call is
 //! declared as, what a diagnostic's code means), go to definition across imports, and
 //! completion (keywords, names, steps as snippets, units), and quick fixes for diagnostics
-//! that suggest a name.
+//! that suggest a name, find references and rename.
 //!
 //! The server speaks the Language Server Protocol over any [`Connection`]: [`connect`] makes
 //! one over byte streams (standard input and output for an editor) that survives malformed
@@ -17,6 +17,7 @@ mod definition;
 pub mod framing;
 mod hover;
 mod position;
+mod references;
 mod symbols;
 mod transport;
 
@@ -28,7 +29,7 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response
 use lsp_types::{
     CodeActionParams, CompletionParams, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DocumentFormattingParams, DocumentSymbolParams,
-    GotoDefinitionParams, HoverParams, TextDocumentPositionParams,
+    GotoDefinitionParams, HoverParams, ReferenceParams, RenameParams, TextDocumentPositionParams,
 };
 use position::Positions;
 use serde_json::{Value, json};
@@ -47,6 +48,8 @@ pub fn capabilities() -> Value {
         "definitionProvider": true,
         "completionProvider": {"triggerCharacters": [" "]},
         "codeActionProvider": {"codeActionKinds": ["quickfix"]},
+        "referencesProvider": true,
+        "renameProvider": {"prepareProvider": true},
     })
 }
 
@@ -215,6 +218,41 @@ fn answer(documents: &HashMap<String, Document>, request: Request) -> Response {
             .extract::<CodeActionParams>("textDocument/codeAction")
             .ok()
             .map(|(_, p)| code_actions(documents, &p)),
+        "textDocument/references" => request
+            .extract::<ReferenceParams>("textDocument/references")
+            .ok()
+            .map(|(_, p)| {
+                let declaration = p.context.include_declaration;
+                at_position(documents, &p.text_document_position, |checked, uri, at| {
+                    references::references(&checked.loaded, uri, at, declaration)
+                })
+            }),
+        "textDocument/prepareRename" => request
+            .extract::<TextDocumentPositionParams>("textDocument/prepareRename")
+            .ok()
+            .map(|(_, p)| {
+                at_position(documents, &p, |checked, _, at| {
+                    references::prepare_rename(&checked.loaded, at)
+                })
+            }),
+        "textDocument/rename" => {
+            let Ok((_, p)) = request.extract::<RenameParams>("textDocument/rename") else {
+                return invalid(id);
+            };
+            let mut refused = None;
+            let edit = at_position(documents, &p.text_document_position, |checked, uri, at| {
+                references::rename(&checked.loaded, uri, at, &p.new_name).unwrap_or_else(
+                    |problem| {
+                        refused = Some(problem);
+                        Value::Null
+                    },
+                )
+            });
+            return match refused {
+                Some(problem) => Response::new_err(id, ErrorCode::InvalidParams as i32, problem),
+                None => Response::new_ok(id, edit),
+            };
+        }
         "textDocument/definition" => request
             .extract::<GotoDefinitionParams>("textDocument/definition")
             .ok()
@@ -235,12 +273,16 @@ fn answer(documents: &HashMap<String, Document>, request: Request) -> Response {
     };
     match result {
         Some(value) => Response::new_ok(id, value),
-        None => Response::new_err(
-            id,
-            ErrorCode::InvalidParams as i32,
-            "invalid parameters".into(),
-        ),
+        None => invalid(id),
     }
+}
+
+fn invalid(id: lsp_server::RequestId) -> Response {
+    Response::new_err(
+        id,
+        ErrorCode::InvalidParams as i32,
+        "invalid parameters".into(),
+    )
 }
 
 /// Checks an open document and answers a request about one of its positions with `answer`

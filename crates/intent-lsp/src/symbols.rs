@@ -151,6 +151,11 @@ fn bind<'a>(loaded: &'a Loaded, call: &'a StepCall) -> Call<'a> {
 /// The word (letters, digits, `_`) that holds the offset or ends at it, so that a cursor just
 /// after a name still finds it.
 fn word_at(text: &str, offset: usize) -> Option<&str> {
+    word_range(text, offset).map(|range| &text[range])
+}
+
+/// The byte range of [`word_at`]'s word.
+pub fn word_range(text: &str, offset: usize) -> Option<std::ops::Range<usize>> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let offset = offset.min(text.len());
     if !text.is_char_boundary(offset) {
@@ -167,7 +172,7 @@ fn word_at(text: &str, offset: usize) -> Option<&str> {
         .find(|&(_, c)| !is_word(c))
         .map_or(text.len(), |(i, _)| offset + i);
     let word = &text[start..end];
-    (!word.is_empty() && !word.starts_with(|c: char| c.is_ascii_digit())).then_some(word)
+    (!word.is_empty() && !word.starts_with(|c: char| c.is_ascii_digit())).then_some(start..end)
 }
 
 #[cfg(test)]
