@@ -46,7 +46,9 @@ pub fn capabilities() -> Value {
         "documentSymbolProvider": true,
         "hoverProvider": true,
         "definitionProvider": true,
-        "completionProvider": {"triggerCharacters": [" "]},
+        // No trigger characters: a space is typed all through prose step calls, and the
+        // editor asks anyway as a word is typed.
+        "completionProvider": {},
         "codeActionProvider": {"codeActionKinds": ["quickfix"]},
         "referencesProvider": true,
         "renameProvider": {"prepareProvider": true},
