@@ -277,6 +277,11 @@ intent "Items are listed" {
   and len(body.items) == page_size
   and body.sku == missing_name
 }
+
+evaluate "Answers" over faq as case {
+  when GET shop /faq -> Sku
+  then status == 200
+}
 "#;
 
 /// An editor with `main.intent` open in a project folder (kept alive by the returned guard).
@@ -350,6 +355,17 @@ fn hover_shows_declarations_steps_and_explanations() {
     let constant = hover_text(&mut editor, &uri, at("== page_size", 5));
     assert!(constant.contains("let page_size = 20"), "{constant}");
     assert!(constant.contains("main.intent:3"), "{constant}");
+
+    let ty = hover_text(&mut editor, &uri, at("Sku\n", 1));
+    assert!(
+        ty.contains(r#"type Sku = string matching /^[A-Z]{2}-\d{4}$/"#),
+        "{ty}"
+    );
+    let dataset = hover_text(&mut editor, &uri, at("faq as", 0));
+    assert!(
+        dataset.contains("dataset faq = \"faq.jsonl\" {\n  question: string\n  answer: string\n}"),
+        "{dataset}"
+    );
 
     let step = hover_text(&mut editor, &uri, at("a shopper", 4));
     assert!(
@@ -608,7 +624,8 @@ fn references_and_rename_cover_the_document_and_its_imports() {
         "the step's request: {answer}"
     );
     assert!(found.contains(&place(&uri, 6, 11, 15)), "{answer}");
-    assert_eq!(found.len(), 3, "{answer}");
+    assert!(found.contains(&place(&uri, 14, 11, 15)), "{answer}");
+    assert_eq!(found.len(), 4, "{answer}");
     let (answer, _) = editor.request(
         "textDocument/references",
         json!({"textDocument": {"uri": uri}, "position": at("shop /catalog", 1),
@@ -616,7 +633,7 @@ fn references_and_rename_cover_the_document_and_its_imports() {
     );
     assert_eq!(
         answer["result"].as_array().map(Vec::len),
-        Some(2),
+        Some(3),
         "{answer}"
     );
 
