@@ -53,6 +53,12 @@ impl StepIndex {
         StepIndex { steps }
     }
 
+    /// The pattern of a step definition as [`Binding::Bound`] names it, so that a tool can find
+    /// the definition a call is bound to.
+    pub fn pattern(def: &ast::StepDef) -> String {
+        pattern_tokens(&def.pattern).1
+    }
+
     /// How many steps there are.
     pub fn len(&self) -> usize {
         self.steps.len()

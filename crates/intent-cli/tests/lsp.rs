@@ -244,3 +244,444 @@ fn malformed_messages_are_answered_and_the_server_keeps_serving() {
         "{log}"
     );
 }
+
+/// A project folder: `common.intent` on disk declares what `main.intent` (opened in the
+/// editor, never saved) uses.
+const COMMON: &str = r#"target shop = env("SHOP_URL", "http://127.0.0.1:8080")
+
+type Sku = string matching /^[A-Z]{2}-\d{4}$/
+
+secret token = env("SHOP_TOKEN")
+
+dataset faq = "faq.jsonl" {
+  question: string
+  answer: string
+}
+
+step "a shopper {name: string} is logged in" -> string {
+  when POST shop /login
+  then status == 200
+  yield body.token
+}
+"#;
+
+const MAIN: &str = r#"use "common.intent"
+
+let page_size = 20
+
+intent "Items are listed" {
+  given a shopper "alice" is logged in
+  when GET shop /catalog
+    auth bearer token
+  then status == 200
+  and len(body.items) == page_size
+  and body.sku == missing_name
+}
+
+evaluate "Answers" over faq as case {
+  when GET shop /faq -> Sku
+  then status == 200
+}
+"#;
+
+/// An editor with `main.intent` open in a project folder (kept alive by the returned guard).
+fn editor_on_project() -> (Editor, tempfile::TempDir, String) {
+    let folder = tempfile::tempdir().expect("a folder");
+    std::fs::write(folder.path().join("common.intent"), COMMON).expect("write");
+    std::fs::write(
+        folder.path().join("faq.jsonl"),
+        "{\"question\": \"q\", \"answer\": \"a\"}\n",
+    )
+    .expect("write");
+    let uri = format!("file://{}/main.intent", folder.path().display());
+    let mut editor = Editor::start();
+    let (initialized, _) = editor.request("initialize", json!({"capabilities": {}}));
+    let capabilities = &initialized["result"]["capabilities"];
+    assert_eq!(capabilities["hoverProvider"], true, "{capabilities}");
+    assert_eq!(capabilities["definitionProvider"], true, "{capabilities}");
+    assert!(
+        capabilities["completionProvider"].is_object(),
+        "{capabilities}"
+    );
+    editor.send(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    editor.send(
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri, "languageId": "intent", "version": 1, "text": MAIN}
+        }}),
+    );
+    (editor, folder, uri)
+}
+
+/// The LSP position of the first `needle` in `MAIN`, `into` bytes into it.
+fn at(needle: &str, into: u32) -> Value {
+    let offset = MAIN.find(needle).expect("in MAIN");
+    let line = MAIN[..offset].matches('\n').count();
+    let column = offset - MAIN[..offset].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": column as u32 + into})
+}
+
+fn hover_text(editor: &mut Editor, uri: &str, position: Value) -> String {
+    let (answer, _) = editor.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": position}),
+    );
+    assert_eq!(answer["error"], Value::Null, "{answer}");
+    assert_eq!(answer["result"]["contents"]["kind"], "markdown", "{answer}");
+    answer["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn hover_shows_declarations_steps_and_explanations() {
+    let (mut editor, _folder, uri) = editor_on_project();
+
+    let target = hover_text(&mut editor, &uri, at("shop /catalog", 1));
+    assert!(
+        target.contains(r#"target shop = env("SHOP_URL", "http://127.0.0.1:8080")"#),
+        "{target}"
+    );
+    assert!(target.contains("defined in `common.intent:1`"), "{target}");
+
+    let secret = hover_text(&mut editor, &uri, at("token\n", 0));
+    assert!(secret.contains("secret token"), "{secret}");
+    assert!(secret.contains("`SHOP_TOKEN`"), "{secret}");
+    assert!(
+        !secret.contains("env("),
+        "only the variable's name: {secret}"
+    );
+
+    let constant = hover_text(&mut editor, &uri, at("== page_size", 5));
+    assert!(constant.contains("let page_size = 20"), "{constant}");
+    assert!(constant.contains("main.intent:3"), "{constant}");
+
+    let ty = hover_text(&mut editor, &uri, at("Sku\n", 1));
+    assert!(
+        ty.contains(r#"type Sku = string matching /^[A-Z]{2}-\d{4}$/"#),
+        "{ty}"
+    );
+    let dataset = hover_text(&mut editor, &uri, at("faq as", 0));
+    assert!(
+        dataset.contains("dataset faq = \"faq.jsonl\" {\n  question: string\n  answer: string\n}"),
+        "{dataset}"
+    );
+
+    let step = hover_text(&mut editor, &uri, at("a shopper", 4));
+    assert!(
+        step.contains(r#"step "a shopper {name: string} is logged in" -> string"#),
+        "{step}"
+    );
+    assert!(step.contains("common.intent:12"), "{step}");
+
+    let unknown = hover_text(&mut editor, &uri, at("missing_name", 2));
+    assert!(
+        unknown.starts_with("**E1003**: a name is not defined"),
+        "the `intent explain` text of the diagnostic there: {unknown}"
+    );
+
+    // Nothing to say, a position past the end, a document nobody opened: null, no error.
+    for (document, position) in [
+        (uri.as_str(), at("then status", 1)),
+        (uri.as_str(), json!({"line": 999, "character": 999})),
+        ("untitled:none.intent", json!({"line": 0, "character": 0})),
+    ] {
+        let (answer, _) = editor.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": document}, "position": position}),
+        );
+        assert_eq!(answer["result"], Value::Null, "{answer}");
+        assert_eq!(answer["error"], Value::Null, "{answer}");
+    }
+    editor.still_serves();
+}
+
+#[test]
+fn definition_goes_across_imports() {
+    let (mut editor, folder, uri) = editor_on_project();
+    let common = format!("file://{}/common.intent", folder.path().display());
+    let mut definition = |position: Value| {
+        let (answer, _) = editor.request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": position}),
+        );
+        assert_eq!(answer["error"], Value::Null, "{answer}");
+        answer["result"].clone()
+    };
+    let line = |uri: &str, line: u32, start: u32, end: u32| {
+        json!({"uri": uri, "range": {
+            "start": {"line": line, "character": start},
+            "end": {"line": line, "character": end},
+        }})
+    };
+    assert_eq!(
+        definition(at("shop /catalog", 0)),
+        line(&common, 0, 7, 11),
+        "target"
+    );
+    assert_eq!(
+        definition(at("token\n", 2)),
+        line(&common, 4, 7, 12),
+        "secret"
+    );
+    assert_eq!(
+        definition(at("a shopper", 0)),
+        line(&common, 11, 5, 44),
+        "step, from its call"
+    );
+    assert_eq!(
+        definition(at("== page_size", 3)),
+        line(&uri, 2, 4, 13),
+        "let"
+    );
+    assert_eq!(definition(at("missing_name", 0)), Value::Null, "undeclared");
+    assert_eq!(
+        definition(json!({"line": 999, "character": 0})),
+        Value::Null,
+        "past the end"
+    );
+}
+
+/// The labels of the completions at `position` of `uri`.
+fn completions(editor: &mut Editor, uri: &str, position: Value) -> Vec<Value> {
+    let (answer, _) = editor.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": position}),
+    );
+    assert_eq!(answer["error"], Value::Null, "{answer}");
+    answer["result"].as_array().cloned().unwrap_or_default()
+}
+
+fn labels(items: &[Value]) -> Vec<&str> {
+    items.iter().filter_map(|i| i["label"].as_str()).collect()
+}
+
+#[test]
+fn completion_offers_keywords_names_steps_and_units() {
+    let (mut editor, _folder, uri) = editor_on_project();
+
+    // At the start of a top-level line: item keywords, and names.
+    let top = completions(&mut editor, &uri, json!({"line": 1, "character": 0}));
+    let top = labels(&top);
+    for expected in [
+        "target",
+        "intent",
+        "dataset",
+        "shop",
+        "Sku",
+        "token",
+        "faq",
+        "page_size",
+    ] {
+        assert!(top.contains(&expected), "{expected} in {top:?}");
+    }
+    assert!(
+        !top.contains(&"given"),
+        "no statement at top level: {top:?}"
+    );
+
+    // At the start of a line in a block: statement keywords.
+    let inside = completions(&mut editor, &uri, at("then status", 2));
+    let inside = labels(&inside);
+    assert!(
+        inside.contains(&"given") && inside.contains(&"then"),
+        "{inside:?}"
+    );
+    assert!(!inside.contains(&"target"), "{inside:?}");
+
+    // After `given `: the steps as snippets replacing the call typed so far.
+    let given = completions(&mut editor, &uri, at("a shopper", 5));
+    let step = given
+        .iter()
+        .find(|i| i["label"] == "a shopper {name} is logged in")
+        .unwrap_or_else(|| panic!("the step in {given:?}"));
+    assert_eq!(step["insertTextFormat"], 2, "{step}");
+    assert_eq!(
+        step["textEdit"]["newText"], "a shopper ${1:name} is logged in",
+        "{step}"
+    );
+    assert_eq!(
+        step["textEdit"]["range"]["start"],
+        at("a shopper", 0),
+        "{step}"
+    );
+
+    // Right after a number: its units.
+    let units = completions(&mut editor, &uri, at("20\n", 2));
+    assert_eq!(
+        labels(&units),
+        [
+            "ms", "s", "m", "h", "%", "B", "KB", "MB", "GB", "/s", "/m", "/h"
+        ]
+    );
+
+    // Past the end and an unknown document: an empty list, no error.
+    assert_eq!(
+        completions(
+            &mut editor,
+            "untitled:none.intent",
+            json!({"line": 0, "character": 0})
+        ),
+        Vec::<Value>::new()
+    );
+    let past = completions(&mut editor, &uri, json!({"line": 999, "character": 999}));
+    assert!(labels(&past).contains(&"intent"), "{past:?}");
+    editor.still_serves();
+}
+
+#[test]
+fn quick_fixes_write_what_the_diagnostics_suggest() {
+    let (mut editor, folder, _) = editor_on_project();
+    let uri = format!("file://{}/fix.intent", folder.path().display());
+    let text = "use \"common.intent\"\n\nlet page_size = 20\n\nintent \"Sized\" {\n  when GET shop /catalog\n  then duration < 5sec\n  and len(body.items) == page_sise\n}\n";
+    editor.send(
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri, "languageId": "intent", "version": 1, "text": text}
+        }}),
+    );
+    let mut actions = |range: Value| {
+        let (answer, _) = editor.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": []}}),
+        );
+        assert_eq!(answer["error"], Value::Null, "{answer}");
+        answer["result"].as_array().cloned().unwrap_or_default()
+    };
+    let fixes = actions(whole_range());
+    let edits: Vec<(Value, Value)> = fixes
+        .iter()
+        .map(|f| {
+            assert_eq!(f["kind"], "quickfix", "{f}");
+            let edit = &f["edit"]["changes"][uri.as_str()][0];
+            (edit["range"]["start"].clone(), edit["newText"].clone())
+        })
+        .collect();
+    assert!(
+        edits.contains(&(json!({"line": 7, "character": 25}), json!("page_size"))),
+        "{fixes:?}"
+    );
+    assert!(
+        edits.iter().any(
+            |(start, new)| start["line"] == 6 && new.as_str().is_some_and(|n| n.ends_with('s'))
+        ),
+        "the unit: {fixes:?}"
+    );
+    let unit = fixes
+        .iter()
+        .find(|f| f["diagnostics"][0]["code"] == "E0015")
+        .expect("the unit's fix");
+    let edit = &unit["edit"]["changes"][uri.as_str()][0];
+    let start = edit["range"]["start"]["character"]
+        .as_u64()
+        .unwrap_or_default() as usize;
+    let end = edit["range"]["end"]["character"]
+        .as_u64()
+        .unwrap_or_default() as usize;
+    let line = text.lines().nth(6).unwrap_or_default();
+    let fixed = format!(
+        "{}{}{}",
+        &line[..start],
+        edit["newText"].as_str().unwrap_or_default(),
+        &line[end..]
+    );
+    assert_eq!(fixed, "  then duration < 5s", "{unit}");
+
+    // A range away from any diagnostic, and a document nobody opened: no fixes.
+    let first = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 3}});
+    assert_eq!(actions(first), Vec::<Value>::new());
+    let (answer, _) = editor.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": "untitled:none.intent"}, "range": whole_range(), "context": {"diagnostics": []}}),
+    );
+    assert_eq!(answer["result"], json!([]), "{answer}");
+}
+
+fn whole_range() -> Value {
+    json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}})
+}
+
+#[test]
+fn references_and_rename_cover_the_document_and_its_imports() {
+    let (mut editor, folder, uri) = editor_on_project();
+    let common = format!("file://{}/common.intent", folder.path().display());
+    let place = |uri: &str, line: u32, start: u32, end: u32| {
+        json!({"uri": uri, "range": {
+            "start": {"line": line, "character": start},
+            "end": {"line": line, "character": end},
+        }})
+    };
+
+    // `shop`: declared in common.intent, used by its step and by the document.
+    let (answer, _) = editor.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": at("shop /catalog", 1),
+               "context": {"includeDeclaration": true}}),
+    );
+    let found = answer["result"].as_array().cloned().unwrap_or_default();
+    assert!(found.contains(&place(&common, 0, 7, 11)), "{answer}");
+    assert!(
+        found.contains(&place(&common, 12, 12, 16)),
+        "the step's request: {answer}"
+    );
+    assert!(found.contains(&place(&uri, 6, 11, 15)), "{answer}");
+    assert!(found.contains(&place(&uri, 14, 11, 15)), "{answer}");
+    assert_eq!(found.len(), 4, "{answer}");
+    let (answer, _) = editor.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": at("shop /catalog", 1),
+               "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(
+        answer["result"].as_array().map(Vec::len),
+        Some(3),
+        "{answer}"
+    );
+
+    // Rename `page_size`: prepared on its use, renamed at its declaration and its use.
+    let (prepared, _) = editor.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": uri}, "position": at("== page_size", 6)}),
+    );
+    assert_eq!(prepared["result"]["placeholder"], "page_size", "{prepared}");
+    let (renamed, _) = editor.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": at("== page_size", 6), "newName": "per_page"}),
+    );
+    let edits = renamed["result"]["changes"][uri.as_str()]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut fixed: Vec<String> = MAIN.lines().map(str::to_string).collect();
+    for edit in edits.iter().rev() {
+        let line = edit["range"]["start"]["line"].as_u64().unwrap_or_default() as usize;
+        let start = edit["range"]["start"]["character"]
+            .as_u64()
+            .unwrap_or_default() as usize;
+        let end = edit["range"]["end"]["character"]
+            .as_u64()
+            .unwrap_or_default() as usize;
+        let new = edit["newText"].as_str().unwrap_or_default();
+        fixed[line].replace_range(start..end, new);
+    }
+    assert_eq!(fixed[2], "let per_page = 20", "{renamed}");
+    assert_eq!(fixed[9], "  and len(body.items) == per_page", "{renamed}");
+    assert_eq!(edits.len(), 2, "{renamed}");
+
+    // Not a name: refused. Nothing to rename: null.
+    let (refused, _) = editor.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": at("== page_size", 6), "newName": "and"}),
+    );
+    assert_eq!(refused["error"]["code"], -32602, "{refused}");
+    let (nothing, _) = editor.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": uri}, "position": at("then status", 1)}),
+    );
+    assert_eq!(nothing["result"], Value::Null, "{nothing}");
+    let (past, _) = editor.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 999, "character": 9},
+               "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(past["result"], Value::Null, "{past}");
+}

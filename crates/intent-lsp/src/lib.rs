@@ -1,24 +1,35 @@
 //! The language server behind `intent lsp`: an editor gets the diagnostics of `intent check`
 //! as the user types (with the files the spec imports: open in the editor, saved or not, or
 //! else read from disk), `intent fmt` as
-//! document formatting, and the items of a spec as its outline.
+//! document formatting, the items of a spec as its outline, hover (what a name or step call is
+//! declared as, what a diagnostic's code means), go to definition across imports, and
+//! completion (keywords, names, steps as snippets, units), and quick fixes for diagnostics
+//! that suggest a name, find references and rename.
 //!
 //! The server speaks the Language Server Protocol over any [`Connection`]: [`connect`] makes
 //! one over byte streams (standard input and output for an editor) that survives malformed
 //! messages (see [`framing`]); the tests also use lsp-server's connection in memory. Documents
 //! are synced as full text.
 
+mod code_action;
+mod completion;
+mod definition;
 pub mod framing;
+mod hover;
 mod position;
+mod references;
+mod symbols;
 mod transport;
 
 use framing::INVALID_TEXT;
+use intent_check::{Checked, Keep};
 use intent_project::{Overlays, Project};
 use intent_source::{Diagnostic, FileId, Severity, Span, code};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::{
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DocumentFormattingParams, DocumentSymbolParams,
+    CodeActionParams, CompletionParams, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DocumentFormattingParams, DocumentSymbolParams,
+    GotoDefinitionParams, HoverParams, ReferenceParams, RenameParams, TextDocumentPositionParams,
 };
 use position::Positions;
 use serde_json::{Value, json};
@@ -33,6 +44,14 @@ pub fn capabilities() -> Value {
         "textDocumentSync": 1,
         "documentFormattingProvider": true,
         "documentSymbolProvider": true,
+        "hoverProvider": true,
+        "definitionProvider": true,
+        // No trigger characters: a space is typed all through prose step calls, and the
+        // editor asks anyway as a word is typed.
+        "completionProvider": {},
+        "codeActionProvider": {"codeActionKinds": ["quickfix"]},
+        "referencesProvider": true,
+        "renameProvider": {"prepareProvider": true},
     })
 }
 
@@ -172,6 +191,80 @@ fn answer(documents: &HashMap<String, Document>, request: Request) -> Response {
             .extract::<DocumentSymbolParams>("textDocument/documentSymbol")
             .ok()
             .map(|(_, p)| symbols(documents.get(p.text_document.uri.as_str()))),
+        "textDocument/hover" => request
+            .extract::<HoverParams>("textDocument/hover")
+            .ok()
+            .map(|(_, p)| {
+                at_position(
+                    documents,
+                    &p.text_document_position_params,
+                    |checked, _, at| hover::hover(checked, at),
+                )
+            }),
+        "textDocument/completion" => request
+            .extract::<CompletionParams>("textDocument/completion")
+            .ok()
+            .map(|(_, p)| {
+                let at = &p.text_document_position;
+                let text = documents
+                    .get(at.text_document.uri.as_str())
+                    .map(|d| &d.text);
+                match text {
+                    Some(text) => at_position(documents, at, |checked, _, offset| {
+                        completion::completion(&checked.loaded, text, offset)
+                    }),
+                    None => json!([]),
+                }
+            }),
+        "textDocument/codeAction" => request
+            .extract::<CodeActionParams>("textDocument/codeAction")
+            .ok()
+            .map(|(_, p)| code_actions(documents, &p)),
+        "textDocument/references" => request
+            .extract::<ReferenceParams>("textDocument/references")
+            .ok()
+            .map(|(_, p)| {
+                let declaration = p.context.include_declaration;
+                at_position(documents, &p.text_document_position, |checked, uri, at| {
+                    references::references(&checked.loaded, uri, at, declaration)
+                })
+            }),
+        "textDocument/prepareRename" => request
+            .extract::<TextDocumentPositionParams>("textDocument/prepareRename")
+            .ok()
+            .map(|(_, p)| {
+                at_position(documents, &p, |checked, _, at| {
+                    references::prepare_rename(&checked.loaded, at)
+                })
+            }),
+        "textDocument/rename" => {
+            let Ok((_, p)) = request.extract::<RenameParams>("textDocument/rename") else {
+                return invalid(id);
+            };
+            let mut refused = None;
+            let edit = at_position(documents, &p.text_document_position, |checked, uri, at| {
+                references::rename(&checked.loaded, uri, at, &p.new_name).unwrap_or_else(
+                    |problem| {
+                        refused = Some(problem);
+                        Value::Null
+                    },
+                )
+            });
+            return match refused {
+                Some(problem) => Response::new_err(id, ErrorCode::InvalidParams as i32, problem),
+                None => Response::new_ok(id, edit),
+            };
+        }
+        "textDocument/definition" => request
+            .extract::<GotoDefinitionParams>("textDocument/definition")
+            .ok()
+            .map(|(_, p)| {
+                at_position(
+                    documents,
+                    &p.text_document_position_params,
+                    |checked, uri, at| definition::definition(&checked.loaded, uri, at),
+                )
+            }),
         _ => {
             return Response::new_err(
                 id,
@@ -182,12 +275,54 @@ fn answer(documents: &HashMap<String, Document>, request: Request) -> Response {
     };
     match result {
         Some(value) => Response::new_ok(id, value),
-        None => Response::new_err(
-            id,
-            ErrorCode::InvalidParams as i32,
-            "invalid parameters".into(),
-        ),
+        None => invalid(id),
     }
+}
+
+fn invalid(id: lsp_server::RequestId) -> Response {
+    Response::new_err(
+        id,
+        ErrorCode::InvalidParams as i32,
+        "invalid parameters".into(),
+    )
+}
+
+/// Checks an open document and answers a request about one of its positions with `answer`
+/// (given the check, the document's URI and the byte offset); null for a document that is not
+/// open, or not valid text, or whose project cannot be read.
+fn at_position(
+    documents: &HashMap<String, Document>,
+    at: &TextDocumentPositionParams,
+    answer: impl FnOnce(&Checked, &str, usize) -> Value,
+) -> Value {
+    let uri = at.text_document.uri.as_str();
+    let Some(document) = documents.get(uri).filter(|d| d.invalid.is_none()) else {
+        return Value::Null;
+    };
+    // Answers about positions look into intents' bodies (step calls, names used), so the
+    // check keeps every syntax tree.
+    let Ok(checked) = check_document(uri, document, documents, Keep::Plan) else {
+        return Value::Null;
+    };
+    let offset = Positions::new(&document.text).offset(at.position.line, at.position.character);
+    answer(&checked, uri, offset)
+}
+
+/// The quick fixes for the requested range of an open document; none for a document that is
+/// not open or not valid text.
+fn code_actions(documents: &HashMap<String, Document>, params: &CodeActionParams) -> Value {
+    let uri = params.text_document.uri.as_str();
+    let Some(document) = documents.get(uri).filter(|d| d.invalid.is_none()) else {
+        return json!([]);
+    };
+    let Ok(checked) = check_document(uri, document, documents, Keep::Diagnostics) else {
+        return json!([]);
+    };
+    let positions = Positions::new(&document.text);
+    let (start, end) = (params.range.start, params.range.end);
+    let range =
+        positions.offset(start.line, start.character)..positions.offset(end.line, end.character);
+    code_action::quick_fixes(&checked, uri, &document.text, range)
 }
 
 /// The path a document is checked as: its file for a `file:` URI (so its imports resolve and
@@ -213,19 +348,10 @@ fn diagnose(uri: &str, document: &Document, open: &HashMap<String, Document>) ->
     if let Some(problem) = &document.invalid {
         return vec![invalid_text(text, problem)];
     }
-    let path = intent_project::absolute(&path_of(uri));
-    let overlays: Overlays = open
-        .iter()
-        .filter(|(u, d)| u.starts_with("file://") && d.invalid.is_none())
-        .map(|(u, d)| (intent_project::absolute(&path_of(u)), d.text.clone()))
-        .chain(std::iter::once((path.clone(), text.clone())))
-        .collect();
-    let project = match Project::discover(std::slice::from_ref(&path), false) {
-        Ok(project) => project,
-        Err(e) => return vec![project_problem(text, &e.to_string())],
+    let checked = match check_document(uri, document, open, Keep::Diagnostics) {
+        Ok(checked) => checked,
+        Err(problem) => return vec![project_problem(text, &problem)],
     };
-    let tree = project.tree(std::slice::from_ref(&path), &overlays);
-    let checked = intent_check::check_keeping(&tree, intent_check::Keep::Diagnostics);
     let positions = Positions::new(text);
     checked
         .diagnostics
@@ -233,6 +359,31 @@ fn diagnose(uri: &str, document: &Document, open: &HashMap<String, Document>) ->
         .filter(|d| d.labels.first().is_some_and(|l| l.file == FileId(0)))
         .map(|d| lsp_diagnostic(d, &positions))
         .collect()
+}
+
+/// Checks a document as `intent check` checks its file, with the documents open in the
+/// editor standing in for their files; the document is the check's first file (`FileId(0)`).
+/// Diagnostics after every change keep no intent's tree (`Keep::Diagnostics`), so a large
+/// document costs a small multiple of its size; answers about a position keep them all.
+/// Fails with the problem of a project file that cannot be read.
+fn check_document(
+    uri: &str,
+    document: &Document,
+    open: &HashMap<String, Document>,
+    keep: Keep,
+) -> Result<Checked, String> {
+    let text = &document.text;
+    let path = intent_project::absolute(&path_of(uri));
+    let overlays: Overlays = open
+        .iter()
+        .filter(|(u, d)| u.starts_with("file://") && d.invalid.is_none())
+        .map(|(u, d)| (intent_project::absolute(&path_of(u)), d.text.clone()))
+        .chain(std::iter::once((path.clone(), text.clone())))
+        .collect();
+    let project =
+        Project::discover(std::slice::from_ref(&path), false).map_err(|e| e.to_string())?;
+    let tree = project.tree(std::slice::from_ref(&path), &overlays);
+    Ok(intent_check::check_keeping(&tree, keep))
 }
 
 fn lsp_diagnostic(diagnostic: &Diagnostic, positions: &Positions<'_>) -> Value {

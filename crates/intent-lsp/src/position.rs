@@ -29,6 +29,27 @@ impl<'t> Positions<'t> {
         json!({"line": line, "character": character})
     }
 
+    /// The byte offset of an LSP position; a line or character past the end is clamped to the
+    /// end of the text or of the line, since an editor may ask about a place the server's
+    /// copy of the text does not have yet.
+    pub fn offset(&self, line: u32, character: u32) -> usize {
+        let Some(&start) = self.starts.get(line as usize) else {
+            return self.text.len();
+        };
+        let end = self
+            .starts
+            .get(line as usize + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let mut units = 0;
+        for (i, c) in self.text[start..end].char_indices() {
+            if units >= character as usize {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        end
+    }
+
     pub fn range(&self, bytes: std::ops::Range<usize>) -> Value {
         json!({"start": self.position(bytes.start), "end": self.position(bytes.end)})
     }
@@ -52,5 +73,14 @@ mod tests {
             json!({"line": 1, "character": 2}),
             "inside `é`: its start"
         );
+    }
+
+    #[test]
+    fn positions_become_offsets_clamped_to_the_text() {
+        let positions = Positions::new("ab\ncafé 𝄞x\n");
+        assert_eq!(positions.offset(1, 5), 9);
+        assert_eq!(positions.offset(1, 7), 13);
+        assert_eq!(positions.offset(0, 99), 2, "past the line: its end");
+        assert_eq!(positions.offset(9, 0), 15, "past the text: its end");
     }
 }

@@ -123,7 +123,7 @@ fn an_editor_gets_diagnostics_formatting_and_an_outline() {
         ["target shop = \"http://127.0.0.1:8080\"", "intent \"Up\""]
     );
 
-    let unknown = editor.request("textDocument/hover", json!({}));
+    let unknown = editor.request("textDocument/codeLens", json!({}));
     assert!(
         unknown["error"]
             .as_str()

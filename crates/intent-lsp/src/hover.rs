@@ -1,0 +1,141 @@
+//! Hover: what the name under the cursor is declared as, and what the code of a diagnostic
+//! there means (the text of `intent explain`), as Markdown.
+
+use crate::symbols::{self, Call, Declaration, Found};
+use intent_check::{Binding, Checked, Loaded};
+use intent_source::{CODES, FileId, Span};
+use intent_syntax::ast::Item;
+use serde_json::{Value, json};
+
+/// The hover at a byte offset of the document; null when there is nothing to say.
+pub fn hover(checked: &Checked, offset: usize) -> Value {
+    let loaded = &checked.loaded;
+    let mut sections = Vec::new();
+    match symbols::at(loaded, offset) {
+        Some(Found::Declared(declaration)) => sections.push(declared(loaded, &declaration)),
+        Some(Found::Call(call)) => sections.push(called(loaded, &call)),
+        None => {}
+    }
+    sections.extend(
+        checked
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.labels.first().is_some_and(|l| {
+                    l.file == symbols::DOCUMENT
+                        && (l.span.range().contains(&offset) || l.span.range().start == offset)
+                })
+            })
+            .filter_map(|d| CODES.iter().find(|info| info.code == d.code))
+            .map(|info| {
+                format!(
+                    "**{}**: {}\n\n{}",
+                    info.code.as_str(),
+                    info.title,
+                    info.explanation
+                )
+            }),
+    );
+    sections.dedup();
+    if sections.is_empty() {
+        return Value::Null;
+    }
+    json!({"contents": {"kind": "markdown", "value": sections.join("\n\n---\n\n")}})
+}
+
+/// A declaration in a fenced block, then its kind and where it is.
+fn declared(loaded: &Loaded, declaration: &Declaration<'_>) -> String {
+    let source = |span: Span| loaded.sources.get(declaration.file).slice(span);
+    let name = &declaration.name.name;
+    let (kind, code) = match declaration.item {
+        Item::Target(t) => ("target", format!("target {name} = {}", source(t.url.span))),
+        Item::Type(t) => ("type", source(t.span).to_string()),
+        Item::Let(l) => ("constant", format!("let {name} = {}", source(l.value.span))),
+        // Only how the secret is read: a spec holds no secret value, yet never show one.
+        Item::Secret(s) => {
+            let env = env_name(source(s.value.span));
+            let from = env.map_or_else(String::new, |e| {
+                format!(", read from the environment variable `{e}`")
+            });
+            return format!(
+                "```intent\nsecret {name}\n```\nsecret{from}, redacted in every output; {}",
+                place(loaded, declaration.file, declaration.name.span)
+            );
+        }
+        Item::Dataset(d) => {
+            let columns: String = d
+                .columns
+                .iter()
+                .map(|c| format!("\n  {}", source(c.span)))
+                .collect();
+            let close = if columns.is_empty() { "" } else { "\n}" };
+            let open = if columns.is_empty() { "" } else { " {" };
+            (
+                "dataset",
+                format!(
+                    "dataset {name} = {}{open}{columns}{close}",
+                    source(d.path.span)
+                ),
+            )
+        }
+        _ => ("item", source(declaration.item.span()).to_string()),
+    };
+    format!(
+        "```intent\n{code}\n```\n{kind}, {}",
+        place(loaded, declaration.file, declaration.name.span)
+    )
+}
+
+/// The step a call binds to: its signature and where it is defined, or why there is none.
+fn called(loaded: &Loaded, call: &Call<'_>) -> String {
+    match (&call.binding, call.definition) {
+        (Binding::Bound { .. }, Some((file, def))) => {
+            let text = loaded.sources.get(file).slice(def.span);
+            let end = def
+                .body
+                .span
+                .range()
+                .start
+                .saturating_sub(def.span.range().start);
+            let signature = text.get(..end).unwrap_or(text).trim_end();
+            format!(
+                "```intent\n{signature}\n```\nstep, {}",
+                place(loaded, file, def.pattern.span)
+            )
+        }
+        (Binding::Bound { pattern, .. }, None) => format!("step `{pattern}`"),
+        (Binding::Ambiguous { patterns }, _) => format!(
+            "several steps fit this call:\n{}",
+            patterns
+                .iter()
+                .map(|p| format!("\n- `{p}`"))
+                .collect::<String>()
+        ),
+        (Binding::Unbound { nearest }, _) => format!(
+            "no step fits this call{}",
+            nearest
+                .iter()
+                .map(|p| format!("\n- nearest: `{p}`"))
+                .collect::<String>()
+        ),
+    }
+}
+
+/// `defined in PATH:LINE` (the path relative to the project root when it is inside it).
+fn place(loaded: &Loaded, file: FileId, span: Span) -> String {
+    let source = loaded.sources.get(file);
+    let path = loaded
+        .files
+        .get(file.0 as usize)
+        .map_or(source.path(), |f| &f.path);
+    let path = path.strip_prefix(&loaded.root).unwrap_or(path);
+    let line = source.line_index(span.range().start) + 1;
+    format!("defined in `{}:{line}`", path.display())
+}
+
+/// The variable of `env("NAME")` or `env("NAME", default)`, the way secrets are read.
+fn env_name(value: &str) -> Option<&str> {
+    let rest = value.trim().strip_prefix("env(")?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    rest.split('"').next()
+}

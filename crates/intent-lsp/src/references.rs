@@ -1,0 +1,146 @@
+//! Find references and rename: every place a declared name (a target, type, let, secret or
+//! dataset) is written in the document and the files it imports.
+//!
+//! The uses are read off the syntax tree in its serialised form, where they have three shapes
+//! whatever node holds them: a name in an expression (`{"kind": {"Name": ...}, "span": ...}`,
+//! also inside interpolated strings and paths), a named type (`{"Named": {name, span}}`), and
+//! the target of a request, the dataset of an evaluation and the target of a policy
+//! (`"target"`, `"dataset"` and `"from"` holding a name). Walking the JSON finds them in every
+//! node without a visitor over each kind of the tree, which the syntax crate does not have.
+//! Files that import the document but are not imported by it are not searched: the editor's
+//! check of the document does not load them.
+
+use crate::definition::uri_of;
+use crate::position::Positions;
+use crate::symbols::{self, Found};
+use intent_check::Loaded;
+use intent_source::{FileId, Span};
+use serde_json::{Map, Value, json};
+
+/// A place in a file of the check.
+type Place = (FileId, Span);
+
+/// The place of the declaration at a byte offset, and every place its name is written (the
+/// declaration's among them).
+fn occurrences(loaded: &Loaded, offset: usize) -> Option<(Place, Vec<Place>)> {
+    let Some(Found::Declared(declaration)) = symbols::at(loaded, offset) else {
+        return None;
+    };
+    let name = &declaration.name.name;
+    let declared = (declaration.file, declaration.name.span);
+    let mut places = vec![declared];
+    for file in symbols::visible(loaded) {
+        let Some(loaded_file) = loaded.files.get(file.0 as usize) else {
+            continue;
+        };
+        let Ok(tree) = serde_json::to_value(&loaded_file.syntax) else {
+            continue;
+        };
+        let mut uses = Vec::new();
+        uses_of(&tree, name, &mut uses);
+        places.extend(uses.into_iter().map(|span| (file, span)));
+    }
+    places.sort_by_key(|&(file, span)| (file.0, span.range().start));
+    places.dedup();
+    Some((declared, places))
+}
+
+/// The spans where `name` is used in a serialised syntax tree.
+fn uses_of(node: &Value, name: &str, found: &mut Vec<Span>) {
+    match node {
+        Value::Object(object) => {
+            if let Some(span) = name_in_expr(object, name) {
+                found.push(span);
+            }
+            for (key, value) in object {
+                if matches!(key.as_str(), "Named" | "target" | "dataset" | "from")
+                    && let Some(span) = ident(value, name)
+                {
+                    found.push(span);
+                }
+                uses_of(value, name, found);
+            }
+        }
+        Value::Array(values) => values.iter().for_each(|v| uses_of(v, name, found)),
+        _ => {}
+    }
+}
+
+/// The span of an expression that is the name `name`.
+fn name_in_expr(object: &Map<String, Value>, name: &str) -> Option<Span> {
+    (object.get("kind")?.get("Name")?.as_str()? == name)
+        .then(|| serde_json::from_value(object.get("span")?.clone()).ok())
+        .flatten()
+}
+
+/// The span of an identifier `{name, span}` that is `name`.
+fn ident(value: &Value, name: &str) -> Option<Span> {
+    (value.get("name")?.as_str()? == name)
+        .then(|| serde_json::from_value(value.get("span")?.clone()).ok())
+        .flatten()
+}
+
+fn location(loaded: &Loaded, uri: &str, file: FileId, span: Span) -> (String, Value) {
+    let text = loaded.sources.get(file).text();
+    (
+        uri_of(loaded, file, uri),
+        Positions::new(text).range(span.range()),
+    )
+}
+
+/// `textDocument/references`: the places of the name at the offset (with its declaration
+/// when the editor asks for it); null on anything else.
+pub fn references(loaded: &Loaded, uri: &str, offset: usize, declaration: bool) -> Value {
+    let Some((declared, places)) = occurrences(loaded, offset) else {
+        return Value::Null;
+    };
+    let locations: Vec<Value> = places
+        .into_iter()
+        .filter(|&place| declaration || place != declared)
+        .map(|(file, span)| {
+            let (uri, range) = location(loaded, uri, file, span);
+            json!({"uri": uri, "range": range})
+        })
+        .collect();
+    json!(locations)
+}
+
+/// `textDocument/prepareRename`: the range of the declared name at the offset, with its
+/// text; null when there is nothing there to rename.
+pub fn prepare_rename(loaded: &Loaded, offset: usize) -> Value {
+    let Some(Found::Declared(_)) = symbols::at(loaded, offset) else {
+        return Value::Null;
+    };
+    let text = loaded.sources.get(symbols::DOCUMENT).text();
+    let Some(word) = symbols::word_range(text, offset) else {
+        return Value::Null;
+    };
+    json!({"range": Positions::new(text).range(word.clone()), "placeholder": &text[word]})
+}
+
+/// `textDocument/rename`: one edit per place of the name; an error when the new name is not
+/// a name the language accepts, so nothing is half renamed.
+pub fn rename(loaded: &Loaded, uri: &str, offset: usize, new_name: &str) -> Result<Value, String> {
+    let valid = new_name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && new_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !intent_syntax::RESERVED.contains(&new_name);
+    if !valid {
+        return Err(format!(
+            "`{new_name}` is not a name: use letters, digits and `_`, not a keyword"
+        ));
+    }
+    let Some((_, places)) = occurrences(loaded, offset) else {
+        return Ok(Value::Null);
+    };
+    let mut changes = Map::new();
+    for (file, span) in places {
+        let (file_uri, range) = location(loaded, uri, file, span);
+        let edits = changes.entry(file_uri).or_insert_with(|| json!([]));
+        if let Some(edits) = edits.as_array_mut() {
+            edits.push(json!({"range": range, "newText": new_name}));
+        }
+    }
+    Ok(json!({"changes": changes}))
+}
