@@ -1,6 +1,7 @@
 //! The checker on a tree in memory: two spec files (the input split at its first NUL byte,
 //! the first importing the second) and a dataset sample. Diagnostics with registered codes
-//! and spans inside their files, never a panic.
+//! and spans inside their files, never a panic; and checking for diagnostics only (intent trees
+//! dropped and parsed again) reports the same.
 #![no_main]
 
 use intent_source::{CODES, DataSample, SourceTree};
@@ -34,6 +35,19 @@ fuzz_target!(|data: &[u8]| {
     );
     tree.name(main_path);
     let checked = intent_check::check(&tree);
+    // Checking for diagnostics only drops each intent's tree and parses it again: it must
+    // report exactly what a full check reports.
+    let light = intent_check::check_keeping(&tree, intent_check::Keep::Diagnostics);
+    let messages = |d: &[intent_source::Diagnostic]| -> Vec<(String, String)> {
+        d.iter()
+            .map(|d| (d.code.as_str().to_string(), d.message.clone()))
+            .collect()
+    };
+    assert_eq!(
+        messages(&checked.diagnostics),
+        messages(&light.diagnostics),
+        "checking for diagnostics only reports something else"
+    );
     for diagnostic in &checked.diagnostics {
         assert!(
             CODES.iter().any(|c| c.code == diagnostic.code),

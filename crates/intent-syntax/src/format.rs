@@ -11,7 +11,7 @@
 
 use crate::ast::{Comment, Item};
 use crate::errors::CLAUSE_KEYWORDS;
-use crate::parse::{Items, MAX_FILE_BYTES};
+use crate::parse::{Items, refusal};
 use crate::scan::scan;
 use intent_source::{Diagnostic, FileId, Severity};
 
@@ -33,8 +33,9 @@ const INDENT: &str = "  ";
 /// layout ([`Items`]) and compares the two, so no whole syntax tree is ever held.
 pub fn format(text: &str) -> Result<String, FormatError> {
     let file = FileId(0);
-    if text.len() > MAX_FILE_BYTES || text.contains('\0') {
-        return Err(FormatError::Invalid(Items::new(file, text).finish()));
+    // A file the parser refuses whole (too large, binary) is not laid out at all.
+    if let Some(refused) = refusal(file, text) {
+        return Err(FormatError::Invalid(vec![refused]));
     }
     let formatted = layout(text);
     let mut before = Items::new(file, text);

@@ -62,7 +62,7 @@ fn parse_item(text: &str) -> Result<pest::iterators::Pairs<'_, Rule>, pest::erro
 }
 
 /// Why a whole file is refused before it is parsed: too large, or binary.
-fn refusal(file: FileId, text: &str) -> Option<Diagnostic> {
+pub(crate) fn refusal(file: FileId, text: &str) -> Option<Diagnostic> {
     if text.len() > MAX_FILE_BYTES {
         return Some(
             Diagnostic::new(
