@@ -6,7 +6,7 @@
 //! documents given to the OpenAPI importer give a spec that checks or a refusal, never a
 //! panic.
 
-use intent_check::check;
+use intent_check::{Keep, check, check_keeping};
 use intent_source::CODES;
 use intent_source::SourceTree;
 use intent_tests::{intent_files, relative};
@@ -110,6 +110,18 @@ fn mutated_specs_give_diagnostics_never_panics() {
                     d.primary().span
                 );
             }
+            // Checking for diagnostics only (intents parsed when they are checked) reports
+            // exactly what a full check reports, on every mistake the mutations make.
+            let light = check_keeping(
+                &in_memory(Path::new("/project/mutated.intent"), &mutated),
+                Keep::Diagnostics,
+            );
+            assert_eq!(
+                format!("{:?}", result.diagnostics),
+                format!("{:?}", light.diagnostics),
+                "{} round {round}: diagnostics-only check differs on:\n{mutated}",
+                relative(&path)
+            );
             match intent_syntax::format(&mutated) {
                 Ok(formatted) => assert_eq!(
                     intent_syntax::format(&formatted).ok().as_ref(),

@@ -6,6 +6,7 @@
 use intent_source::{
     Diagnostic, FileId, FileProblem, SourceFile, SourceMap, SourceTree, Span, code, resolve,
 };
+use intent_syntax::LeftOut;
 use intent_syntax::ast::{Item, SpecFile};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,9 +19,9 @@ pub struct LoadedFile {
     /// user named it).
     pub path: PathBuf,
     pub syntax: SpecFile,
-    /// The places of the intents left out of `syntax` when checking only for diagnostics
-    /// ([`crate::Keep::Diagnostics`]): each is parsed again when it is lowered, one at a time.
-    pub left_out: Vec<Span>,
+    /// The intents left out of `syntax` when checking only for diagnostics
+    /// ([`crate::Keep::Diagnostics`]): they are parsed when they are lowered, a batch at a time.
+    pub left_out: Vec<LeftOut>,
     /// The files this one imports, in order of its `use` lines.
     pub imports: Vec<FileId>,
     /// Named by the user (directly or through a folder), not only imported.
@@ -103,9 +104,7 @@ impl Loader<'_> {
             Ok(text) => {
                 let parsed = match self.keep {
                     crate::Keep::Plan => intent_syntax::parse(id, &text),
-                    crate::Keep::Diagnostics => intent_syntax::parse_keeping(id, &text, &|item| {
-                        !matches!(item, Item::Intent(_))
-                    }),
+                    crate::Keep::Diagnostics => intent_syntax::parse_without_intents(id, &text),
                 };
                 self.out.diagnostics.extend(parsed.diagnostics);
                 (parsed.file, parsed.left_out)

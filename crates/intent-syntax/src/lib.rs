@@ -15,5 +15,7 @@ mod scan;
 pub use ast::SpecFile;
 pub use format::{FormatError, format};
 pub use grammar::RESERVED;
-pub use parse::{MAX_FILE_BYTES, Parsed, parse, parse_again, parse_keeping, parse_tag_expr};
+pub use parse::{
+    LeftOut, MAX_FILE_BYTES, Parsed, Reparse, parse, parse_tag_expr, parse_without_intents,
+};
 pub use scan::MAX_NESTING;

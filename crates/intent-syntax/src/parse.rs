@@ -27,9 +27,9 @@ const REGIONS_PER_TASK: usize = 32;
 pub struct Parsed {
     pub file: SpecFile,
     pub diagnostics: Vec<Diagnostic>,
-    /// The places of the items [`parse_keeping`] parsed and then left out of `file`, in file
-    /// order ([`parse_again`] gives one back).
-    pub left_out: Vec<Span>,
+    /// The items [`parse_without_intents`] left out of `file`, in file order ([`Reparse`]
+    /// gives them back).
+    pub left_out: Vec<LeftOut>,
 }
 
 fn configure_pest() {
@@ -132,14 +132,69 @@ fn parse_part(file: FileId, text: &str, scan: &scan::Scan, (start, end): (usize,
 
 /// Parses the text of one spec file.
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    parse_keeping(file, text, &|_| true)
+    parse_regions(file, text, |scan, region| {
+        parse_part(file, text, scan, region)
+    })
 }
 
-/// [`parse`], keeping in the tree only the items `keep` accepts; the others are checked for
-/// syntax like every item, and only their places are kept (`left_out`). Each is dropped as
-/// soon as its region is parsed, so a checker that needs them one at a time later (with
-/// [`parse_again`]) never holds them all: most of a large spec set is intents.
-pub fn parse_keeping(file: FileId, text: &str, keep: &(dyn Fn(&Item) -> bool + Sync)) -> Parsed {
+/// An item [`parse_without_intents`] left out of the tree, to be read with [`Reparse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeftOut {
+    /// The item's place, or the whole region's when it was not parsed.
+    pub span: Span,
+    /// Parsed already, so its diagnostics have been reported once and its text parses.
+    pub parsed: bool,
+}
+
+/// [`parse`], leaving every intent out of the tree, for a checker that needs them one at a
+/// time later and must not hold them all: most of a large spec set is intents. A region the
+/// scanner found clean that holds one item starting with `intent` is not parsed here at all,
+/// so each intent is parsed once in all (by [`Reparse`]); an intent found any other way is
+/// parsed, checked for syntax, and dropped. Either way only its place is kept (`left_out`).
+pub fn parse_without_intents(file: FileId, text: &str) -> Parsed {
+    parse_regions(file, text, |scan, (start, end)| {
+        let from = skip_trivia(text, start, end);
+        if starts_intent(&text[from..end]) && is_one_clean_item(scan, text, (from, end)) {
+            return Parsed {
+                left_out: vec![LeftOut {
+                    span: Span::new(from, end),
+                    parsed: false,
+                }],
+                ..Parsed::default()
+            };
+        }
+        let mut part = parse_part(file, text, scan, (start, end));
+        if part
+            .file
+            .items
+            .iter()
+            .any(|item| matches!(item, Item::Intent(_)))
+        {
+            let items = std::mem::take(&mut part.file.items);
+            for item in items {
+                if matches!(item, Item::Intent(_)) {
+                    part.left_out.push(LeftOut {
+                        span: item.span(),
+                        parsed: true,
+                    });
+                } else {
+                    part.file.items.push(item);
+                }
+            }
+            part.file.items.shrink_to_fit();
+        }
+        part
+    })
+}
+
+/// Scans a file and reads each region with `read`. Items are independent once the scanner
+/// has found where each starts, so the regions are read in parallel; collecting keeps them in
+/// file order.
+fn parse_regions(
+    file: FileId,
+    text: &str,
+    read: impl Fn(&scan::Scan, (usize, usize)) -> Parsed + Sync,
+) -> Parsed {
     configure_pest();
     let mut out = Parsed::default();
     if let Some(refused) = refusal(file, text) {
@@ -147,26 +202,10 @@ pub fn parse_keeping(file: FileId, text: &str, keep: &(dyn Fn(&Item) -> bool + S
         return out;
     }
     let scan = scan::scan(file, text);
-    // Items are independent once the scanner has found where each starts, so the regions are
-    // parsed in parallel; collecting keeps them in file order.
     let parts: Vec<Parsed> = regions(&scan, text.len())
         .par_iter()
         .with_min_len(REGIONS_PER_TASK)
-        .map(|&region| {
-            let mut part = parse_part(file, text, &scan, region);
-            if part.file.items.iter().any(|item| !keep(item)) {
-                let items = std::mem::take(&mut part.file.items);
-                for item in items {
-                    if keep(&item) {
-                        part.file.items.push(item);
-                    } else {
-                        part.left_out.push(item.span());
-                    }
-                }
-                part.file.items.shrink_to_fit();
-            }
-            part
-        })
+        .map(|&region| read(&scan, region))
         .collect();
     out.file.comments = scan.comments;
     out.file.items = Vec::with_capacity(parts.iter().map(|p| p.file.items.len()).sum());
@@ -181,14 +220,90 @@ pub fn parse_keeping(file: FileId, text: &str, keep: &(dyn Fn(&Item) -> bool + S
     out
 }
 
-/// The item [`parse_keeping`] left out at `span` of `text`, parsed again. Its diagnostics were
-/// reported by the first parse, so only the item is returned.
-pub fn parse_again(file: FileId, text: &str, span: Span) -> Option<Item> {
-    configure_pest();
-    let (start, end) = (span.start as usize, span.end as usize);
-    let item_text = text.get(start..end)?;
-    let pair = parse_item(item_text).ok()?.next()?;
-    Some(lower_item(&Lower::new(file, start), pair))
+/// The `intent` keyword at the start of `text`, as the scanner finds an item start.
+fn starts_intent(text: &str) -> bool {
+    text.strip_prefix("intent")
+        .is_some_and(|rest| rest.starts_with([' ', '\t']))
+}
+
+/// The region `(from, end)` holds one item, and the scanner found no problem and hid no text
+/// in it: every line after the first that starts outside all brackets is blank or a comment
+/// (the item's block has closed by then, and anything else may be another item, such as an
+/// indented one, which the checker must see in the first parse).
+fn is_one_clean_item(scan: &scan::Scan, text: &str, (from, end): (usize, usize)) -> bool {
+    let place = Region::new(from, end, text.len());
+    place.of(&scan.problems, |(at, _)| *at).is_empty()
+        && place.of(&scan.hidden, |at| *at).is_empty()
+        && place
+            .of(&scan.line_depths, |(at, _)| *at)
+            .iter()
+            .filter(|&&(at, depth)| at > from && depth == 0)
+            .all(|&(at, _)| {
+                let line = text[at..end].lines().next().unwrap_or("").trim_start();
+                line.is_empty() || line.starts_with('#')
+            })
+}
+
+/// How many left-out items [`Reparse`] parses at once: enough for both cores to share, few
+/// enough that the trees held at once stay a small part of the file.
+const REPARSE_BATCH: usize = 256;
+
+/// The items [`parse_without_intents`] left out of one file, parsed again in file order, a
+/// batch at a time in parallel. Each yields the place it was left out at and what parsing it
+/// gives: its items, and the diagnostics of a region not parsed before (those of an item
+/// parsed before were reported by the first parse).
+#[derive(Debug)]
+pub struct Reparse<'a> {
+    file: FileId,
+    text: &'a str,
+    left_out: std::slice::Iter<'a, LeftOut>,
+    batch: std::collections::VecDeque<(Span, Parsed)>,
+}
+
+impl<'a> Reparse<'a> {
+    pub fn new(file: FileId, text: &'a str, left_out: &'a [LeftOut]) -> Self {
+        configure_pest();
+        Reparse {
+            file,
+            text,
+            left_out: left_out.iter(),
+            batch: std::collections::VecDeque::new(),
+        }
+    }
+
+    fn parse_one(&self, left: LeftOut) -> Parsed {
+        let (start, end) = (left.span.start as usize, left.span.end as usize);
+        let mut part = Parsed::default();
+        if end <= self.text.len() && start <= end {
+            parse_region(self.file, self.text, start, end, &mut part);
+        }
+        if left.parsed {
+            part.diagnostics.clear();
+        }
+        part
+    }
+}
+
+impl Iterator for Reparse<'_> {
+    type Item = (Span, Parsed);
+
+    fn next(&mut self) -> Option<(Span, Parsed)> {
+        if self.batch.is_empty() {
+            let next: Vec<LeftOut> = self
+                .left_out
+                .by_ref()
+                .take(REPARSE_BATCH)
+                .copied()
+                .collect();
+            self.batch = next
+                .par_iter()
+                .with_min_len(REGIONS_PER_TASK)
+                .map(|&left| (left.span, self.parse_one(left)))
+                .collect::<Vec<_>>()
+                .into();
+        }
+        self.batch.pop_front()
+    }
 }
 
 /// The items of a file one region at a time, with the same items and diagnostics as

@@ -23,6 +23,7 @@ use crate::scope::{BlockKind, LocalKind, Scope};
 use bindings::{global_binding, target, warn_unused_globals};
 use intent_ir::{self as ir, Action, NamedType, Plan, StableId, Type};
 use intent_source::{FileId, Span, code};
+use intent_syntax::Parsed;
 use intent_syntax::ast::{self, Item, Statement, WhenAction};
 use selectors::check_selectors;
 use std::collections::HashMap;
@@ -106,23 +107,28 @@ pub(crate) fn lower_all(cx: &mut Context<'_>, keep: crate::Keep) -> Plan {
     for &file in &order {
         let loaded = cx.loaded;
         let text = loaded.sources.get(file).text();
-        // The intents left out of the tree (`Keep::Diagnostics`) are parsed again one at a
-        // time, in their places among the other items, so titles are compared in file order.
-        let mut left_out = loaded.file(file).left_out.iter().peekable();
-        let again = |cx: &mut Context<'_>, plan: &mut Plan, titles: &mut Titles, span: &Span| {
-            if let Some(item) = intent_syntax::parse_again(file, text, *span) {
-                lower_titled(cx, plan, titles, file, &item, keep);
+        // The intents left out of the tree (`Keep::Diagnostics`) are parsed a batch at a time,
+        // and lowered in their places among the other items, so titles are compared in file
+        // order.
+        let mut left_out =
+            intent_syntax::Reparse::new(file, text, &loaded.file(file).left_out).peekable();
+        let again = |cx: &mut Context<'_>, plan: &mut Plan, titles: &mut Titles, parsed: Parsed| {
+            for diagnostic in parsed.diagnostics {
+                cx.report(diagnostic);
+            }
+            for item in &parsed.file.items {
+                lower_titled(cx, plan, titles, file, item, keep);
             }
         };
         for item in &loaded.file(file).syntax.items {
             let start = item.span().start;
-            while let Some(span) = left_out.next_if(|s| s.start < start) {
-                again(cx, &mut plan, &mut titles, span);
+            while let Some((_, parsed)) = left_out.next_if(|(span, _)| span.start < start) {
+                again(cx, &mut plan, &mut titles, parsed);
             }
             lower_titled(cx, &mut plan, &mut titles, file, item, keep);
         }
-        for span in left_out {
-            again(cx, &mut plan, &mut titles, span);
+        for (_, parsed) in left_out {
+            again(cx, &mut plan, &mut titles, parsed);
         }
     }
     check_selectors(cx, &plan);
