@@ -43,11 +43,26 @@ function findExecutable(command) {
   return undefined;
 }
 
+/**
+ * The setting as a command for spawn: `~/…` in the home folder, and a relative path such as
+ * `target/release/intent` in the first workspace folder rather than in whatever folder VS Code
+ * was started from. A bare name is left for the PATH lookup.
+ */
+function resolveSetting(setting) {
+  if (setting.startsWith('~/')) {
+    return path.join(require('os').homedir(), setting.slice(2));
+  }
+  const folders = vscode.workspace.workspaceFolders;
+  if (/[\\/]/.test(setting) && !path.isAbsolute(setting) && folders && folders.length > 0) {
+    return path.join(folders[0].uri.fsPath, setting);
+  }
+  return setting;
+}
+
 async function activate(context) {
   const config = vscode.workspace.getConfiguration('intent.server');
   const setting = config.get('path', 'intent') || 'intent';
-  // `~/…` as people write it in settings; the client would pass it to spawn literally.
-  const command = setting.startsWith('~/') ? path.join(require('os').homedir(), setting.slice(2)) : setting;
+  const command = resolveSetting(setting);
   const extraArgs = config.get('extraArgs', []);
 
   const executable = findExecutable(command);
