@@ -191,3 +191,284 @@ fn an_import_open_in_the_editor_is_checked_as_the_editor_shows_it() {
         .expect("the server thread")
         .expect("a clean shutdown");
 }
+
+/// A project whose `intent.toml` lists its specs: `common.intent` (shared declarations),
+/// `main.intent` (open in the editor) and `other.intent` (on disk only, importing `common`).
+const COMMON: &str = r#"target shop = "http://127.0.0.1:8080"
+
+type Line { sku: string, qty: int in 1..100 }
+
+type Order {
+  id: uuid
+  items: [Line] nonempty
+  coupon?: string
+}
+
+secret token = env("SHOP_TOKEN")
+
+dataset faq = "faq.jsonl" {
+  question: string
+  team: string
+}
+
+step "a shopper {name: string} opens an order" -> Order {
+  when POST shop /orders -> Order
+  then status == 201
+  yield body
+}
+"#;
+
+const MAIN: &str = r#"use "common.intent"
+
+let limit = 20
+
+intent "Orders list their lines" @smoke @checkout {
+  examples
+    | code     |
+    | "SAVE10" |
+  given cart = a shopper "alice" opens an order
+  when GET shop /orders/{code} -> Order as fetched
+    auth bearer token
+  then status == 200
+  and body.items[0].qty <= limit
+  and cart.id == fetched.body.id
+  and every line in body.items has line.qty >= 1
+}
+
+evaluate "Answers" @smoke over faq as case {
+  when POST shop /answer
+    json { question: case.question }
+  then body.team == case.team
+}
+"#;
+
+const OTHER: &str = r#"use "common.intent"
+
+intent "Health" @smoke {
+  when GET shop /health
+  then status == 200
+}
+"#;
+
+/// An editor with `main.intent` open in the project; the folder lives as long as the guard.
+fn on_project() -> (Editor, tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    };
+    write("intent.toml", "specs = [\".\"]\n");
+    write("common.intent", COMMON);
+    write("main.intent", MAIN);
+    write("other.intent", OTHER);
+    write(
+        "faq.jsonl",
+        "{\"question\": \"q\", \"team\": \"billing\"}\n",
+    );
+    let uri = uri_in(&dir, "main.intent");
+    let (server, client) = Connection::memory();
+    std::thread::spawn(move || intent_lsp::serve(&server));
+    let mut editor = Editor {
+        connection: client,
+        next_id: 0,
+    };
+    editor.request("initialize", json!({"capabilities": {}}));
+    editor.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "intent", "version": 1, "text": MAIN}}),
+    );
+    assert_eq!(
+        editor.diagnostics(),
+        Vec::<Value>::new(),
+        "the project is valid"
+    );
+    (editor, dir, uri)
+}
+
+fn uri_in(dir: &tempfile::TempDir, name: &str) -> String {
+    format!("file://{}/{name}", dir.path().display())
+}
+
+/// The position of the first `needle` in `text`, `into` bytes into it.
+fn find(text: &str, needle: &str, into: usize) -> Value {
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} in the text"))
+        + into;
+    let line = text[..offset].matches('\n').count();
+    let character = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": character})
+}
+
+fn range(line: u32, start: u32, end: u32) -> Value {
+    json!({"start": {"line": line, "character": start}, "end": {"line": line, "character": end}})
+}
+
+impl Editor {
+    /// The document changed to `text`, where `<|>` marks the cursor; the completions there as
+    /// (label, detail) pairs.
+    fn complete(&mut self, uri: &str, text: &str) -> Vec<(String, String)> {
+        let cursor = find(text, "<|>", 0);
+        let text = text.replacen("<|>", "", 1);
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}),
+        );
+        self.diagnostics();
+        let items = self.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": cursor}),
+        );
+        items
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|i| {
+                (
+                    i["label"].as_str().unwrap_or_default().to_string(),
+                    i["detail"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn at(&mut self, method: &str, uri: &str, position: Value) -> Value {
+        self.request(
+            method,
+            json!({"textDocument": {"uri": uri}, "position": position}),
+        )
+    }
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(l, d)| (l.to_string(), d.to_string()))
+        .collect()
+}
+
+/// `MAIN` with `line` inserted before the line that holds `before`.
+fn with_line(before: &str, line: &str) -> String {
+    let at = MAIN.find(before).expect("in MAIN");
+    let start = MAIN[..at].rfind('\n').map_or(0, |i| i + 1);
+    format!("{}{line}\n{}", &MAIN[..start], &MAIN[start..])
+}
+
+#[test]
+fn fields_are_completed_from_declared_types() {
+    let (mut editor, _dir, uri) = on_project();
+    let order = pairs(&[
+        ("id", "uuid"),
+        ("items", "[Line] nonempty"),
+        ("coupon", "string, optional"),
+    ]);
+    let line = pairs(&[("sku", "string"), ("qty", "int in 1..100")]);
+    let in_intent = |typed: &str| with_line("}\n\nevaluate", typed);
+    assert_eq!(
+        editor.complete(&uri, &in_intent("  and body.<|>")),
+        order,
+        "body"
+    );
+    assert_eq!(
+        editor.complete(&uri, &in_intent("  and body.it<|>")),
+        order,
+        "a field being typed"
+    );
+    assert_eq!(
+        editor.complete(&uri, &in_intent("  and body.items[0].<|>")),
+        line,
+        "a list's element"
+    );
+    assert_eq!(
+        editor.complete(&uri, &in_intent("  and cart.<|>")),
+        order,
+        "a capture of a step's result"
+    );
+    assert_eq!(
+        editor.complete(&uri, &in_intent("  and fetched.body.items[1].<|>")),
+        line,
+        "a named response's body"
+    );
+    assert_eq!(
+        editor.complete(&uri, &in_intent("  and fetched.<|>")),
+        pairs(&[
+            ("status", "int"),
+            ("headers", "object"),
+            ("body", "Order"),
+            ("duration", "duration"),
+            ("size", "size"),
+        ]),
+        "a named response"
+    );
+    assert_eq!(
+        editor.complete(&uri, &in_intent("  and some l in body.items has l.<|>")),
+        line,
+        "a quantifier variable"
+    );
+    let evaluation = MAIN.replace(
+        "  then body.team == case.team\n",
+        "  then body.team == case.team\n  and case.<|>\n",
+    );
+    assert_eq!(
+        editor.complete(&uri, &evaluation),
+        pairs(&[("question", "string"), ("team", "string")]),
+        "an evaluation's row: its dataset's columns"
+    );
+
+    // Nothing declared, nothing offered: a `json` body, a let of a number, an unknown name,
+    // a field that is not a record.
+    let untyped = MAIN.replace(
+        "  then body.team == case.team\n",
+        "  then body.team == case.team\n  and body.<|>\n",
+    );
+    assert_eq!(editor.complete(&uri, &untyped), pairs(&[]), "json body");
+    for typed in [
+        "  and limit.<|>",
+        "  and nothing.<|>",
+        "  and body.id.<|>",
+        "  and body.nope.<|>",
+    ] {
+        assert_eq!(
+            editor.complete(&uri, &in_intent(typed)),
+            pairs(&[]),
+            "{typed}"
+        );
+    }
+}
+
+#[test]
+fn tags_in_use_are_completed_with_their_counts() {
+    let (mut editor, _dir, uri) = on_project();
+    let tags = pairs(&[("checkout", "1 use"), ("smoke", "3 uses")]);
+    let typed = format!("{MAIN}\nintent \"New\" @<|>\n");
+    assert_eq!(
+        editor.complete(&uri, &typed),
+        tags,
+        "every file of the project"
+    );
+    let typed = format!("{MAIN}\nintent \"New\" @sm<|>\n");
+    assert_eq!(editor.complete(&uri, &typed), tags, "a tag being typed");
+    let cursor = find(&typed, "@sm<|>", 3);
+    let items = editor.at("textDocument/completion", &uri, cursor);
+    assert_eq!(
+        items[1]["textEdit"],
+        json!({"range": range(23, 14, 16), "newText": "smoke"}),
+        "{items}"
+    );
+
+    // A document outside any project, with no tag: nothing.
+    let folder = tempfile::tempdir().expect("temp dir");
+    let alone = uri_in(&folder, "alone.intent");
+    let none = "intent \"New\" @\n";
+    editor.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": alone, "languageId": "intent", "version": 1, "text": none}}),
+    );
+    editor.diagnostics();
+    let items = editor.at(
+        "textDocument/completion",
+        &alone,
+        json!({"line": 0, "character": 14}),
+    );
+    assert_eq!(items, json!([]));
+}
