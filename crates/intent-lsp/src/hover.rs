@@ -114,7 +114,7 @@ fn field(loaded: &Loaded, member: Member<'_>, shape: Shape<'_>) -> String {
             };
             format!(
                 "```intent\n{}\n```\n{kind}, {}",
-                loaded.sources.get(file).slice(field.span),
+                loaded.sources.get(file).slice(field.span).trim(),
                 place(loaded, file, field.name.span)
             )
         }

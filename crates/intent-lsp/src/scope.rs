@@ -461,7 +461,7 @@ impl<'a> Member<'a> {
     pub fn detail(&self, loaded: &Loaded, shape: Shape<'_>) -> String {
         match (self, shape) {
             (Member::Declared(file, field), _) => {
-                let ty = loaded.sources.get(*file).slice(field.ty.span);
+                let ty = loaded.sources.get(*file).slice(field.ty.span).trim();
                 if field.optional {
                     format!("{ty}, optional")
                 } else {
@@ -469,7 +469,7 @@ impl<'a> Member<'a> {
                 }
             }
             (Member::Response("body", _), Shape::Response(Some((file, ty)))) => {
-                loaded.sources.get(file).slice(ty.span).to_string()
+                loaded.sources.get(file).slice(ty.span).trim().to_string()
             }
             (Member::Response(_, ty), _) => ty.to_string(),
         }
@@ -479,16 +479,19 @@ impl<'a> Member<'a> {
 /// A shape as a type, for hover: the declared type's text, or the row of a dataset.
 pub fn describe(loaded: &Loaded, shape: Shape<'_>) -> String {
     match shape {
-        Shape::Type(file, ty) => loaded.sources.get(file).slice(ty.span).to_string(),
+        Shape::Type(file, ty) => loaded.sources.get(file).slice(ty.span).trim().to_string(),
         Shape::Columns(file, columns) => {
             let columns: Vec<&str> = columns
                 .iter()
-                .map(|c| loaded.sources.get(file).slice(c.span))
+                .map(|c| loaded.sources.get(file).slice(c.span).trim())
                 .collect();
             format!("{{ {} }}", columns.join(", "))
         }
         Shape::Response(Some((file, ty))) => {
-            format!("response, body {}", loaded.sources.get(file).slice(ty.span))
+            format!(
+                "response, body {}",
+                loaded.sources.get(file).slice(ty.span).trim()
+            )
         }
         Shape::Response(None) => "response, body json".to_string(),
     }
