@@ -9,7 +9,7 @@
 //! records) the server knows nothing and says nothing, rather than guess.
 
 use crate::symbols;
-use intent_check::Loaded;
+use intent_check::{Loaded, StepIndex};
 use intent_source::{FileId, Span};
 use intent_syntax::ast::{
     Expr, ExprKind, Field, GivenValue, Item, LiteralType, PatternPart, Statement, TypeDef,
@@ -154,6 +154,8 @@ pub fn scope<'a>(loaded: &'a Loaded, file: FileId, item: &'a Item, until: usize)
         Item::Monitor(m) => &m.body,
         _ => return scope,
     };
+    // Indexed on the first capture of a step's result, once for the whole block.
+    let mut steps = None;
     for statement in block
         .statements
         .iter()
@@ -167,9 +169,12 @@ pub fn scope<'a>(loaded: &'a Loaded, file: FileId, item: &'a Item, until: usize)
             }
             Statement::Given(given) => {
                 let shape = match &given.value {
-                    GivenValue::Call(call) => symbols::bind(loaded, call)
-                        .definition
-                        .and_then(|(f, def)| def.returns.as_ref().map(|t| Shape::Type(f, t))),
+                    GivenValue::Call(call) => {
+                        let steps = steps.get_or_insert_with(|| StepIndex::new(loaded));
+                        symbols::bind_in(loaded, steps, call)
+                            .definition
+                            .and_then(|(f, def)| def.returns.as_ref().map(|t| Shape::Type(f, t)))
+                    }
                     GivenValue::Expr(expr) => {
                         path_of_expr(expr).and_then(|p| shape_of(loaded, &scope, &p, 0))
                     }

@@ -14,7 +14,7 @@
 use crate::position::Positions;
 use crate::scope::{self, Kind};
 use crate::symbols::{self, DOCUMENT};
-use intent_check::{Binding, Loaded};
+use intent_check::{Binding, Loaded, StepIndex};
 use intent_source::Span;
 use intent_syntax::ast::{
     Auth, Block, CallPart, Check, ClauseKind, Expr, ExprKind, GivenValue, Item, PartValue,
@@ -73,6 +73,7 @@ pub fn semantic_tokens(loaded: &Loaded) -> Value {
     };
     let mut tokens = Tokens {
         loaded,
+        steps: StepIndex::new(loaded),
         globals: globals(loaded),
         locals: Vec::new(),
         found: Vec::new(),
@@ -111,6 +112,7 @@ fn kind_of(item: &Item) -> Token {
 
 struct Tokens<'a> {
     loaded: &'a Loaded,
+    steps: StepIndex,
     globals: HashMap<&'a str, Token>,
     /// The names of the block being walked, then the quantifier variables around the
     /// expression being walked.
@@ -326,7 +328,7 @@ impl<'a> Tokens<'a> {
     /// binds to a step; names in computed arguments are coloured as everywhere else.
     fn call(&mut self, call: &'a StepCall) {
         let bound = matches!(
-            symbols::bind(self.loaded, call).binding,
+            symbols::bind_in(self.loaded, &self.steps, call).binding,
             Binding::Bound { .. }
         );
         for part in &call.parts {

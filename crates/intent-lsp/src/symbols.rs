@@ -180,7 +180,12 @@ pub fn body(item: &Item) -> Option<&Block> {
 
 /// A call bound as `intent check` binds it, with the step definition it is bound to.
 pub fn bind<'a>(loaded: &'a Loaded, call: &StepCall) -> Call<'a> {
-    let binding = StepIndex::new(loaded).bind(call);
+    bind_in(loaded, &StepIndex::new(loaded), call)
+}
+
+/// [`bind`] with the steps already indexed, for a walk over many calls.
+pub fn bind_in<'a>(loaded: &'a Loaded, index: &StepIndex, call: &StepCall) -> Call<'a> {
+    let binding = index.bind(call);
     let definition = match &binding {
         Binding::Bound { pattern, file } => loaded.files.iter().find_map(|f| {
             (f.path == *file)
