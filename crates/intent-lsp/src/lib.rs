@@ -1,10 +1,12 @@
 //! The language server behind `intent lsp`: an editor gets the diagnostics of `intent check`
 //! as the user types (with the files the spec imports: open in the editor, saved or not, or
 //! else read from disk), `intent fmt` as
-//! document formatting, the items of a spec as its outline, hover (what a name or step call is
-//! declared as, what a diagnostic's code means), go to definition across imports, and
-//! completion (keywords, names, steps as snippets, units), and quick fixes for diagnostics
-//! that suggest a name, find references and rename.
+//! document formatting, the items of a spec as its outline, hover (what a name, field, step
+//! call or request is declared as, what a diagnostic's code means), go to definition across
+//! imports (also of fields, captures and columns), completion (keywords, names, steps as
+//! snippets, units, the fields of a declared type after `.`, the tags in use after `@`), quick
+//! fixes for diagnostics that suggest a name, find references and rename across the project's
+//! spec set, and semantic tokens (step calls that bind, names by what they are declared as).
 //!
 //! The server speaks the Language Server Protocol over any [`Connection`]: [`connect`] makes
 //! one over byte streams (standard input and output for an editor) that survives malformed
