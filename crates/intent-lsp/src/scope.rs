@@ -501,3 +501,34 @@ pub fn describe(loaded: &Loaded, shape: Shape<'_>) -> String {
         Shape::Response(None) => "response, body json".to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Step, path_before};
+
+    /// The path before an offset, as `head` and its steps (`.field`, `[]`).
+    fn read(text: &str, end: usize) -> Option<String> {
+        let path = path_before(text, end)?;
+        let steps: String = path
+            .steps
+            .iter()
+            .map(|s| match s {
+                Step::Field(f) => format!(".{f}"),
+                Step::Element => "[]".to_string(),
+            })
+            .collect();
+        Some(format!("{}{steps}", path.head))
+    }
+
+    #[test]
+    fn paths_are_read_back_from_where_they_end() {
+        let text = "then body.items[len(x[0])].sku == 2 and 19.5";
+        assert_eq!(read(text, 9).as_deref(), Some("body"));
+        assert_eq!(read(text, 26).as_deref(), Some("body.items[]"));
+        assert_eq!(read(text, 30).as_deref(), Some("body.items[].sku"));
+        assert_eq!(read(text, 42), None, "a number is no path");
+        assert_eq!(read(text, 31), None, "a space ends no path");
+        assert_eq!(read("x]", 2), None, "a bracket that opens nowhere");
+        assert_eq!(read("[\n0]", 4), None, "nor on another line");
+    }
+}

@@ -601,6 +601,20 @@ fn semantic_tokens_tell_names_by_what_they_are_declared_as() {
         json!({"textDocument": {"uri": "untitled:none.intent"}}),
     );
     assert_eq!(unknown, Value::Null, "a document nobody opened");
+    let malformed = editor.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": 5}),
+    );
+    assert_eq!(
+        malformed,
+        json!({"error": "invalid parameters"}),
+        "as for every request"
+    );
+    let again = editor.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert_eq!(again, tokens, "and the server goes on");
 }
 
 fn hover_text(editor: &mut Editor, uri: &str, position: Value) -> String {
