@@ -758,4 +758,10 @@ fn references_and_rename_reach_the_files_that_import_the_declaration() {
     let position = find(COMMON, "name: string", 0);
     let nothing = editor.at("textDocument/prepareRename", &common, position.clone());
     assert_eq!(nothing, Value::Null);
+    let nothing = editor.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": common}, "position": position,
+               "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(nothing, Value::Null);
 }
