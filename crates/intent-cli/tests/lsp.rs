@@ -685,3 +685,194 @@ fn references_and_rename_cover_the_document_and_its_imports() {
     );
     assert_eq!(past["result"], Value::Null, "{past}");
 }
+
+/// A project whose `intent.toml` lists its specs, for the answers that reach beyond the
+/// document and its imports: `lines.intent` declares, `set.intent` (open) and `other.intent`
+/// (on disk only) import it.
+const LINES: &str = r#"target shop = "http://127.0.0.1:8080"
+
+type Line { sku: string, qty: int }
+
+step "a shopper {name: string} opens a line" -> Line {
+  when POST shop /lines -> Line
+  yield body
+}
+"#;
+
+const SET: &str = r#"use "lines.intent"
+
+intent "Lines are read back" @smoke {
+  given line = a shopper "alice" opens a line
+  when GET shop /lines/1 -> Line
+  then body.qty == line.qty
+}
+"#;
+
+const OTHER: &str = r#"use "lines.intent"
+
+intent "Health" @smoke @ops {
+  when GET shop /health
+  then status == 200
+}
+"#;
+
+/// An editor with `set.intent` open in a project that lists its specs; the folder, the
+/// document's URI and the folder's `file:` URI prefix.
+fn editor_on_spec_set() -> (Editor, tempfile::TempDir, String, String) {
+    let folder = tempfile::tempdir().expect("a folder");
+    for (name, text) in [
+        ("intent.toml", "specs = [\".\"]\n"),
+        ("lines.intent", LINES),
+        ("set.intent", SET),
+        ("other.intent", OTHER),
+    ] {
+        std::fs::write(folder.path().join(name), text).expect("write");
+    }
+    let base = format!("file://{}/", folder.path().display());
+    let uri = format!("{base}set.intent");
+    let mut editor = Editor::start();
+    editor.request("initialize", json!({"capabilities": {}}));
+    editor.send(
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri, "languageId": "intent", "version": 1, "text": SET}
+        }}),
+    );
+    (editor, folder, uri, base)
+}
+
+impl Editor {
+    /// The document now holds `text`, with `<|>` marking the cursor; the completions there as
+    /// (label, detail) pairs.
+    fn complete_in(&mut self, uri: &str, text: &str) -> Vec<(String, String)> {
+        let offset = text.find("<|>").expect("a cursor");
+        let line = text[..offset].matches('\n').count();
+        let character = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let text = text.replacen("<|>", "", 1);
+        self.send(
+            &json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]
+            }}),
+        );
+        completions(self, uri, json!({"line": line, "character": character}))
+            .iter()
+            .map(|i| {
+                let text = |key: &str| i[key].as_str().unwrap_or_default().to_string();
+                (text("label"), text("detail"))
+            })
+            .collect()
+    }
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(l, d)| (l.to_string(), d.to_string()))
+        .collect()
+}
+
+#[test]
+fn semantic_tokens_colour_step_calls_and_names() {
+    let (mut editor, _folder, uri, _) = editor_on_spec_set();
+    let (answer, _) = editor.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    // Five numbers a token: line and character (relative to the token before), length, type
+    // and modifiers (bits), by the legend announced in `initialize`.
+    let (variable, function, parameter, namespace, ty, property) = (4, 6, 3, 0, 1, 5);
+    let (declaration, response_field) = (1, 2 | 4);
+    #[rustfmt::skip]
+    let expected = json!([
+        // given line = a shopper "alice" opens a line
+        3, 8, 4, variable, declaration,
+        0, 7, 1, function, 0,
+        0, 2, 7, function, 0,
+        0, 8, 7, parameter, 0,
+        0, 8, 5, function, 0,
+        0, 6, 1, function, 0,
+        0, 2, 4, function, 0,
+        // when GET shop /lines/1 -> Line
+        1, 11, 4, namespace, 0,
+        0, 17, 4, ty, 0,
+        // then body.qty == line.qty
+        1, 7, 4, variable, response_field,
+        0, 5, 3, property, 0,
+        0, 7, 4, variable, 0,
+        0, 5, 3, property, 0,
+    ]);
+    assert_eq!(answer["result"]["data"], expected, "{answer}");
+}
+
+#[test]
+fn fields_are_completed_after_a_dot_from_the_declared_type() {
+    let (mut editor, _folder, uri, _) = editor_on_spec_set();
+    let line = pairs(&[("sku", "string"), ("qty", "int")]);
+    let typed = |line: &str| SET.replace("}\n", &format!("{line}\n}}\n"));
+    assert_eq!(editor.complete_in(&uri, &typed("  and body.<|>")), line);
+    assert_eq!(
+        editor.complete_in(&uri, &typed("  and line.<|>")),
+        line,
+        "a capture"
+    );
+    assert_eq!(
+        editor.complete_in(&uri, &typed("  and nothing.<|>")),
+        pairs(&[]),
+        "an unknown name: nothing"
+    );
+}
+
+#[test]
+fn tags_in_use_are_completed_across_the_project() {
+    let (mut editor, _folder, uri, _) = editor_on_spec_set();
+    assert_eq!(
+        editor.complete_in(&uri, &format!("{SET}\nintent \"New\" @<|>\n")),
+        pairs(&[("ops", "1 use"), ("smoke", "2 uses")])
+    );
+}
+
+#[test]
+fn definition_and_hover_of_a_field_and_a_capture() {
+    let (mut editor, _folder, uri, base) = editor_on_spec_set();
+    let (answer, _) = editor.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 5, "character": 12}}),
+    );
+    assert_eq!(
+        answer["result"],
+        json!({"uri": format!("{base}lines.intent"), "range": {
+            "start": {"line": 2, "character": 25}, "end": {"line": 2, "character": 28}}}),
+        "`qty` of `body`, declared in `Line`"
+    );
+    assert_eq!(
+        hover_text(&mut editor, &uri, json!({"line": 5, "character": 19})),
+        "```intent\nline: Line\n```\ncapture, defined in `set.intent:4`"
+    );
+    let (answer, _) = editor.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 5, "character": 3}}),
+    );
+    assert_eq!(answer["result"], Value::Null, "a keyword: {answer}");
+}
+
+#[test]
+fn rename_edits_every_file_of_the_project_that_uses_the_name() {
+    let (mut editor, _folder, uri, base) = editor_on_spec_set();
+    let (renamed, _) = editor.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 4, "character": 12},
+               "newName": "store"}),
+    );
+    let edit = |line: u32, start: u32, end: u32| {
+        json!({"range": {"start": {"line": line, "character": start},
+                         "end": {"line": line, "character": end}}, "newText": "store"})
+    };
+    assert_eq!(
+        renamed["result"],
+        json!({"changes": {
+            format!("{base}lines.intent"): [edit(0, 7, 11), edit(5, 12, 16)],
+            format!("{base}other.intent"): [edit(3, 11, 15)],
+            uri.as_str(): [edit(4, 11, 15)],
+        }}),
+        "{renamed}"
+    );
+}

@@ -1,10 +1,12 @@
-//! Hover: what the name under the cursor is declared as, and what the code of a diagnostic
+//! Hover: what the name under the cursor is declared as (a local name or a field with its
+//! declared type, a request's declared response type), and what the code of a diagnostic
 //! there means (the text of `intent explain`), as Markdown.
 
+use crate::scope::{self, Local, Member, Shape};
 use crate::symbols::{self, Call, Declaration, Found};
 use intent_check::{Binding, Checked, Loaded};
 use intent_source::{CODES, FileId, Span};
-use intent_syntax::ast::Item;
+use intent_syntax::ast::{Item, Request, TypeKind};
 use serde_json::{Value, json};
 
 /// The hover at a byte offset of the document; null when there is nothing to say.
@@ -14,6 +16,9 @@ pub fn hover(checked: &Checked, offset: usize) -> Value {
     match symbols::at(loaded, offset) {
         Some(Found::Declared(declaration)) => sections.push(declared(loaded, &declaration)),
         Some(Found::Call(call)) => sections.push(called(loaded, &call)),
+        Some(Found::Local(local)) => sections.push(bound(loaded, &local)),
+        Some(Found::Member(member, shape)) => sections.push(field(loaded, member, shape)),
+        Some(Found::Request(request)) => sections.push(response(loaded, request)),
         None => {}
     }
     sections.extend(
@@ -84,6 +89,66 @@ fn declared(loaded: &Loaded, declaration: &Declaration<'_>) -> String {
         "```intent\n{code}\n```\n{kind}, {}",
         place(loaded, declaration.file, declaration.name.span)
     )
+}
+
+/// A name the block binds, with its declared type when it has one.
+fn bound(loaded: &Loaded, local: &Local<'_>) -> String {
+    let code = match local.shape {
+        Some(shape) => format!("{}: {}", local.name, scope::describe(loaded, shape)),
+        None => local.name.to_string(),
+    };
+    format!(
+        "```intent\n{code}\n```\n{}, {}",
+        local.kind.noun(),
+        place(loaded, local.file, local.span)
+    )
+}
+
+/// A field and its type: as declared in a record type or a dataset, or a response's own.
+fn field(loaded: &Loaded, member: Member<'_>, shape: Shape<'_>) -> String {
+    match member {
+        Member::Declared(file, field) => {
+            let kind = match shape {
+                Shape::Columns(..) => "dataset column",
+                _ => "field",
+            };
+            format!(
+                "```intent\n{}\n```\n{kind}, {}",
+                loaded.sources.get(file).slice(field.span).trim(),
+                place(loaded, file, field.name.span)
+            )
+        }
+        Member::Response(name, _) => format!(
+            "```intent\n{name}: {}\n```\nresponse field",
+            member.detail(loaded, shape)
+        ),
+    }
+}
+
+/// A request and its declared response type, with the type's definition when it is named.
+fn response(loaded: &Loaded, request: &Request) -> String {
+    let document = loaded.sources.get(symbols::DOCUMENT);
+    let written = format!(
+        "{} {} {}",
+        request.method.value.as_str(),
+        request.target.name,
+        document.slice(request.path.span)
+    );
+    let Some(returns) = &request.returns else {
+        return format!("```intent\n{written}\n```\nno declared response type: `body` is `json`");
+    };
+    let ty = document.slice(returns.span);
+    let mut text = format!("```intent\n{written} -> {ty}\n```\nresponse body: `{ty}`");
+    if let TypeKind::Named(name) = &returns.kind
+        && let Some((file, def)) = scope::type_def(loaded, &name.name)
+    {
+        text.push_str(&format!(
+            "\n\n```intent\n{}\n```\ntype, {}",
+            loaded.sources.get(file).slice(def.span),
+            place(loaded, file, def.name.span)
+        ));
+    }
+    text
 }
 
 /// The step a call binds to: its signature and where it is defined, or why there is none.

@@ -1,10 +1,12 @@
 //! The language server behind `intent lsp`: an editor gets the diagnostics of `intent check`
 //! as the user types (with the files the spec imports: open in the editor, saved or not, or
 //! else read from disk), `intent fmt` as
-//! document formatting, the items of a spec as its outline, hover (what a name or step call is
-//! declared as, what a diagnostic's code means), go to definition across imports, and
-//! completion (keywords, names, steps as snippets, units), and quick fixes for diagnostics
-//! that suggest a name, find references and rename.
+//! document formatting, the items of a spec as its outline, hover (what a name, field, step
+//! call or request is declared as, what a diagnostic's code means), go to definition across
+//! imports (also of fields, captures and columns), completion (keywords, names, steps as
+//! snippets, units, the fields of a declared type after `.`, the tags in use after `@`), quick
+//! fixes for diagnostics that suggest a name, find references and rename across the project's
+//! spec set, and semantic tokens (step calls that bind, names by what they are declared as).
 //!
 //! The server speaks the Language Server Protocol over any [`Connection`]: [`connect`] makes
 //! one over byte streams (standard input and output for an editor) that survives malformed
@@ -18,6 +20,8 @@ pub mod framing;
 mod hover;
 mod position;
 mod references;
+mod scope;
+mod semantic_tokens;
 mod symbols;
 mod transport;
 
@@ -29,7 +33,8 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response
 use lsp_types::{
     CodeActionParams, CompletionParams, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, DocumentFormattingParams, DocumentSymbolParams,
-    GotoDefinitionParams, HoverParams, ReferenceParams, RenameParams, TextDocumentPositionParams,
+    GotoDefinitionParams, HoverParams, ReferenceParams, RenameParams, SemanticTokensParams,
+    TextDocumentPositionParams,
 };
 use position::Positions;
 use serde_json::{Value, json};
@@ -46,12 +51,13 @@ pub fn capabilities() -> Value {
         "documentSymbolProvider": true,
         "hoverProvider": true,
         "definitionProvider": true,
-        // No trigger characters: a space is typed all through prose step calls, and the
-        // editor asks anyway as a word is typed.
-        "completionProvider": {},
+        // Only `.` (fields) and `@` (tags) trigger completion: a space is typed all through
+        // prose step calls, and the editor asks anyway as a word is typed.
+        "completionProvider": {"triggerCharacters": [".", "@"]},
         "codeActionProvider": {"codeActionKinds": ["quickfix"]},
         "referencesProvider": true,
         "renameProvider": {"prepareProvider": true},
+        "semanticTokensProvider": {"legend": semantic_tokens::legend(), "full": true},
     })
 }
 
@@ -210,8 +216,10 @@ fn answer(documents: &HashMap<String, Document>, request: Request) -> Response {
                     .get(at.text_document.uri.as_str())
                     .map(|d| &d.text);
                 match text {
-                    Some(text) => at_position(documents, at, |checked, _, offset| {
-                        completion::completion(&checked.loaded, text, offset)
+                    Some(text) => at_position(documents, at, |checked, uri, offset| {
+                        completion::completion(&checked.loaded, text, offset, || {
+                            load_project(uri, documents)
+                        })
                     }),
                     None => json!([]),
                 }
@@ -226,7 +234,8 @@ fn answer(documents: &HashMap<String, Document>, request: Request) -> Response {
             .map(|(_, p)| {
                 let declaration = p.context.include_declaration;
                 at_position(documents, &p.text_document_position, |checked, uri, at| {
-                    references::references(&checked.loaded, uri, at, declaration)
+                    let project = load_project(uri, documents);
+                    references::references(&checked.loaded, project.as_ref(), uri, at, declaration)
                 })
             }),
         "textDocument/prepareRename" => request
@@ -243,18 +252,31 @@ fn answer(documents: &HashMap<String, Document>, request: Request) -> Response {
             };
             let mut refused = None;
             let edit = at_position(documents, &p.text_document_position, |checked, uri, at| {
-                references::rename(&checked.loaded, uri, at, &p.new_name).unwrap_or_else(
-                    |problem| {
+                let project = load_project(uri, documents);
+                references::rename(&checked.loaded, project.as_ref(), uri, at, &p.new_name)
+                    .unwrap_or_else(|problem| {
                         refused = Some(problem);
                         Value::Null
-                    },
-                )
+                    })
             });
             return match refused {
                 Some(problem) => Response::new_err(id, ErrorCode::InvalidParams as i32, problem),
                 None => Response::new_ok(id, edit),
             };
         }
+        "textDocument/semanticTokens/full" => request
+            .extract::<SemanticTokensParams>("textDocument/semanticTokens/full")
+            .ok()
+            .map(|(_, p)| {
+                let uri = p.text_document.uri.as_str();
+                match documents.get(uri).filter(|d| d.invalid.is_none()) {
+                    Some(document) => check_document(uri, document, documents, Keep::Plan)
+                        .map_or(Value::Null, |checked| {
+                            semantic_tokens::semantic_tokens(&checked.loaded)
+                        }),
+                    None => Value::Null,
+                }
+            }),
         "textDocument/definition" => request
             .extract::<GotoDefinitionParams>("textDocument/definition")
             .ok()
@@ -372,18 +394,35 @@ fn check_document(
     open: &HashMap<String, Document>,
     keep: Keep,
 ) -> Result<Checked, String> {
-    let text = &document.text;
     let path = intent_project::absolute(&path_of(uri));
-    let overlays: Overlays = open
-        .iter()
-        .filter(|(u, d)| u.starts_with("file://") && d.invalid.is_none())
-        .map(|(u, d)| (intent_project::absolute(&path_of(u)), d.text.clone()))
-        .chain(std::iter::once((path.clone(), text.clone())))
-        .collect();
+    let mut overlays = overlays(open);
+    overlays.insert(path.clone(), document.text.clone());
     let project =
         Project::discover(std::slice::from_ref(&path), false).map_err(|e| e.to_string())?;
     let tree = project.tree(std::slice::from_ref(&path), &overlays);
     Ok(intent_check::check_keeping(&tree, keep))
+}
+
+/// The documents open in the editor (as valid text), by the path of their files.
+fn overlays(open: &HashMap<String, Document>) -> Overlays {
+    open.iter()
+        .filter(|(u, d)| u.starts_with("file://") && d.invalid.is_none())
+        .map(|(u, d)| (intent_project::absolute(&path_of(u)), d.text.clone()))
+        .collect()
+}
+
+/// The spec set of the document's project, as `intent check` with no arguments reads it (the
+/// `specs` of `intent.toml`) with the open documents over their files, parsed and not checked:
+/// references and rename look for the files that import the document, and completion for the
+/// tags in use. `None` without a project that lists its specs.
+fn load_project(uri: &str, open: &HashMap<String, Document>) -> Option<intent_check::Loaded> {
+    let path = intent_project::absolute(&path_of(uri));
+    let project = Project::discover(std::slice::from_ref(&path), false).ok()?;
+    let specs = project.default_specs();
+    if specs.is_empty() {
+        return None;
+    }
+    Some(intent_check::load(&project.tree(&specs, &overlays(open))))
 }
 
 fn lsp_diagnostic(diagnostic: &Diagnostic, positions: &Positions<'_>) -> Value {

@@ -19,6 +19,12 @@ impl<'t> Positions<'t> {
 
     /// The position of a byte offset (clamped to the text, and to a character boundary).
     pub fn position(&self, offset: usize) -> Value {
+        let (line, character) = self.line_character(offset);
+        json!({"line": line, "character": character})
+    }
+
+    /// The line and UTF-16 character of a byte offset, clamped as [`Positions::position`].
+    pub fn line_character(&self, offset: usize) -> (usize, usize) {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -26,7 +32,7 @@ impl<'t> Positions<'t> {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
         let character: usize = self.text[start..offset].chars().map(char::len_utf16).sum();
-        json!({"line": line, "character": character})
+        (line, character)
     }
 
     /// The byte offset of an LSP position; a line or character past the end is clamped to the

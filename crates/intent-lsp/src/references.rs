@@ -1,5 +1,6 @@
 //! Find references and rename: every place a declared name (a target, type, let, secret or
-//! dataset) is written in the document and the files it imports.
+//! dataset) is written in the document, the files it imports, and the files of the project's
+//! spec set that import the declaring file (directly or not).
 //!
 //! The uses are read off the syntax tree in its serialised form, where they have three shapes
 //! whatever node holds them: a name in an expression (`{"kind": {"Name": ...}, "span": ...}`,
@@ -7,30 +8,74 @@
 //! the target of a request, the dataset of an evaluation and the target of a policy
 //! (`"target"`, `"dataset"` and `"from"` holding a name). Walking the JSON finds them in every
 //! node without a visitor over each kind of the tree, which the syntax crate does not have.
-//! Files that import the document but are not imported by it are not searched: the editor's
-//! check of the document does not load them.
+//! Files that import the document are found in the project's spec set (the `specs` of
+//! `intent.toml`, loaded as `intent check` with no arguments loads them, with the editor's
+//! open buffers over their files): the document's own check does not load them. Without a
+//! project listing its specs, only the document and its imports are searched.
 
-use crate::definition::uri_of;
+use crate::definition::file_uri;
 use crate::position::Positions;
 use crate::symbols::{self, Found};
 use intent_check::Loaded;
 use intent_source::{FileId, Span};
 use serde_json::{Map, Value, json};
+use std::path::Path;
 
-/// A place in a file of the check.
-type Place = (FileId, Span);
+/// A place in a file of the document's check or of its project's spec set.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Place<'a> {
+    path: &'a Path,
+    text: &'a str,
+    span: Span,
+}
 
 /// The place of the declaration at a byte offset, and every place its name is written (the
-/// declaration's among them).
-fn occurrences(loaded: &Loaded, offset: usize) -> Option<(Place, Vec<Place>)> {
+/// declaration's among them): in the document and its imports (`loaded`), and in the files
+/// of the project's spec set (`project`) that see the declaring file through their imports.
+fn occurrences<'a>(
+    loaded: &'a Loaded,
+    project: Option<&'a Loaded>,
+    offset: usize,
+) -> Option<(Place<'a>, Vec<Place<'a>>)> {
     let Some(Found::Declared(declaration)) = symbols::at(loaded, offset) else {
         return None;
     };
     let name = &declaration.name.name;
-    let declared = (declaration.file, declaration.name.span);
+    let place = |set: &'a Loaded, file: FileId, span: Span| Place {
+        path: &set.files[file.0 as usize].path,
+        text: set.sources.get(file).text(),
+        span,
+    };
+    let declared = place(loaded, declaration.file, declaration.name.span);
     let mut places = vec![declared];
-    for file in symbols::visible(loaded) {
-        let Some(loaded_file) = loaded.files.get(file.0 as usize) else {
+    let mut search: Vec<(&Loaded, FileId)> = symbols::visible(loaded)
+        .into_iter()
+        .map(|file| (loaded, file))
+        .collect();
+    if let Some(project) = project {
+        let sees = |file: &FileId| {
+            symbols::visible_from(project, *file)
+                .iter()
+                .any(|f| project.files[f.0 as usize].path == declared.path)
+        };
+        search.extend(
+            project
+                .files
+                .iter()
+                .map(|f| f.id)
+                .filter(|file| {
+                    let path = &project.files[file.0 as usize].path;
+                    !search
+                        .iter()
+                        .any(|(set, f)| set.files[f.0 as usize].path == *path)
+                })
+                .filter(sees)
+                .map(|file| (project, file))
+                .collect::<Vec<_>>(),
+        );
+    }
+    for (set, file) in search {
+        let Some(loaded_file) = set.files.get(file.0 as usize) else {
             continue;
         };
         let Ok(tree) = serde_json::to_value(&loaded_file.syntax) else {
@@ -38,10 +83,10 @@ fn occurrences(loaded: &Loaded, offset: usize) -> Option<(Place, Vec<Place>)> {
         };
         let mut uses = Vec::new();
         uses_of(&tree, name, &mut uses);
-        places.extend(uses.into_iter().map(|span| (file, span)));
+        places.extend(uses.into_iter().map(|span| place(set, file, span)));
     }
-    places.sort_by_key(|&(file, span)| (file.0, span.range().start));
-    places.dedup();
+    places.sort_by(|a, b| (a.path, a.span.range().start).cmp(&(b.path, b.span.range().start)));
+    places.dedup_by(|a, b| a.path == b.path && a.span == b.span);
     Some((declared, places))
 }
 
@@ -80,25 +125,37 @@ fn ident(value: &Value, name: &str) -> Option<Span> {
         .flatten()
 }
 
-fn location(loaded: &Loaded, uri: &str, file: FileId, span: Span) -> (String, Value) {
-    let text = loaded.sources.get(file).text();
+/// A place as a URI and a range: the document's own URI for the document.
+fn location(loaded: &Loaded, uri: &str, place: Place<'_>) -> (String, Value) {
+    let document = loaded.files.first().map(|f| f.path.as_path());
+    let place_uri = if Some(place.path) == document {
+        uri.to_string()
+    } else {
+        file_uri(place.path)
+    };
     (
-        uri_of(loaded, file, uri),
-        Positions::new(text).range(span.range()),
+        place_uri,
+        Positions::new(place.text).range(place.span.range()),
     )
 }
 
 /// `textDocument/references`: the places of the name at the offset (with its declaration
 /// when the editor asks for it); null on anything else.
-pub fn references(loaded: &Loaded, uri: &str, offset: usize, declaration: bool) -> Value {
-    let Some((declared, places)) = occurrences(loaded, offset) else {
+pub fn references(
+    loaded: &Loaded,
+    project: Option<&Loaded>,
+    uri: &str,
+    offset: usize,
+    declaration: bool,
+) -> Value {
+    let Some((declared, places)) = occurrences(loaded, project, offset) else {
         return Value::Null;
     };
     let locations: Vec<Value> = places
         .into_iter()
         .filter(|&place| declaration || place != declared)
-        .map(|(file, span)| {
-            let (uri, range) = location(loaded, uri, file, span);
+        .map(|place| {
+            let (uri, range) = location(loaded, uri, place);
             json!({"uri": uri, "range": range})
         })
         .collect();
@@ -118,9 +175,15 @@ pub fn prepare_rename(loaded: &Loaded, offset: usize) -> Value {
     json!({"range": Positions::new(text).range(word.clone()), "placeholder": &text[word]})
 }
 
-/// `textDocument/rename`: one edit per place of the name; an error when the new name is not
-/// a name the language accepts, so nothing is half renamed.
-pub fn rename(loaded: &Loaded, uri: &str, offset: usize, new_name: &str) -> Result<Value, String> {
+/// `textDocument/rename`: one edit per place of the name, grouped by file; an error when the
+/// new name is not a name the language accepts, so nothing is half renamed.
+pub fn rename(
+    loaded: &Loaded,
+    project: Option<&Loaded>,
+    uri: &str,
+    offset: usize,
+    new_name: &str,
+) -> Result<Value, String> {
     let valid = new_name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && new_name
             .chars()
@@ -131,12 +194,12 @@ pub fn rename(loaded: &Loaded, uri: &str, offset: usize, new_name: &str) -> Resu
             "`{new_name}` is not a name: use letters, digits and `_`, not a keyword"
         ));
     }
-    let Some((_, places)) = occurrences(loaded, offset) else {
+    let Some((_, places)) = occurrences(loaded, project, offset) else {
         return Ok(Value::Null);
     };
     let mut changes = Map::new();
-    for (file, span) in places {
-        let (file_uri, range) = location(loaded, uri, file, span);
+    for place in places {
+        let (file_uri, range) = location(loaded, uri, place);
         let edits = changes.entry(file_uri).or_insert_with(|| json!([]));
         if let Some(edits) = edits.as_array_mut() {
             edits.push(json!({"range": range, "newText": new_name}));

@@ -1,17 +1,22 @@
-//! What the cursor is on: a step call (bound to its step as the checker binds it) or a name
-//! declared by an item of the document or of a file it imports. Hover and go to definition both
-//! start here, so they always agree on what a place means.
+//! What the cursor is on: a step call (bound to its step as the checker binds it), the method
+//! of a request, a field after a `.`, a name bound in the block (a capture, a named response,
+//! an examples column, a step parameter, an evaluation's row, a score, a quantifier variable)
+//! or a name declared by an item of the document or of a file it imports. Hover, go to
+//! definition and references all start here, so they always agree on what a place means.
 //!
-//! A name is matched as a word: the word under the cursor is looked up among the targets,
-//! types, lets, secrets and datasets visible from the document (its own first, then its imports
-//! in the order they are loaded). The checker does not keep where each use of a name resolved
-//! to, and the top-level names of a spec set are unique (`E1001`), so the word is enough; a
-//! local name (`given cart = ...`) that happens to equal a declared one is taken for it.
+//! A name is matched as a word: the word under the cursor is looked up first among the names
+//! the block binds before it ([`scope`]), then among the targets, types, lets, secrets and
+//! datasets visible from the document (its own first, then its imports in the order they are
+//! loaded). The checker does not keep where each use of a name resolved to, and the top-level
+//! names of a spec set are unique (`E1001`), so the word is enough. A word after a `.` is a
+//! field of the value before it, found in that value's declared type, and never a declared
+//! name.
 
+use crate::scope::{self, Local, Member, Shape};
 use intent_check::{Binding, Loaded, StepIndex};
 use intent_source::FileId;
 use intent_syntax::ast::{
-    Block, GivenValue, Ident, Item, Statement, StepCall, StepDef, WhenAction,
+    Block, GivenValue, Ident, Item, Request, Statement, StepCall, StepDef, When, WhenAction,
 };
 
 /// The document is always the first file of its check.
@@ -33,6 +38,11 @@ pub struct Call<'a> {
 pub enum Found<'a> {
     Declared(Declaration<'a>),
     Call(Call<'a>),
+    Local(Local<'a>),
+    /// A field of the value before the `.`, with that value's shape.
+    Member(Member<'a>, Shape<'a>),
+    /// The method of a request (`GET` in `when GET shop /x -> Order`).
+    Request(&'a Request),
 }
 
 /// What is at a byte offset of the document; `None` on anything else (keywords, literals,
@@ -42,9 +52,46 @@ pub fn at(loaded: &Loaded, offset: usize) -> Option<Found<'_>> {
     if let Some(call) = calls(&document.syntax.items).find(|c| c.span.range().contains(&offset)) {
         return Some(Found::Call(bind(loaded, call)));
     }
+    let item = scope::item_at(&document.syntax.items, offset);
+    if let Some(request) =
+        item.and_then(|i| requests(i).find(|r| r.method.span.range().contains(&offset)))
+    {
+        return Some(Found::Request(request));
+    }
     let text = loaded.sources.get(DOCUMENT).text();
-    let word = word_at(text, offset)?;
+    let range = word_range(text, offset)?;
+    let word = &text[range.clone()];
+    let line_end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| range.end + i);
+    let mut scope = item.map_or_else(Default::default, |i| {
+        scope::scope(loaded, DOCUMENT, i, offset)
+    });
+    scope::quantified(loaded, &mut scope, text, line_end);
+    if text[..range.start].ends_with('.') {
+        let path = scope::path_before(text, range.start - 1)?;
+        let shape = scope::shape_of(loaded, &scope, &path, 0)?;
+        let (member, _) = scope::member(loaded, shape, word)?;
+        return Some(Found::Member(member, shape));
+    }
+    if let Some(local) = scope.find(word) {
+        return Some(Found::Local(*local));
+    }
     declaration(loaded, word).map(Found::Declared)
+}
+
+/// The requests of an item's block.
+fn requests(item: &Item) -> impl Iterator<Item = &Request> {
+    body(item)
+        .into_iter()
+        .flat_map(|block| &block.statements)
+        .filter_map(|statement| match statement {
+            Statement::When(When {
+                action: WhenAction::Request(request),
+                ..
+            }) => Some(request),
+            _ => None,
+        })
 }
 
 /// The declaration of `name` visible from the document.
@@ -79,7 +126,12 @@ pub fn declared_name(item: &Item) -> Option<&Ident> {
 
 /// The document and every file it imports, directly or not, the document first.
 pub fn visible(loaded: &Loaded) -> Vec<FileId> {
-    let mut seen = vec![DOCUMENT];
+    visible_from(loaded, DOCUMENT)
+}
+
+/// A file and every file it imports, directly or not, that file first.
+pub fn visible_from(loaded: &Loaded, file: FileId) -> Vec<FileId> {
+    let mut seen = vec![file];
     let mut next = 0;
     while let Some(&file) = seen.get(next) {
         next += 1;
@@ -96,7 +148,7 @@ pub fn visible(loaded: &Loaded) -> Vec<FileId> {
 }
 
 /// The step calls of a file's blocks (`given ...`, `when ...`).
-fn calls(items: &[Item]) -> impl Iterator<Item = &StepCall> {
+pub fn calls(items: &[Item]) -> impl Iterator<Item = &StepCall> {
     items
         .iter()
         .filter_map(body)
@@ -114,7 +166,7 @@ fn calls(items: &[Item]) -> impl Iterator<Item = &StepCall> {
         })
 }
 
-fn body(item: &Item) -> Option<&Block> {
+pub fn body(item: &Item) -> Option<&Block> {
     match item {
         Item::Step(i) => Some(&i.body),
         Item::Intent(i) => Some(&i.body),
@@ -127,8 +179,13 @@ fn body(item: &Item) -> Option<&Block> {
 }
 
 /// A call bound as `intent check` binds it, with the step definition it is bound to.
-fn bind<'a>(loaded: &'a Loaded, call: &'a StepCall) -> Call<'a> {
-    let binding = StepIndex::new(loaded).bind(call);
+pub fn bind<'a>(loaded: &'a Loaded, call: &StepCall) -> Call<'a> {
+    bind_in(loaded, &StepIndex::new(loaded), call)
+}
+
+/// [`bind`] with the steps already indexed, for a walk over many calls.
+pub fn bind_in<'a>(loaded: &'a Loaded, index: &StepIndex, call: &StepCall) -> Call<'a> {
+    let binding = index.bind(call);
     let definition = match &binding {
         Binding::Bound { pattern, file } => loaded.files.iter().find_map(|f| {
             (f.path == *file)
@@ -148,13 +205,8 @@ fn bind<'a>(loaded: &'a Loaded, call: &'a StepCall) -> Call<'a> {
     }
 }
 
-/// The word (letters, digits, `_`) that holds the offset or ends at it, so that a cursor just
-/// after a name still finds it.
-fn word_at(text: &str, offset: usize) -> Option<&str> {
-    word_range(text, offset).map(|range| &text[range])
-}
-
-/// The byte range of [`word_at`]'s word.
+/// The byte range of the word (letters, digits, `_`) that holds the offset or ends at it, so
+/// that a cursor just after a name still finds it.
 pub fn word_range(text: &str, offset: usize) -> Option<std::ops::Range<usize>> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let offset = offset.min(text.len());
@@ -177,7 +229,11 @@ pub fn word_range(text: &str, offset: usize) -> Option<std::ops::Range<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use super::word_at;
+    use super::word_range;
+
+    fn word_at(text: &str, offset: usize) -> Option<&str> {
+        word_range(text, offset).map(|range| &text[range])
+    }
 
     #[test]
     fn the_word_under_or_just_before_the_cursor() {
