@@ -302,13 +302,13 @@ async fn pool(
 }
 
 /// Runs one unit of work. An evaluation runs up to `jobs` of its rows at once.
-async fn run_work(shared: &Shared, item: Work, jobs: usize) -> ItemResult {
+async fn run_work(shared: &Arc<Shared>, item: Work, jobs: usize) -> ItemResult {
     match item.job {
         Job::Intent { index, row } => run_intent(shared, index, row, item.result).await,
         Job::Evaluation { index } => {
             evaluate::run(shared, &shared.plan.evaluations[index], item.result, jobs).await
         }
-        Job::Load { index } => load::run(shared, &shared.plan.loads[index], item.result).await,
+        Job::Load { index } => load::run(shared, index, item.result).await,
         // Policies are settled after the pool (in `run`); a listed block only reports.
         Job::Policy { .. } | Job::Listed => item.result,
     }

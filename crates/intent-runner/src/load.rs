@@ -11,6 +11,7 @@ use crate::case::{Case, Observed};
 use crate::errors::EvalError;
 use crate::interpret::{Aggregates, Env};
 use crate::measure::{conclude, condition_index, conditions, errored, metric_name, share};
+use crate::progress::Tracked;
 use crate::shared::Shared;
 use crate::stats::Interval;
 use crate::tally::{Noun, Tally};
@@ -20,6 +21,8 @@ use futures_util::stream::FuturesUnordered;
 use hdrhistogram::Histogram;
 use intent_ir::{Aggregate, Expr, ItemResult, Load, LoadModel, Series, Status};
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio::time::MissedTickBehavior;
 
@@ -43,37 +46,39 @@ enum Model {
     Users(usize),
 }
 
-/// Runs the load block and checks its thresholds.
-pub async fn run(shared: &Shared, load: &Load, base: ItemResult) -> ItemResult {
+/// Runs the load block (`plan.loads[index]`) and checks its thresholds.
+pub async fn run(shared: &Arc<Shared>, index: usize, base: ItemResult) -> ItemResult {
+    let load = &shared.plan.loads[index];
     let started = Instant::now();
     let (model, duration) = match model(shared, load) {
         Ok(found) => found,
         Err(reason) => return errored(base, reason),
     };
-    let tracked = shared
-        .progress
-        .track(intent_ir::ItemKind::Load, &load.title, Some(duration));
+    let tracked = Arc::new(shared.progress.track(
+        intent_ir::ItemKind::Load,
+        &load.title,
+        Some(duration),
+    ));
     let conditions = conditions(&load.thresholds);
-    let mut traffic = Traffic::new(conditions.len());
-    let mut tally = Tally::new(ITERATIONS);
-    let iteration = |number: usize| run_iteration(shared, load, number, &conditions);
     // Traffic to a target that cannot be reached measures nothing: the block stops at once.
     let targets = crate::reach::targets_of(&shared.plan, &load.actions);
-    traffic.dropped = drive(
-        model,
-        duration,
-        MAX_IN_FLIGHT,
-        iteration,
-        |number, case, observed| {
-            tally.add(number, &case);
-            let errors = traffic.errors;
-            traffic.record(&case, &observed);
-            let failed = (traffic.errors - errors) as u64;
-            tracked.add((case.requests.len() as u64).max(failed), failed);
-        },
-        || shared.reach.any_down(&targets),
-    )
-    .await;
+    let measured = match model {
+        Model::Users(count) => users(shared, index, count, duration, &tracked).await,
+        Model::Arrive(rate) => {
+            let mut measured = Measured::new(conditions.len());
+            measured.traffic.dropped = drive(
+                rate,
+                duration,
+                MAX_IN_FLIGHT,
+                |number| run_iteration(shared, load, number, &conditions),
+                |number, case, observed| measured.record(number, &case, &observed, &tracked),
+                || shared.reach.any_down(&targets),
+            )
+            .await;
+            measured
+        }
+    };
+    let Measured { mut traffic, tally } = measured;
     let mut base = base;
     if shared.reach.halt(&targets, &mut base) {
         return base;
@@ -91,6 +96,79 @@ pub async fn run(shared: &Shared, load: &Load, base: ItemResult) -> ItemResult {
     let thresholds = &load.thresholds;
     let extra = dropped.into_iter().collect();
     conclude(shared, base, tally, thresholds, &source, extra, started)
+}
+
+/// The closed model: each user is a task of its own, repeating the block's actions with its
+/// own measurements, which are merged when every user is done. A single task driving every
+/// user would do all their work on one thread and be woken across threads for each response;
+/// with a task per user, a user and its connection mostly share a worker, as in a plain client
+/// loop, and its histogram and tally need no lock.
+async fn users(
+    shared: &Arc<Shared>,
+    index: usize,
+    count: usize,
+    duration: Duration,
+    tracked: &Arc<Tracked>,
+) -> Measured {
+    let end = tokio::time::Instant::now() + duration;
+    let numbers = Arc::new(AtomicUsize::new(0));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..count {
+        let (shared, numbers, tracked) = (
+            Arc::clone(shared),
+            Arc::clone(&numbers),
+            Arc::clone(tracked),
+        );
+        tasks.spawn(async move {
+            let load = &shared.plan.loads[index];
+            let conditions = conditions(&load.thresholds);
+            let targets = crate::reach::targets_of(&shared.plan, &load.actions);
+            let mut measured = Measured::new(conditions.len());
+            repeat(
+                end,
+                &numbers,
+                |number| run_iteration(&shared, load, number, &conditions),
+                |number, case, observed| measured.record(number, &case, &observed, &tracked),
+                || shared.reach.any_down(&targets),
+            )
+            .await;
+            measured
+        });
+    }
+    let mut all: Option<Measured> = None;
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(user) => match all.as_mut() {
+                Some(all) => all.merge(user),
+                None => all = Some(user),
+            },
+            Err(failure) if failure.is_panic() => std::panic::resume_unwind(failure.into_panic()),
+            Err(_) => {}
+        }
+    }
+    all.unwrap_or_else(|| Measured::new(0))
+}
+
+/// One user of the closed model: an iteration, then another each time the last is done, until
+/// `end` has passed or the block is `halted`. Iterations are numbered from `numbers`, which all
+/// users share.
+async fn repeat<F>(
+    end: tokio::time::Instant,
+    numbers: &AtomicUsize,
+    iteration: impl Fn(usize) -> F,
+    mut done: impl FnMut(usize, ItemResult, Observed),
+    halted: impl Fn() -> bool,
+) where
+    F: Future<Output = (usize, ItemResult, Observed)>,
+{
+    loop {
+        let number = numbers.fetch_add(1, Ordering::Relaxed) + 1;
+        let (number, case, observed) = iteration(number).await;
+        done(number, case, observed);
+        if tokio::time::Instant::now() >= end || halted() {
+            break;
+        }
+    }
 }
 
 /// The model's rate or user count and the duration, evaluated.
@@ -116,11 +194,11 @@ fn model(shared: &Shared, load: &Load) -> Result<(Model, Duration), String> {
     Ok((model, Duration::from_secs_f64(duration / 1000.0)))
 }
 
-/// Starts iterations as the model says until `duration` has passed, then waits for those in
-/// flight; `done` sees each as it finishes. Returns how many iterations the open model could
-/// not start because `cap` were running.
+/// The open model: starts an iteration every `1/rate` seconds until `duration` has passed,
+/// then waits for those in flight; `done` sees each as it finishes. Returns how many
+/// iterations it could not start because `cap` were running.
 async fn drive<F>(
-    model: Model,
+    rate: f64,
     duration: Duration,
     cap: usize,
     iteration: impl Fn(usize) -> F,
@@ -131,43 +209,20 @@ where
     F: Future<Output = (usize, ItemResult, Observed)>,
 {
     let mut dropped = 0;
-    let end = tokio::time::Instant::now() + duration;
     let mut in_flight = FuturesUnordered::new();
     let mut started = 0;
     // The open model starts exactly R·D iterations (`50/s for 3s` is 150), counted rather
     // than timed: a tick handled just after the end, or the rounding of `1/R` to nanoseconds,
     // must neither lose nor add one.
     let mut arrivals = 0;
-    let total = match model {
-        Model::Arrive(rate) => arrivals_in(rate, duration),
-        Model::Users(_) => 0,
-    };
-    let mut ticker = match model {
-        Model::Arrive(rate) => {
-            let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
-            // A late tick is caught up, so a busy runner still starts `rate` per second.
-            ticker.set_missed_tick_behavior(MissedTickBehavior::Burst);
-            Some(ticker)
-        }
-        Model::Users(users) => {
-            for _ in 0..users {
-                started += 1;
-                in_flight.push(iteration(started));
-            }
-            None
-        }
-    };
-    let arriving = ticker.is_some();
+    let total = arrivals_in(rate, duration);
+    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
+    // A late tick is caught up, so a busy runner still starts `rate` per second.
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Burst);
     loop {
-        let arriving_still = arriving && arrivals < total && !halted();
-        let tick = async {
-            match ticker.as_mut() {
-                Some(t) => t.tick().await,
-                None => std::future::pending().await,
-            }
-        };
+        let arriving = arrivals < total && !halted();
         tokio::select! {
-            _ = tick, if arriving_still => {
+            _ = ticker.tick(), if arriving => {
                 arrivals += 1;
                 if in_flight.len() < cap {
                     started += 1;
@@ -178,11 +233,6 @@ where
             }
             Some((number, case, observed)) = in_flight.next(), if !in_flight.is_empty() => {
                 done(number, case, observed);
-                // A user starts its next iteration when its last one is done, until the end.
-                if !arriving && tokio::time::Instant::now() < end && !halted() {
-                    started += 1;
-                    in_flight.push(iteration(started));
-                }
             }
             else => break,
         }
@@ -246,6 +296,22 @@ impl Traffic {
         }
     }
 
+    /// Adds another user's traffic. The histograms have the same bounds, so adding cannot
+    /// fail; the elapsed time is the block's, set once at the end.
+    fn merge(&mut self, other: Traffic) {
+        self.durations
+            .add(&other.durations)
+            .expect("histograms with the same bounds add");
+        self.sum_ms += other.sum_ms;
+        self.iterations += other.iterations;
+        self.errors += other.errors;
+        self.dropped += other.dropped;
+        for (mine, theirs) in self.conditions.iter_mut().zip(other.conditions) {
+            mine.0 += theirs.0;
+            mine.1 += theirs.1;
+        }
+    }
+
     fn record(&mut self, case: &ItemResult, observed: &Observed) {
         self.iterations += 1;
         let failed = case.status == Status::Errored
@@ -263,6 +329,35 @@ impl Traffic {
                 count.0 += usize::from(*held);
             }
         }
+    }
+}
+
+/// What a load block's iterations gave, or one user's share of them.
+struct Measured {
+    traffic: Traffic,
+    tally: Tally<usize>,
+}
+
+impl Measured {
+    fn new(conditions: usize) -> Self {
+        Self {
+            traffic: Traffic::new(conditions),
+            tally: Tally::new(ITERATIONS),
+        }
+    }
+
+    /// One finished iteration, also counted on the progress line.
+    fn record(&mut self, number: usize, case: &ItemResult, observed: &Observed, tracked: &Tracked) {
+        self.tally.add(number, case);
+        let errors = self.traffic.errors;
+        self.traffic.record(case, observed);
+        let failed = (self.traffic.errors - errors) as u64;
+        tracked.add((case.requests.len() as u64).max(failed), failed);
+    }
+
+    fn merge(&mut self, other: Measured) {
+        self.traffic.merge(other.traffic);
+        self.tally.merge(other.tally);
     }
 }
 
@@ -333,14 +428,14 @@ mod tests {
     /// Drives iterations that each take `takes`, on tokio's paused clock (so the test is
     /// exact and instant), and returns the numbers done, in order, and the dropped count.
     async fn drive_for(
-        model: Model,
+        rate: f64,
         seconds: f64,
         cap: usize,
         takes: Duration,
     ) -> (Vec<usize>, usize) {
         let done = RefCell::new(Vec::new());
         let dropped = drive(
-            model,
+            rate,
             Duration::from_secs_f64(seconds),
             cap,
             |number| async move {
@@ -359,7 +454,7 @@ mod tests {
         // The target goes down after the third iteration: the open model stops starting.
         let done = RefCell::new(Vec::new());
         let dropped = drive(
-            Model::Arrive(10.0),
+            10.0,
             Duration::from_secs(10),
             100,
             |number| async move { (number, crate::placeholder(), Observed::default()) },
@@ -373,8 +468,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_open_model_starts_rate_times_duration_iterations() {
-        let (done, dropped) =
-            drive_for(Model::Arrive(10.0), 1.0, 100, Duration::from_millis(5)).await;
+        let (done, dropped) = drive_for(10.0, 1.0, 100, Duration::from_millis(5)).await;
         assert_eq!(done, (1..=10).collect::<Vec<_>>());
         assert_eq!(dropped, 0);
     }
@@ -382,8 +476,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_open_model_starts_exactly_rate_times_duration_whatever_the_rounding() {
         // 1/3 s is 333,333,333 ns: a 22nd tick falls just before 7 s, yet 3/s for 7 s is 21.
-        let (done, dropped) =
-            drive_for(Model::Arrive(3.0), 7.0, 100, Duration::from_millis(5)).await;
+        let (done, dropped) = drive_for(3.0, 7.0, 100, Duration::from_millis(5)).await;
         assert_eq!((done.len(), dropped), (21, 0));
         assert_eq!(arrivals_in(20.0, Duration::from_secs_f64(0.35)), 7);
         // Not a whole number: one every 1/R s while less than D has passed.
@@ -392,8 +485,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_open_model_drops_what_it_cannot_start_past_the_cap() {
-        let (done, dropped) =
-            drive_for(Model::Arrive(100.0), 1.0, 5, Duration::from_secs(10)).await;
+        let (done, dropped) = drive_for(100.0, 1.0, 5, Duration::from_secs(10)).await;
         assert_eq!(done.len(), 5, "the five in flight finish after the end");
         assert_eq!(dropped, 95);
     }
@@ -401,10 +493,65 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn each_user_starts_again_when_its_iteration_is_done() {
         // Three users, 300 ms an iteration, for one second: each starts at 0, 300, 600 and
-        // 900 ms, and the last ones finish after the end.
-        let (done, dropped) =
-            drive_for(Model::Users(3), 1.0, 100, Duration::from_millis(300)).await;
-        assert_eq!(done.len(), 12, "{done:?}");
-        assert_eq!(dropped, 0);
+        // 900 ms, and the last ones finish after the end. Numbers are shared, never repeated.
+        let end = tokio::time::Instant::now() + Duration::from_secs(1);
+        let numbers = AtomicUsize::new(0);
+        let user = || async {
+            let mut done = Vec::new();
+            repeat(
+                end,
+                &numbers,
+                |number| async move {
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    (number, crate::placeholder(), Observed::default())
+                },
+                |number, _, _| done.push(number),
+                || false,
+            )
+            .await;
+            done
+        };
+        let (a, b, c) = tokio::join!(user(), user(), user());
+        assert_eq!((a.len(), b.len(), c.len()), (4, 4, 4));
+        let mut all: Vec<usize> = a.into_iter().chain(b).chain(c).collect();
+        all.sort_unstable();
+        assert_eq!(all, (1..=12).collect::<Vec<_>>());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_halted_user_starts_nothing_more() {
+        let end = tokio::time::Instant::now() + Duration::from_secs(10);
+        let numbers = AtomicUsize::new(0);
+        let done = RefCell::new(Vec::new());
+        repeat(
+            end,
+            &numbers,
+            |number| async move { (number, crate::placeholder(), Observed::default()) },
+            |number, _, _| done.borrow_mut().push(number),
+            || done.borrow().len() >= 3,
+        )
+        .await;
+        assert_eq!(done.into_inner(), [1, 2, 3]);
+    }
+
+    #[test]
+    fn users_measurements_merge_into_the_blocks() {
+        let observed = |ms: f64, status: u16| Observed {
+            duration_ms: Some(ms),
+            status: Some(status),
+            ..Observed::default()
+        };
+        let (mut a, mut b) = (Traffic::new(1), Traffic::new(1));
+        a.record(&crate::placeholder(), &observed(10.0, 200));
+        b.record(&crate::placeholder(), &observed(30.0, 500));
+        b.record(&crate::placeholder(), &observed(20.0, 200));
+        a.conditions[0] = (1, 1);
+        b.conditions[0] = (0, 2);
+        a.merge(b);
+        assert_eq!((a.iterations, a.errors), (3, 1));
+        assert_eq!(a.durations.len(), 3);
+        assert!(a.durations.equivalent(a.durations.max(), 30_000));
+        assert!((a.sum_ms - 60.0).abs() < 1e-9);
+        assert_eq!(a.conditions, [(1, 3)]);
     }
 }

@@ -96,6 +96,34 @@ impl<K: Ord + Clone + Display> Tally<K> {
         }
     }
 
+    /// Adds the cases another tally counted (another user's iterations), as if each had been
+    /// added here: counts add up, and the lowest keys and the lowest failure are kept.
+    pub fn merge(&mut self, other: Tally<K>) {
+        self.cases += other.cases;
+        for theirs in other.checks {
+            let Some(index) = self.position(&theirs.first.id) else {
+                self.checks.push(theirs);
+                continue;
+            };
+            let mine = &mut self.checks[index];
+            mine.failed += theirs.failed;
+            mine.ran += theirs.ran;
+            mine.duration_ms += theirs.duration_ms;
+            mine.listed.extend(theirs.listed);
+            mine.listed.sort_unstable();
+            mine.listed.dedup();
+            mine.listed.truncate(self.noun.listed);
+            if let Some(failure) = theirs.failure
+                && mine
+                    .failure
+                    .as_ref()
+                    .is_none_or(|(first, ..)| failure.0 < *first)
+            {
+                mine.failure = Some(failure);
+            }
+        }
+    }
+
     fn position(&self, id: &StableId) -> Option<usize> {
         self.checks.iter().position(|c| &c.first.id == id)
     }
@@ -152,5 +180,74 @@ impl<K: Ord + Clone + Display> Tally<K> {
             }
             result.checks.push(summary);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROWS: Noun = Noun {
+        one: "iteration",
+        many: "iterations",
+        listed: 2,
+    };
+
+    /// A case with one check, failed or passed, whose message names the case.
+    fn case(key: usize, failed: bool) -> ItemResult {
+        let mut case = crate::placeholder();
+        case.checks.push(CheckResult {
+            id: StableId("check".into()),
+            text: "status == 200".into(),
+            status: if failed {
+                Status::Failed
+            } else {
+                Status::Passed
+            },
+            source: case.source.clone(),
+            expected: None,
+            actual: None,
+            message: failed.then(|| format!("case {key}")),
+            violations: Vec::new(),
+            request: None,
+            duration_ms: 1.0,
+        });
+        case
+    }
+
+    fn summary(tally: Tally<usize>) -> String {
+        let mut result = crate::placeholder();
+        tally.finish(&mut result);
+        result.checks[0].message.clone().unwrap_or_default()
+    }
+
+    /// Tallies kept apart (one per user) and merged say what one tally of every case says.
+    #[test]
+    fn merged_tallies_report_as_one() {
+        let cases = [
+            (1, false),
+            (2, true),
+            (3, false),
+            (4, true),
+            (5, true),
+            (6, false),
+        ];
+        let mut one = Tally::new(ROWS);
+        for &(key, failed) in &cases {
+            one.add(key, &case(key, failed));
+        }
+        let (mut a, mut b) = (Tally::new(ROWS), Tally::new(ROWS));
+        for &(key, failed) in &cases {
+            let part = if key % 3 == 1 { &mut a } else { &mut b };
+            part.add(key, &case(key, failed));
+        }
+        a.merge(b);
+        assert_eq!(a.cases(), 6);
+        let merged = summary(a);
+        assert_eq!(merged, summary(one));
+        assert_eq!(
+            merged,
+            "failed in 3 of 6 iterations (iterations 2, 4, and 1 more); iteration 2: case 2"
+        );
     }
 }
