@@ -102,9 +102,12 @@ pub async fn run(
             .map(|row| run_row(shared, evaluation, dataset, &columns, row, &conditions))
             .buffered(jobs.max(1));
         while let Some((number, case, seen)) = running.next().await {
-            let mut stopped = base.clone();
-            if shared.reach.halt(&targets, &mut stopped) {
-                return stopped;
+            // The result is copied only when the evaluation stops, not for every row.
+            if shared.reach.any_down(&targets) {
+                let mut stopped = base.clone();
+                if shared.reach.halt(&targets, &mut stopped) {
+                    return stopped;
+                }
             }
             tally.add(number, &case);
             tracked.add(1, u64::from(case.status != Status::Passed));
