@@ -66,15 +66,20 @@ pub async fn run(shared: &Arc<Shared>, index: usize, base: ItemResult) -> ItemRe
         Model::Users(count) => users(shared, index, count, duration, &tracked).await,
         Model::Arrive(rate) => {
             let mut measured = Measured::new(conditions.len());
+            let mut lateness = histogram();
             measured.traffic.dropped = drive(
                 rate,
                 duration,
                 MAX_IN_FLIGHT,
                 |number| run_iteration(shared, load, number, &conditions),
+                |late| {
+                    lateness.saturating_record(micros(late));
+                },
                 |number, case, observed| measured.record(number, &case, &observed, &tracked),
                 || shared.reach.any_down(&targets),
             )
             .await;
+            measured.traffic.lateness = Some(lateness);
             measured
         }
     };
@@ -88,13 +93,8 @@ pub async fn run(shared: &Arc<Shared>, index: usize, base: ItemResult) -> ItemRe
         traffic: &traffic,
         conditions: &conditions,
     };
-    let dropped = (traffic.dropped > 0).then(|| intent_ir::Metric {
-        name: "dropped".into(),
-        value: traffic.dropped as f64,
-        unit: String::new(),
-    });
     let thresholds = &load.thresholds;
-    let extra = dropped.into_iter().collect();
+    let extra = traffic.extra_metrics();
     conclude(shared, base, tally, thresholds, &source, extra, started)
 }
 
@@ -195,13 +195,17 @@ fn model(shared: &Shared, load: &Load) -> Result<(Model, Duration), String> {
 }
 
 /// The open model: starts an iteration every `1/rate` seconds until `duration` has passed,
-/// then waits for those in flight; `done` sees each as it finishes. Returns how many
-/// iterations it could not start because `cap` were running.
+/// then waits for those in flight; `tick` sees how late each tick was handled, and `done`
+/// sees each iteration as it finishes, its latency counted from when its tick was due rather
+/// than from when it started (a runner that falls behind must not hide the wait from the
+/// latencies: coordinated omission). Returns how many iterations it could not start because
+/// `cap` were running.
 async fn drive<F>(
     rate: f64,
     duration: Duration,
     cap: usize,
     iteration: impl Fn(usize) -> F,
+    mut tick: impl FnMut(Duration),
     mut done: impl FnMut(usize, ItemResult, Observed),
     halted: impl Fn() -> bool,
 ) -> usize
@@ -222,11 +226,19 @@ where
     loop {
         let arriving = arrivals < total && !halted();
         tokio::select! {
-            _ = ticker.tick(), if arriving => {
+            due = ticker.tick(), if arriving => {
                 arrivals += 1;
+                let late = due.elapsed();
+                tick(late);
                 if in_flight.len() < cap {
                     started += 1;
-                    in_flight.push(iteration(started));
+                    let running = iteration(started);
+                    in_flight.push(async move {
+                        let (number, case, mut observed) = running.await;
+                        observed.duration_ms =
+                            observed.duration_ms.map(|ms| ms + late.as_secs_f64() * 1000.0);
+                        (number, case, observed)
+                    });
                 } else {
                     dropped += 1;
                 }
@@ -279,21 +291,66 @@ struct Traffic {
     /// For each condition of `rate(...)`: how often it held, and how often it could be asked.
     conditions: Vec<(usize, usize)>,
     elapsed: Duration,
+    /// How late each tick of the open model was handled, in microseconds.
+    lateness: Option<Histogram<u64>>,
+}
+
+/// A histogram of microseconds from 1 µs to an hour, three significant digits: about 20 KB
+/// whatever the count.
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 3_600_000_000, 3)
+        .expect("constant bounds that hdrhistogram accepts")
+}
+
+fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros())
+        .unwrap_or(u64::MAX)
+        .max(1)
 }
 
 impl Traffic {
     fn new(conditions: usize) -> Self {
         Self {
-            // 1 µs to an hour, three significant digits: about 20 KB whatever the count.
-            durations: Histogram::new_with_bounds(1, 3_600_000_000, 3)
-                .expect("constant bounds that hdrhistogram accepts"),
+            durations: histogram(),
             sum_ms: 0.0,
             iterations: 0,
             errors: 0,
             dropped: 0,
             conditions: vec![(0, 0); conditions],
             elapsed: Duration::ZERO,
+            lateness: None,
         }
+    }
+
+    /// What every load result reports besides the metrics its thresholds name: the tail of
+    /// the latencies (p99.9 and max), the lateness of the open model's ticks (p99 and max), and
+    /// the iterations dropped, if any.
+    fn extra_metrics(&self) -> Vec<intent_ir::Metric> {
+        let ms = |name: &str, us: u64| intent_ir::Metric {
+            name: name.to_string(),
+            value: us as f64 / 1000.0,
+            unit: "ms".to_string(),
+        };
+        let mut extra = Vec::new();
+        if !self.durations.is_empty() {
+            extra.push(ms(
+                "p99.9(duration)",
+                self.durations.value_at_quantile(0.999),
+            ));
+            extra.push(ms("max(duration)", self.durations.max()));
+        }
+        if let Some(late) = self.lateness.as_ref().filter(|h| !h.is_empty()) {
+            extra.push(ms("p99(tick lateness)", late.value_at_quantile(0.99)));
+            extra.push(ms("max(tick lateness)", late.max()));
+        }
+        if self.dropped > 0 {
+            extra.push(intent_ir::Metric {
+                name: "dropped".into(),
+                value: self.dropped as f64,
+                unit: String::new(),
+            });
+        }
+        extra
     }
 
     /// Adds another user's traffic. The histograms have the same bounds, so adding cannot
@@ -442,6 +499,7 @@ mod tests {
                 tokio::time::sleep(takes).await;
                 (number, crate::placeholder(), Observed::default())
             },
+            |_| {},
             |number, _, _| done.borrow_mut().push(number),
             || false,
         )
@@ -458,12 +516,48 @@ mod tests {
             Duration::from_secs(10),
             100,
             |number| async move { (number, crate::placeholder(), Observed::default()) },
+            |_| {},
             |number, _, _| done.borrow_mut().push(number),
             || done.borrow().len() >= 3,
         )
         .await;
         assert_eq!(done.into_inner(), [1, 2, 3]);
         assert_eq!(dropped, 0);
+    }
+
+    /// The first iteration holds the runner for 350 ms: the ticks due at 100, 200 and 300 ms
+    /// are handled late, and the latencies of their iterations count the wait.
+    #[tokio::test(start_paused = true)]
+    async fn latency_is_counted_from_when_the_tick_was_due() {
+        let late = RefCell::new(Vec::new());
+        let done = RefCell::new(Vec::new());
+        drive(
+            10.0,
+            Duration::from_millis(500),
+            100,
+            |number| async move {
+                if number == 1 {
+                    tokio::time::advance(Duration::from_millis(350)).await;
+                }
+                let observed = Observed {
+                    duration_ms: Some(1.0),
+                    ..Observed::default()
+                };
+                (number, crate::placeholder(), observed)
+            },
+            |lateness| late.borrow_mut().push(lateness.as_millis()),
+            |number, _, observed| done.borrow_mut().push((number, observed.duration_ms)),
+            || false,
+        )
+        .await;
+        assert_eq!(late.into_inner(), [0, 250, 150, 50, 0]);
+        let mut done = done.into_inner();
+        done.sort_by_key(|(number, _)| *number);
+        let ms: Vec<u64> = done
+            .iter()
+            .map(|(_, d)| d.unwrap_or(0.0).round() as u64)
+            .collect();
+        assert_eq!(ms, [1, 251, 151, 51, 1]);
     }
 
     #[tokio::test(start_paused = true)]
