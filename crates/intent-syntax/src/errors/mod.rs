@@ -45,8 +45,9 @@ impl Expected {
                 rules.extend(stack.deepest.get_rule().copied());
                 rules.extend(stack.parent);
             }
-            // Literal tokens display as themselves (`=`, `{`, `then`).
-            tokens.extend(attempts.expected_tokens().iter().map(ToString::to_string));
+            // Literal tokens display as themselves (`=`, `{`, `then`), and so do the
+            // one-character ranges the grammar writes for speed (`' '..' '` is ` `).
+            tokens.extend(attempts.expected_tokens().iter().map(token_text));
         }
         if tokens.is_empty() {
             // A keyword that matched only the start of a longer word (`response` in
@@ -66,6 +67,23 @@ impl Expected {
 
     fn token(&self, token: &str) -> bool {
         self.tokens.contains(token)
+    }
+}
+
+/// A token as the grammar means it: a range of one character (`' '..' '`, shown by pest as
+/// ` .. `) is that character.
+fn token_text(token: &impl ToString) -> String {
+    let text = token.to_string();
+    let mut chars = text.chars();
+    match (
+        chars.next(),
+        chars.as_str().strip_prefix(".."),
+        chars.clone().last(),
+    ) {
+        (Some(start), Some(rest), Some(end)) if rest.chars().count() == 1 && start == end => {
+            start.to_string()
+        }
+        _ => text,
     }
 }
 
