@@ -248,62 +248,74 @@ fn is_one_clean_item(scan: &scan::Scan, text: &str, (from, end): (usize, usize))
 /// enough that the trees held at once stay a small part of the file.
 const REPARSE_BATCH: usize = 256;
 
-/// The items [`parse_without_intents`] left out of one file, parsed again in file order, a
-/// batch at a time in parallel. Each yields the place it was left out at and what parsing it
-/// gives: its items, and the diagnostics of a region not parsed before (those of an item
-/// parsed before were reported by the first parse).
+/// The items [`parse_without_intents`] left out of one file, parsed again in file order. A
+/// thread of `scope` parses them a batch at a time (each batch in parallel) while the caller
+/// checks the batch before, so parsing and checking overlap; the channel between them holds
+/// one batch, so at most three batches of trees exist at once. Each yields the place it was
+/// left out at and what parsing it gives: its items, and the diagnostics of a region not
+/// parsed before (those of an item parsed before were reported by the first parse).
 #[derive(Debug)]
-pub struct Reparse<'a> {
-    file: FileId,
-    text: &'a str,
-    left_out: std::slice::Iter<'a, LeftOut>,
-    batch: std::collections::VecDeque<(Span, Parsed)>,
+pub struct Reparse {
+    batches: Option<std::sync::mpsc::Receiver<Vec<(Span, Parsed)>>>,
+    batch: std::vec::IntoIter<(Span, Parsed)>,
 }
 
-impl<'a> Reparse<'a> {
-    pub fn new(file: FileId, text: &'a str, left_out: &'a [LeftOut]) -> Self {
+impl Reparse {
+    pub fn new<'scope, 'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        file: FileId,
+        text: &'env str,
+        left_out: &'env [LeftOut],
+    ) -> Self {
         configure_pest();
+        let batches = (!left_out.is_empty()).then(|| {
+            let (send, receive) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move || {
+                for batch in left_out.chunks(REPARSE_BATCH) {
+                    let parsed: Vec<(Span, Parsed)> = batch
+                        .par_iter()
+                        .with_min_len(REGIONS_PER_TASK)
+                        .map(|&left| (left.span, parse_left_out(file, text, left)))
+                        .collect();
+                    // The checker stopped reading: nothing more is needed.
+                    if send.send(parsed).is_err() {
+                        return;
+                    }
+                }
+            });
+            receive
+        });
         Reparse {
-            file,
-            text,
-            left_out: left_out.iter(),
-            batch: std::collections::VecDeque::new(),
+            batches,
+            batch: Vec::new().into_iter(),
         }
-    }
-
-    fn parse_one(&self, left: LeftOut) -> Parsed {
-        let (start, end) = (left.span.start as usize, left.span.end as usize);
-        let mut part = Parsed::default();
-        if end <= self.text.len() && start <= end {
-            parse_region(self.file, self.text, start, end, &mut part);
-        }
-        if left.parsed {
-            part.diagnostics.clear();
-        }
-        part
     }
 }
 
-impl Iterator for Reparse<'_> {
+impl Iterator for Reparse {
     type Item = (Span, Parsed);
 
     fn next(&mut self) -> Option<(Span, Parsed)> {
-        if self.batch.is_empty() {
-            let next: Vec<LeftOut> = self
-                .left_out
-                .by_ref()
-                .take(REPARSE_BATCH)
-                .copied()
-                .collect();
-            self.batch = next
-                .par_iter()
-                .with_min_len(REGIONS_PER_TASK)
-                .map(|&left| (left.span, self.parse_one(left)))
-                .collect::<Vec<_>>()
-                .into();
+        loop {
+            if let Some(next) = self.batch.next() {
+                return Some(next);
+            }
+            self.batch = self.batches.as_ref()?.recv().ok()?.into_iter();
         }
-        self.batch.pop_front()
     }
+}
+
+/// One item or region [`parse_without_intents`] left out, parsed.
+fn parse_left_out(file: FileId, text: &str, left: LeftOut) -> Parsed {
+    let (start, end) = (left.span.start as usize, left.span.end as usize);
+    let mut part = Parsed::default();
+    if end <= text.len() && start <= end {
+        parse_region(file, text, start, end, &mut part);
+    }
+    if left.parsed {
+        part.diagnostics.clear();
+    }
+    part
 }
 
 /// The items of a file one region at a time, with the same items and diagnostics as

@@ -107,29 +107,32 @@ pub(crate) fn lower_all(cx: &mut Context<'_>, keep: crate::Keep) -> Plan {
     for &file in &order {
         let loaded = cx.loaded;
         let text = loaded.sources.get(file).text();
-        // The intents left out of the tree (`Keep::Diagnostics`) are parsed a batch at a time,
-        // and lowered in their places among the other items, so titles are compared in file
-        // order.
-        let mut left_out =
-            intent_syntax::Reparse::new(file, text, &loaded.file(file).left_out).peekable();
-        let again = |cx: &mut Context<'_>, plan: &mut Plan, titles: &mut Titles, parsed: Parsed| {
-            for diagnostic in parsed.diagnostics {
-                cx.report(diagnostic);
+        // The intents left out of the tree (`Keep::Diagnostics`) are parsed on another thread
+        // while the ones before them are checked, and lowered in their places among the
+        // other items, so titles are compared in file order.
+        std::thread::scope(|scope| {
+            let left_out = &loaded.file(file).left_out;
+            let mut left_out = intent_syntax::Reparse::new(scope, file, text, left_out).peekable();
+            let again =
+                |cx: &mut Context<'_>, plan: &mut Plan, titles: &mut Titles, parsed: Parsed| {
+                    for diagnostic in parsed.diagnostics {
+                        cx.report(diagnostic);
+                    }
+                    for item in &parsed.file.items {
+                        lower_titled(cx, plan, titles, file, item, keep);
+                    }
+                };
+            for item in &loaded.file(file).syntax.items {
+                let start = item.span().start;
+                while let Some((_, parsed)) = left_out.next_if(|(span, _)| span.start < start) {
+                    again(cx, &mut plan, &mut titles, parsed);
+                }
+                lower_titled(cx, &mut plan, &mut titles, file, item, keep);
             }
-            for item in &parsed.file.items {
-                lower_titled(cx, plan, titles, file, item, keep);
-            }
-        };
-        for item in &loaded.file(file).syntax.items {
-            let start = item.span().start;
-            while let Some((_, parsed)) = left_out.next_if(|(span, _)| span.start < start) {
+            for (_, parsed) in left_out {
                 again(cx, &mut plan, &mut titles, parsed);
             }
-            lower_titled(cx, &mut plan, &mut titles, file, item, keep);
-        }
-        for (_, parsed) in left_out {
-            again(cx, &mut plan, &mut titles, parsed);
-        }
+        });
     }
     check_selectors(cx, &plan);
     warn_unused_globals(cx, &plan);
