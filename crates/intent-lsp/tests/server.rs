@@ -631,81 +631,97 @@ fn definition_and_hover_know_fields_locals_and_columns() {
     let common = uri_in(&dir, "common.intent");
     let place = |uri: &str, line: u32, start: u32, end: u32| json!({"uri": uri, "range": range(line, start, end)});
     let mut definition = |position: Value| editor.at("textDocument/definition", &uri, position);
-    assert_eq!(
-        definition(find(MAIN, "qty <= limit", 1)),
-        place(&common, 2, 25, 28),
-        "a field, through a list's element, to its type's declaration"
-    );
-    assert_eq!(
-        definition(find(MAIN, "cart.id", 2)),
-        place(&uri, 8, 8, 12),
-        "a capture, to where it is bound"
-    );
-    assert_eq!(
-        definition(find(MAIN, "code} ->", 0)),
-        place(&uri, 6, 6, 10),
-        "an examples column used in a path, to its heading"
-    );
-    assert_eq!(
-        definition(find(MAIN, "question }", 0)),
-        place(&common, 13, 2, 10),
-        "a dataset column, from an evaluation's row"
-    );
-    assert_eq!(
-        definition(find(MAIN, "line.qty", 0)),
-        place(&uri, 14, 12, 16),
-        "a quantifier variable"
-    );
-    assert_eq!(
-        definition(find(MAIN, "fetched.body.id", 3)),
-        place(&uri, 9, 43, 50),
-        "a named response"
-    );
-    assert_eq!(
-        definition(find(MAIN, "GET shop /orders", 1)),
-        place(&common, 4, 5, 10),
-        "a request's method, to its declared response type"
-    );
-    assert_eq!(
-        definition(find(MAIN, "status == 200", 2)),
-        Value::Null,
-        "a response field"
-    );
-    assert_eq!(
-        definition(find(MAIN, "body.team", 6)),
-        Value::Null,
-        "a field of `json`"
-    );
+    let cases = [
+        (
+            "qty <= limit",
+            1,
+            place(&common, 2, 25, 28),
+            "a field, through a list's element, to its type's declaration",
+        ),
+        (
+            "cart.id",
+            2,
+            place(&uri, 8, 8, 12),
+            "a capture, to where it is bound",
+        ),
+        (
+            "code} ->",
+            0,
+            place(&uri, 6, 6, 10),
+            "an examples column used in a path, to its heading",
+        ),
+        (
+            "question }",
+            0,
+            place(&common, 13, 2, 10),
+            "a dataset column, from an evaluation's row",
+        ),
+        (
+            "line.qty",
+            0,
+            place(&uri, 14, 12, 16),
+            "a quantifier variable",
+        ),
+        (
+            "fetched.body.id",
+            3,
+            place(&uri, 9, 43, 50),
+            "a named response",
+        ),
+        (
+            "GET shop /orders",
+            1,
+            place(&common, 4, 5, 10),
+            "a request's method, to its declared response type",
+        ),
+        ("status == 200", 2, Value::Null, "a response field"),
+        ("body.team", 6, Value::Null, "a field of `json`"),
+    ];
+    for (text, nth, want, what) in cases {
+        assert_eq!(definition(find(MAIN, text, nth)), want, "{what}");
+    }
 
-    assert_eq!(
-        hover_text(&mut editor, &uri, find(MAIN, "qty <= limit", 0)),
-        "```intent\nqty: int in 1..100\n```\nfield, defined in `common.intent:3`"
-    );
-    assert_eq!(
-        hover_text(&mut editor, &uri, find(MAIN, "cart.id", 0)),
-        "```intent\ncart: Order\n```\ncapture, defined in `main.intent:9`"
-    );
-    assert_eq!(
-        hover_text(&mut editor, &uri, find(MAIN, "fetched.body.id", 3)),
-        "```intent\nfetched: response, body Order\n```\nnamed response, defined in `main.intent:10`"
-    );
-    assert_eq!(
-        hover_text(&mut editor, &uri, find(MAIN, "team\n", 0)),
-        "```intent\nteam: string\n```\ndataset column, defined in `common.intent:15`"
-    );
-    assert_eq!(
-        hover_text(&mut editor, &uri, find(MAIN, "GET shop /orders", 0)),
-        "```intent\nGET shop /orders/{code} -> Order\n```\nresponse body: `Order`\n\n```intent\ntype Order {\n  id: uuid\n  items: [Line] nonempty\n  coupon?: string\n}\n```\ntype, defined in `common.intent:5`"
-    );
-    assert_eq!(
-        hover_text(&mut editor, &uri, find(MAIN, "POST shop /answer", 0)),
-        "```intent\nPOST shop /answer\n```\nno declared response type: `body` is `json`"
-    );
-    assert_eq!(
-        hover_text(&mut editor, &uri, find(MAIN, "status == 200", 0)),
-        "",
-        "nothing to say about a response field read on its own"
-    );
+    let hovers = [
+        (
+            "qty <= limit",
+            0,
+            "```intent\nqty: int in 1..100\n```\nfield, defined in `common.intent:3`",
+        ),
+        (
+            "cart.id",
+            0,
+            "```intent\ncart: Order\n```\ncapture, defined in `main.intent:9`",
+        ),
+        (
+            "fetched.body.id",
+            3,
+            "```intent\nfetched: response, body Order\n```\nnamed response, defined in `main.intent:10`",
+        ),
+        (
+            "team\n",
+            0,
+            "```intent\nteam: string\n```\ndataset column, defined in `common.intent:15`",
+        ),
+        (
+            "GET shop /orders",
+            0,
+            "```intent\nGET shop /orders/{code} -> Order\n```\nresponse body: `Order`\n\n```intent\ntype Order {\n  id: uuid\n  items: [Line] nonempty\n  coupon?: string\n}\n```\ntype, defined in `common.intent:5`",
+        ),
+        (
+            "POST shop /answer",
+            0,
+            "```intent\nPOST shop /answer\n```\nno declared response type: `body` is `json`",
+        ),
+        // Nothing to say about a response field read on its own.
+        ("status == 200", 0, ""),
+    ];
+    for (text, nth, want) in hovers {
+        assert_eq!(
+            hover_text(&mut editor, &uri, find(MAIN, text, nth)),
+            want,
+            "{text}"
+        );
+    }
 }
 
 #[test]
