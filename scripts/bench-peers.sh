@@ -231,18 +231,9 @@ missing() { echo "!! $1 is not installed: the $2 shows \"-\" for it. Install: ${
 
 # --- the shop ------------------------------------------------------------------------------
 
-: >"$WORK/shop.out"
-"$BIN/shop" 127.0.0.1:0 >>"$WORK/shop.out" 2>"$WORK/shop.err" &
-SHOP_PID=$!
-URL=
-for _ in $(seq 100); do
-  URL=$(sed -n 's/^listening on \(http:\/\/[^ ]*\)$/\1/p' "$WORK/shop.out" || true)
-  [[ -n $URL ]] && break
-  kill -0 "$SHOP_PID" 2>/dev/null || { cat "$WORK/shop.err" >&2; echo "the shop did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -n $URL ]] || { echo "the shop did not print its URL within 10 s" >&2; exit 1; }
-[[ $URL =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || { echo "the shop is not on 127.0.0.1: $URL" >&2; exit 1; }
+# shellcheck source=scripts/lib/start-shop.sh
+source "$ROOT/scripts/lib/start-shop.sh"
+start_shop "$BIN" "$WORK"
 echo "shop: $URL (pid $SHOP_PID)"
 
 # --- helpers -------------------------------------------------------------------------------

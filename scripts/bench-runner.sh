@@ -50,22 +50,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
-# The shop, on a free loopback port; its one line on stdout names the URL.
-: >"$WORK/shop.out"
-"$BIN/shop" 127.0.0.1:0 >>"$WORK/shop.out" 2>"$WORK/shop.err" &
-SHOP_PID=$!
-URL=
-for _ in $(seq 100); do
-  URL=$(sed -n 's/^listening on \(http:\/\/[^ ]*\)$/\1/p' "$WORK/shop.out" || true)
-  [[ -n $URL ]] && break
-  kill -0 "$SHOP_PID" 2>/dev/null || { cat "$WORK/shop.err" >&2; echo "the shop did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -n $URL ]] || { echo "the shop did not print its URL within 10 s" >&2; exit 1; }
-case $URL in
-  http://127.*) ;;
-  *) echo "the shop is not on loopback: $URL" >&2; exit 1 ;;
-esac
+# The shop, on a free loopback port.
+# shellcheck source=scripts/lib/start-shop.sh
+source scripts/lib/start-shop.sh
+start_shop "$BIN" "$WORK"
 
 # The spec: a target whose URL is overridden, and INTENTS intents of one request each.
 SPEC=$WORK/throughput.intent
