@@ -1,7 +1,7 @@
 //! The HTTP client against real servers on loopback: a private CA trusted with `--cacert` or
 //! a target's `ca`, a server that requires a client certificate (`cert` and `key`), HTTP/2
-//! negotiated by ALPN and spoken by prior knowledge (h2c), and a forward proxy from the
-//! environment (`HTTP_PROXY`, `NO_PROXY`, `--no-proxy`).
+//! negotiated by ALPN and spoken by prior knowledge (h2c), and a forward or SOCKS5 proxy from
+//! the environment (`HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, `--no-proxy`).
 
 use intent_cli::Status;
 use intent_tests::child::{intent_in, status_of};
@@ -202,6 +202,28 @@ fn the_environments_proxy_is_used_unless_no_proxy_says_otherwise() {
         &[("HTTP_PROXY", &proxy.url), ("NO_PROXY", "")],
     );
     assert_eq!(proxy.requests().len(), 3, "{:?}", proxy.requests());
+}
+
+/// A SOCKS5 proxy from `ALL_PROXY` (`socks5://`, names resolved here; `socks5h://`, names
+/// resolved by the proxy) carries the connection; `NO_PROXY` still goes direct.
+#[test]
+fn a_socks5_proxy_from_the_environment_carries_the_connection() {
+    let url = echo_server(None);
+    let socks = Proxy::socks5();
+    let dir = tempfile::tempdir().expect("temp dir");
+    project(dir.path(), "", &url, "HTTP/1.1");
+    let run = |env: &[(&str, &str)]| {
+        let (code, out, err) = intent_in(dir.path(), &["run", "specs"], env);
+        assert_eq!(status_of(code), Status::Success, "{out}{err}");
+    };
+    let origin = url.trim_start_matches("http://");
+    let socks5h = socks.url.replace("socks5://", "socks5h://");
+    run(&[("ALL_PROXY", &socks.url), ("NO_PROXY", "")]);
+    run(&[("ALL_PROXY", &socks5h), ("NO_PROXY", "")]);
+    let through = format!("CONNECT {origin}");
+    assert_eq!(socks.requests(), [through.as_str(); 2]);
+    run(&[("ALL_PROXY", &socks.url), ("NO_PROXY", "127.0.0.1")]);
+    assert_eq!(socks.requests().len(), 2, "{:?}", socks.requests());
 }
 
 /// A multipart body with text fields and files of the project, as the server's multipart

@@ -1,8 +1,9 @@
 //! Servers for the HTTP client tests (`tests/client.rs`), all on loopback: a private CA with
 //! its server and client certificates made at test time ([`Pki`], with rcgen), an echo server
 //! over TLS (optionally requiring a client certificate) or plain TCP that speaks HTTP/1.1 and
-//! HTTP/2 (negotiated by ALPN over TLS, by prior knowledge in the clear), and a forward proxy
-//! for plain HTTP that logs each request line it forwards.
+//! HTTP/2 (negotiated by ALPN over TLS, by prior knowledge in the clear), a forward proxy for
+//! plain HTTP that logs each request line it forwards, and a SOCKS5 proxy that logs each
+//! address it connects to.
 //!
 //! The echo answers every path with JSON: `{"version": "HTTP/2.0", "path": "/x",
 //! "client_certificate": true}` (whether the TLS handshake carried one); `POST /upload` reads a
@@ -229,22 +230,39 @@ async fn upload(mut multipart: Multipart) -> Json<Value> {
     Json(json!({ "fields": fields, "files": files }))
 }
 
-/// A forward proxy for plain HTTP on a loopback port: it reads each request's head, logs its
-/// request line (absolute-form: `GET http://127.0.0.1:PORT/path HTTP/1.1`), and forwards the
-/// connection to that origin, which must be on loopback.
+/// A proxy on a loopback port that logs what it was asked to reach: a forward proxy for plain
+/// HTTP ([`Proxy::start`]: it reads each request's head, logs its request line, absolute-form
+/// `GET http://127.0.0.1:PORT/path HTTP/1.1`, and forwards the connection to that origin), or
+/// a SOCKS5 proxy ([`Proxy::socks5`]: no authentication, `CONNECT` only, logging
+/// `CONNECT 127.0.0.1:PORT`). Either reaches loopback origins only.
 #[derive(Debug, Clone)]
 pub struct Proxy {
     pub url: String,
     log: Arc<Mutex<Vec<String>>>,
 }
 
+type Log = Arc<Mutex<Vec<String>>>;
+
 impl Proxy {
     pub fn start() -> Proxy {
+        Self::serve("http", forward)
+    }
+
+    pub fn socks5() -> Proxy {
+        Self::serve("socks5", socks5)
+    }
+
+    /// Accepts connections on a thread of its own and hands each to `handle`.
+    fn serve<F, Fut>(scheme: &'static str, handle: F) -> Proxy
+    where
+        F: Fn(TcpStream, Log) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
         let log = Arc::new(Mutex::new(Vec::new()));
         let kept = Arc::clone(&log);
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::Builder::new()
-            .name("forward-proxy".into())
+            .name(format!("{scheme}-proxy"))
             .spawn(move || {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
@@ -253,11 +271,11 @@ impl Proxy {
                 runtime.block_on(async move {
                     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
                     let address = listener.local_addr().expect("its address");
-                    tx.send(format!("http://{address}"))
+                    tx.send(format!("{scheme}://{address}"))
                         .expect("report the URL");
                     loop {
                         if let Ok((stream, _)) = listener.accept().await {
-                            tokio::spawn(forward(stream, Arc::clone(&kept)));
+                            tokio::spawn(handle(stream, Arc::clone(&kept)));
                         }
                     }
                 });
@@ -281,7 +299,7 @@ const MAX_HEAD: usize = 64 * 1024;
 
 /// Forwards one client connection: the first request's line is logged and rewritten to
 /// origin-form, the rest of the bytes are copied both ways as they come.
-async fn forward(mut client: TcpStream, log: Arc<Mutex<Vec<String>>>) {
+async fn forward(mut client: TcpStream, log: Log) {
     let mut head = Vec::new();
     let mut chunk = [0u8; 4096];
     let end = loop {
@@ -323,6 +341,71 @@ async fn forward(mut client: TcpStream, log: Arc<Mutex<Vec<String>>>) {
     let rewritten = format!("{method} {path} {version}\r\n{rest}");
     if origin.write_all(rewritten.as_bytes()).await.is_err()
         || origin.write_all(&head[end..]).await.is_err()
+    {
+        return;
+    }
+    let _ = tokio::io::copy_bidirectional(&mut client, &mut origin).await;
+}
+
+/// Serves one SOCKS5 client (RFC 1928): no authentication, `CONNECT` to an IPv4 address or a
+/// name on loopback, then the bytes copied both ways.
+async fn socks5(mut client: TcpStream, log: Log) {
+    let mut greeting = [0u8; 2];
+    if client.read_exact(&mut greeting).await.is_err() || greeting[0] != 5 {
+        return;
+    }
+    let mut methods = vec![0u8; usize::from(greeting[1])];
+    if client.read_exact(&mut methods).await.is_err() || !methods.contains(&0) {
+        return;
+    }
+    let mut request = [0u8; 4];
+    if client.write_all(&[5, 0]).await.is_err() || client.read_exact(&mut request).await.is_err() {
+        return;
+    }
+    let host = match request {
+        [5, 1, 0, 1] => {
+            let mut ip = [0u8; 4];
+            if client.read_exact(&mut ip).await.is_err() {
+                return;
+            }
+            std::net::Ipv4Addr::from(ip).to_string()
+        }
+        [5, 1, 0, 3] => {
+            let mut len = [0u8; 1];
+            let mut name = vec![0u8; 255];
+            if client.read_exact(&mut len).await.is_err()
+                || client
+                    .read_exact(&mut name[..usize::from(len[0])])
+                    .await
+                    .is_err()
+            {
+                return;
+            }
+            String::from_utf8_lossy(&name[..usize::from(len[0])]).into_owned()
+        }
+        _ => return,
+    };
+    let mut port = [0u8; 2];
+    if client.read_exact(&mut port).await.is_err() {
+        return;
+    }
+    let authority = format!("{host}:{}", u16::from_be_bytes(port));
+    // Only ever loopback: the tests' own servers. Anything else is refused (reply 2).
+    if !(host == "127.0.0.1" || host == "localhost") {
+        let _ = client.write_all(&[5, 2, 0, 1, 0, 0, 0, 0, 0, 0]).await;
+        return;
+    }
+    log.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(format!("CONNECT {authority}"));
+    let Ok(mut origin) = TcpStream::connect(&authority).await else {
+        let _ = client.write_all(&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0]).await;
+        return;
+    };
+    if client
+        .write_all(&[5, 0, 0, 1, 0, 0, 0, 0, 0, 0])
+        .await
+        .is_err()
     {
         return;
     }
