@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Intent side by side with its peers, on the same machine, against the same example shop.
+# (One file of about 800 lines on purpose: it is one command to run on a fresh machine, and its
+# four comparisons share the shop, the peers' discovery, the timing helpers and the summary.)
 #
 #   scripts/bench-peers.sh [check] [run] [load] [eval]     # no argument: all four
 #
