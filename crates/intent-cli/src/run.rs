@@ -183,8 +183,16 @@ async fn execute(
     let mut ticker = tokio::time::interval(std::time::Duration::from_millis(20));
     let mut print = |out: &mut dyn Write| {
         display.suspend(|| {
+            // One write for all the lines of a tick: standard output flushes at each line
+            // break, and a system call per line of thousands of fast intents shows in a run.
+            let mut batch = String::new();
             for line in receive.try_iter() {
-                let _ = writeln!(out, "{}", line.trim_end());
+                batch.push_str(line.trim_end());
+                batch.push('\n');
+            }
+            if !batch.is_empty() {
+                let _ = out.write_all(batch.as_bytes());
+                let _ = out.flush();
             }
         });
         display.update(finished.load(Ordering::Relaxed), &running.snapshot());
