@@ -414,26 +414,20 @@ fn definition_goes_across_imports() {
             "end": {"line": line, "character": end},
         }})
     };
-    assert_eq!(
-        definition(at("shop /catalog", 0)),
-        line(&common, 0, 7, 11),
-        "target"
-    );
-    assert_eq!(
-        definition(at("token\n", 2)),
-        line(&common, 4, 7, 12),
-        "secret"
-    );
-    assert_eq!(
-        definition(at("a shopper", 0)),
-        line(&common, 11, 5, 44),
-        "step, from its call"
-    );
-    assert_eq!(
-        definition(at("== page_size", 3)),
-        line(&uri, 2, 4, 13),
-        "let"
-    );
+    let declared = [
+        ("shop /catalog", 0, line(&common, 0, 7, 11), "target"),
+        ("token\n", 2, line(&common, 4, 7, 12), "secret"),
+        (
+            "a shopper",
+            0,
+            line(&common, 11, 5, 44),
+            "step, from its call",
+        ),
+        ("== page_size", 3, line(&uri, 2, 4, 13), "let"),
+    ];
+    for (text, nth, want, what) in declared {
+        assert_eq!(definition(at(text, nth)), want, "{what}");
+    }
     assert_eq!(definition(at("missing_name", 0)), Value::Null, "undeclared");
     assert_eq!(
         definition(json!({"line": 999, "character": 0})),
