@@ -102,15 +102,20 @@ fn invalid_programs_report_their_code_on_their_line_with_help() {
     }
 }
 
+/// Every spec the checker's fixtures and the examples hold.
+fn every_fixture() -> Vec<PathBuf> {
+    let mut files = intent_files("tests/fixtures/check/ok");
+    files.extend(intent_files("tests/fixtures/check/err"));
+    files.extend(intent_files("examples"));
+    files
+}
+
 /// `intent check` and the language server keep only what diagnostics need: the same
 /// diagnostics as a full check, and no intent bodies held in the plan.
 #[test]
 fn checking_for_diagnostics_only_reports_the_same_and_keeps_no_bodies() {
-    let mut files = intent_files("tests/fixtures/check/ok");
-    files.extend(intent_files("tests/fixtures/check/err"));
-    files.extend(intent_files("examples"));
     let mut bodies_dropped = 0;
-    for path in files {
+    for path in every_fixture() {
         let project = intent_project::Project::new(repo_root(), None, false);
         let tree = project.tree(&[from_tests(&path)], &intent_project::Overlays::new());
         let full = intent_check::check(&tree);
@@ -132,4 +137,36 @@ fn checking_for_diagnostics_only_reports_the_same_and_keeps_no_bodies() {
             .count();
     }
     assert!(bodies_dropped > 10, "the fixtures have intents with bodies");
+}
+
+/// `intent run` parses intents while the ones before are checked (`Keep::Run`), keeping no
+/// intent's syntax tree: the same diagnostics and the same plan, to the byte, as a full check.
+#[test]
+fn checking_to_run_makes_the_same_plan_without_the_intents_trees() {
+    let mut intents = 0;
+    for path in every_fixture() {
+        let project = intent_project::Project::new(repo_root(), None, false);
+        let tree = project.tree(&[from_tests(&path)], &intent_project::Overlays::new());
+        let full = intent_check::check(&tree);
+        let run = intent_check::check_keeping(&tree, intent_check::Keep::Run);
+        assert_eq!(
+            format!("{:?}", full.diagnostics),
+            format!("{:?}", run.diagnostics),
+            "{}",
+            relative(&path)
+        );
+        let plan = |c: &Checked| serde_json::to_string(&c.plan).expect("a plan serializes");
+        assert_eq!(plan(&full), plan(&run), "{}", relative(&path));
+        let trees = |c: &Checked| {
+            c.loaded
+                .files
+                .iter()
+                .flat_map(|f| &f.syntax.items)
+                .filter(|item| matches!(item, intent_syntax::ast::Item::Intent(_)))
+                .count()
+        };
+        assert_eq!(trees(&run), 0, "{}", relative(&path));
+        intents += full.plan.intents.len();
+    }
+    assert!(intents > 50, "the fixtures have intents: {intents}");
 }

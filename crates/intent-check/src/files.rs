@@ -20,7 +20,8 @@ pub struct LoadedFile {
     pub path: PathBuf,
     pub syntax: SpecFile,
     /// The intents left out of `syntax` when checking only for diagnostics
-    /// ([`crate::Keep::Diagnostics`]): they are parsed when they are lowered, a batch at a time.
+    /// ([`crate::Keep::Run`] and [`crate::Keep::Diagnostics`]): they are parsed when they are
+    /// lowered, a batch at a time.
     pub left_out: Vec<LeftOut>,
     /// The files this one imports, in order of its `use` lines.
     pub imports: Vec<FileId>,
@@ -104,7 +105,9 @@ impl Loader<'_> {
             Ok(text) => {
                 let parsed = match self.keep {
                     crate::Keep::Plan => intent_syntax::parse(id, &text),
-                    crate::Keep::Diagnostics => intent_syntax::parse_without_intents(id, &text),
+                    crate::Keep::Run | crate::Keep::Diagnostics => {
+                        intent_syntax::parse_without_intents(id, &text)
+                    }
                 };
                 self.out.diagnostics.extend(parsed.diagnostics);
                 (parsed.file, parsed.left_out)

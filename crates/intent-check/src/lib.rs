@@ -45,8 +45,14 @@ pub struct Checked {
 /// How much of the plan a check keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {
-    /// The whole plan: to run it or write it.
+    /// The whole plan and every syntax tree: to write the plan with its trees, or to answer
+    /// an editor about any place in the spec.
     Plan,
+    /// The whole plan, without the intents' syntax trees: to run it. Intents are parsed as
+    /// [`Keep::Diagnostics`] parses them, on another thread while the ones before are
+    /// checked, so a run of a large spec set waits for one parse of each intent, not for a
+    /// parse of every intent before the checking starts.
+    Run,
     /// What the diagnostics need. Each intent's syntax tree is dropped as soon as it is
     /// parsed and parsed again when it is checked; it is lowered in full, then only its id,
     /// title, tags and place are kept. Intents are most of a large spec set, and `intent

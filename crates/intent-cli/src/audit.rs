@@ -45,7 +45,7 @@ pub fn run(args: &AuditArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status
         deny_warnings: false,
         allow_outside_root: args.allow_outside_root,
     };
-    let Some(compiled) = compile(&options, out, err) else {
+    let Some(compiled) = compile(&options, intent_check::Keep::Run, out, err) else {
         return Status::Invalid;
     };
     let audit = match audit(args, &compiled.project, &compiled.checked.plan) {

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    match compile_keeping(&args.compile, Keep::Diagnostics, out, err) {
+    match compile(&args.compile, Keep::Diagnostics, out, err) {
         Some(_) => Status::Success,
         None => Status::Invalid,
     }
@@ -59,17 +59,9 @@ pub fn project_and_paths(
 
 /// Reads and checks the specs, prints the diagnostics, and returns the project with what the
 /// checker made of it when there were no errors (warnings count as errors with
-/// `--deny-warnings`).
+/// `--deny-warnings`), keeping as much of it as `keep` says: `intent check` only reports, and
+/// a run needs the plan but not the intents' syntax trees.
 pub fn compile(
-    options: &CompileOptions,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Option<Compiled> {
-    compile_keeping(options, Keep::Plan, out, err)
-}
-
-/// [`compile`], keeping as much of the plan as `keep` says: `intent check` only reports.
-fn compile_keeping(
     options: &CompileOptions,
     keep: Keep,
     out: &mut dyn Write,

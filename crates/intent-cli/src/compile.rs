@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn run(args: &CompileArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    let Some(compiled) = compile(&args.compile, out, err) else {
+    let Some(compiled) = compile(&args.compile, intent_check::Keep::Plan, out, err) else {
         return Status::Invalid;
     };
     let (loaded, checked) = (&compiled.checked.loaded, &compiled.checked);

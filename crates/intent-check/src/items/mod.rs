@@ -107,7 +107,7 @@ pub(crate) fn lower_all(cx: &mut Context<'_>, keep: crate::Keep) -> Plan {
     for &file in &order {
         let loaded = cx.loaded;
         let text = loaded.sources.get(file).text();
-        // The intents left out of the tree (`Keep::Diagnostics`) are parsed on another thread
+        // The intents left out of the tree (`Keep::Run`, `Keep::Diagnostics`) are parsed on another thread
         // while the ones before them are checked, and lowered in their places among the
         // other items, so titles are compared in file order.
         std::thread::scope(|scope| {
@@ -184,7 +184,7 @@ fn lower_titled(
         Item::Intent(i) => {
             let intent = unit.intent(i);
             plan.intents.push(match keep {
-                crate::Keep::Plan => intent,
+                crate::Keep::Plan | crate::Keep::Run => intent,
                 crate::Keep::Diagnostics => ir::Intent {
                     actions: Vec::new(),
                     examples: None,
