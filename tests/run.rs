@@ -1859,3 +1859,49 @@ intent "A slow intent" {
         .expect("the intent is reported");
     assert!(intent < load, "the intent finishes first:\n{}", run.out);
 }
+
+#[test]
+fn a_run_gives_the_same_results_on_one_thread_and_on_several() {
+    // One thread is a current-thread runtime (hyper's connection tasks on the main thread),
+    // more is a multi-threaded one: intents, a load block and the reports agree either way.
+    let spec = r#"intent "The service answers" {
+  when GET fault /ok
+  then status == 200
+}
+
+intent "A missing page is a 404" {
+  when GET fault /missing
+  then status == 404
+}
+
+load "A short load" {
+  arrive 40/s for 100ms
+  when GET fault /ok
+  then status == 200
+  expect count == 4
+  expect error_rate == 0%
+}"#;
+    for threads in ["1", "3"] {
+        let run = run_spec(spec, &["--threads", threads, "--jobs", "4"]);
+        assert_eq!(
+            run.status,
+            Status::Success,
+            "--threads {threads}:\n{}{}",
+            run.out,
+            run.err
+        );
+        assert!(
+            run.out.contains("3 passed, 0 failed"),
+            "--threads {threads}:\n{}",
+            run.out
+        );
+        assert!(
+            run.out.contains("count = 4"),
+            "--threads {threads}:\n{}",
+            run.out
+        );
+    }
+    let zero = run_spec(spec, &["--threads", "0"]);
+    assert_eq!(zero.status, Status::Invalid, "{}", zero.err);
+    assert!(zero.err.contains("--threads"), "{}", zero.err);
+}

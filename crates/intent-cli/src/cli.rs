@@ -179,6 +179,11 @@ pub struct SystemArgs {
     /// How many intents run at once (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// How many threads drive the requests (default: one fewer than the cores, at least one,
+    /// leaving a core to a system under test on the same machine). With one, every request
+    /// is driven from one thread, which on a small machine is the fastest.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// The largest response body accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = intent_runner::DEFAULT_BODY_LIMIT)]
     pub max_body: usize,

@@ -15,7 +15,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
 pub fn run(args: &MonitorArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    block_on(err, |err| watch(args, out, err))
+    block_on(args.system.threads, err, |err| watch(args, out, err))
 }
 
 async fn watch(args: &MonitorArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {

@@ -43,7 +43,7 @@ fn parse_report(text: &str) -> Result<(ReportKind, PathBuf), String> {
 }
 
 pub fn run(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    crate::session::block_on(err, |err| run_async(args, out, err))
+    crate::session::block_on(args.system.threads, err, |err| run_async(args, out, err))
 }
 
 async fn run_async(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status {

@@ -72,7 +72,7 @@ impl Session {
                 Err(e) => return Err(invalid(err, &e)),
             }
         } else {
-            match compile(compile_options, out, err) {
+            match compile(compile_options, intent_check::Keep::Run, out, err) {
                 Some(compiled) => (
                     compiled.checked.plan,
                     compiled.checked.loaded.sources,
@@ -190,22 +190,44 @@ fn read_plan(path: &Path, project: &Project) -> Result<(Plan, SourceMap), String
     Ok((plan, sources))
 }
 
-/// Runs a command's async body on a multi-threaded runtime; a runtime that cannot start is
-/// exit 3.
+/// Runs a command's async body on a runtime of `threads` threads (default: [`threads`]); a
+/// runtime that cannot start is exit 3.
+///
+/// One thread is a current-thread runtime: every task, hyper's connection tasks among them,
+/// runs on the main thread, so a response wakes its request without a wake-up across threads.
+/// With the system under test on the same two cores, that made `intent run` and load blocks
+/// 10–15 % faster than two worker threads (docs/performance.md).
 pub fn block_on<'w, F: std::future::Future<Output = Status>>(
+    threads: Option<u16>,
     err: &'w mut dyn Write,
     body: impl FnOnce(&'w mut dyn Write) -> F,
 ) -> Status {
-    match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let threads = threads.map_or_else(self::threads, usize::from);
+    let mut builder = if threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.worker_threads(threads);
+        builder
+    };
+    match builder.enable_all().build() {
         Ok(runtime) => runtime.block_on(body(err)),
         Err(e) => {
             let _ = writeln!(err, "error: cannot start the async runtime: {e}");
             Status::CouldNotRun
         }
     }
+}
+
+/// The threads a run drives requests from by default: one fewer than the cores, at least one.
+/// A run's own CPU is mostly the kernel's and the HTTP client's; the core left over serves a
+/// system under test on the same machine (as in CI), and the specs' parsing, which goes on in
+/// a thread of its own.
+pub fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |cores| cores.get())
+        .saturating_sub(1)
+        .max(1)
 }
 
 /// The history file: the one given, else `.intent/history.sqlite` in the project root (the

