@@ -10,7 +10,11 @@
 
 use crate::cookies::Cookies;
 use crate::decode::{ACCEPT_ENCODING, DecodeError, Decoded, decode};
+use crate::plain::Plain;
 use crate::redirect;
+use http_body_util::BodyExt;
+use hyper::body::{Bytes, Incoming};
+use reqwest::header::HeaderMap;
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
@@ -144,6 +148,12 @@ fn multipart(parts: &[PreparedPart]) -> Result<reqwest::multipart::Form, Request
     Ok(form)
 }
 
+/// The content type of a `body` that names none.
+pub const TEXT_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
+
+/// What every request says it is, unless it says otherwise.
+pub const USER_AGENT: &str = concat!("intent/", env!("CARGO_PKG_VERSION"));
+
 /// The largest number of redirects followed; more is reported as a loop.
 pub const MAX_REDIRECTS: usize = 10;
 
@@ -215,7 +225,23 @@ pub struct Http {
     shared: reqwest::Client,
     /// The clients of targets with TLS or HTTP/2 settings of their own.
     own: HashMap<String, reqwest::Client>,
+    /// hyper's client for plain `http://` requests (`plain.rs`), unless a proxy applies.
+    plain: Option<Plain>,
     body_limit: usize,
+}
+
+/// The head of an answer, from either client, with its body still to read.
+struct Head {
+    status: u16,
+    headers: HeaderMap,
+    /// The URL that answered: the hop's own (redirects are followed hop by hop).
+    url: reqwest::Url,
+    body: Body,
+}
+
+enum Body {
+    Reqwest(reqwest::Response),
+    Plain(Incoming),
 }
 
 impl Http {
@@ -229,6 +255,7 @@ impl Http {
         Ok(Self {
             shared,
             own,
+            plain: Plain::unless_proxied(options.no_proxy),
             body_limit,
         })
     }
@@ -252,12 +279,12 @@ impl Http {
         let mut hop = std::borrow::Cow::Borrowed(request);
         let mut redirects = 0;
         loop {
-            let response = self.hop(&hop, cookies.as_deref(), deadline).await?;
+            let head = self.hop(&hop, cookies.as_deref(), deadline).await?;
             if let Some(jar) = cookies.as_deref_mut() {
-                jar.keep(response.url(), response.headers());
+                jar.keep(&head.url, &head.headers);
             }
-            match redirect::next(&hop, &response) {
-                None => return self.read(request, response, started).await,
+            match redirect::next(&hop, head.status, &head.headers, &head.url) {
+                None => return self.read(request, head, started, deadline).await,
                 Some(_) if redirects == MAX_REDIRECTS => {
                     return Err(RequestError::other(format!(
                         "more than {MAX_REDIRECTS} redirects (a redirect loop?)"
@@ -271,20 +298,43 @@ impl Http {
         }
     }
 
-    /// Sends one request and returns its head, within what is left of the request's time.
+    /// Sends one request and returns its head, within what is left of the request's time:
+    /// through hyper directly when it is a plain `http://` request (`plain.rs`), else through
+    /// its target's reqwest client.
     async fn hop(
         &self,
         request: &Prepared,
         cookies: Option<&Cookies>,
         deadline: Instant,
-    ) -> Result<reqwest::Response, RequestError> {
+    ) -> Result<Head, RequestError> {
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|_| RequestError::other(format!("invalid method {}", request.method)))?;
+        // Parsed once here for both the client and the cookie jar. A URL that does not parse
+        // goes to reqwest as written, for its own error.
+        let url = reqwest::Url::parse(&request.url);
+        if let (Some(plain), Ok(url), false) =
+            (&self.plain, &url, self.own.contains_key(&request.target))
+            && let Some(sent) = Plain::request(request, url, cookies)
+        {
+            let answer = tokio::time::timeout_at(deadline.into(), plain.send(sent))
+                .await
+                .map_err(|_| self.timed_out(request))?
+                .map_err(|e| self.describe_plain(&e))?;
+            let (parts, body) = answer.into_parts();
+            return Ok(Head {
+                status: parts.status.as_u16(),
+                headers: parts.headers,
+                url: url.clone(),
+                body: Body::Plain(body),
+            });
+        }
         let left = deadline.saturating_duration_since(Instant::now());
-        let mut builder = self
-            .client(&request.target)
-            .request(method, &request.url)
-            .timeout(left.max(Duration::from_millis(1)));
+        let client = self.client(&request.target);
+        let mut builder = match &url {
+            Ok(url) => client.request(method, url.clone()),
+            Err(_) => client.request(method, &request.url),
+        }
+        .timeout(left.max(Duration::from_millis(1)));
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
@@ -295,7 +345,9 @@ impl Http {
         {
             builder = builder.header("accept-encoding", ACCEPT_ENCODING);
         }
-        if let Some(cookie) = cookies.and_then(|jar| jar.header(&request.url)) {
+        if let (Some(jar), Ok(url)) = (cookies, &url)
+            && let Some(cookie) = jar.header(url)
+        {
             builder = builder.header("cookie", cookie);
         }
         if let Some((user, password)) = &request.basic {
@@ -314,26 +366,39 @@ impl Http {
                 if has_type {
                     b
                 } else {
-                    b.header("content-type", "text/plain; charset=utf-8")
+                    b.header("content-type", TEXT_CONTENT_TYPE)
                 }
             }
             None => builder,
         };
-        builder.send().await.map_err(|e| self.describe(request, e))
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| self.describe(request, e))?;
+        Ok(Head {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            url: response.url().clone(),
+            body: Body::Reqwest(response),
+        })
     }
 
-    /// Reads the body of the final response under the size cap, and decodes it.
+    /// Reads the body of the final response under the size cap and before the deadline, and
+    /// decodes it.
     async fn read(
         &self,
         request: &Prepared,
-        mut response: reqwest::Response,
+        head: Head,
         started: Instant,
+        deadline: Instant,
     ) -> Result<Response, RequestError> {
-        let describe = |e: reqwest::Error| self.describe(request, e);
-        let status = response.status().as_u16();
-        let url = response.url().to_string();
-        let headers: Vec<(String, String)> = response
-            .headers()
+        let Head {
+            status,
+            headers,
+            url,
+            mut body,
+        } = head;
+        let headers: Vec<(String, String)> = headers
             .iter()
             .map(|(n, v)| {
                 (
@@ -342,18 +407,24 @@ impl Http {
                 )
             })
             .collect();
-        if let Some(length) = response.content_length()
+        let length = match &body {
+            Body::Reqwest(response) => response.content_length(),
+            Body::Plain(incoming) => hyper::body::Body::size_hint(incoming).exact(),
+        };
+        if let Some(length) = length
             && length as usize > self.body_limit
         {
             return Err(self.too_large(request, length as usize));
         }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(describe)? {
-            if body.len() + chunk.len() > self.body_limit {
-                return Err(self.too_large(request, body.len() + chunk.len()));
+        let mut bytes = Vec::new();
+        while let Some(chunk) = self.chunk(request, &mut body, deadline).await? {
+            if bytes.len() + chunk.len() > self.body_limit {
+                return Err(self.too_large(request, bytes.len() + chunk.len()));
             }
-            body.extend_from_slice(&chunk);
+            bytes.extend_from_slice(&chunk);
         }
+        let body = bytes;
+        let url = url.to_string();
         let encoding = headers
             .iter()
             .find(|(n, _)| n == "content-encoding")
@@ -369,7 +440,8 @@ impl Http {
             Err(e @ DecodeError::Corrupt { .. }) => (body, None, Some(e.to_string())),
         };
         let size = body.len();
-        let text = String::from_utf8_lossy(&body).into_owned();
+        let text = String::from_utf8(body)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let json = match undecodable {
             Some(why) => Err(why),
             None if text.trim().is_empty() => Ok(serde_json::Value::Null),
@@ -388,6 +460,61 @@ impl Http {
         })
     }
 
+    /// The next piece of a body, `None` at its end. reqwest's body keeps its request's
+    /// timeout; hyper's is given what is left of it here.
+    async fn chunk(
+        &self,
+        request: &Prepared,
+        body: &mut Body,
+        deadline: Instant,
+    ) -> Result<Option<Bytes>, RequestError> {
+        match body {
+            Body::Reqwest(response) => response
+                .chunk()
+                .await
+                .map_err(|e| self.describe(request, e)),
+            Body::Plain(incoming) => loop {
+                let frame = tokio::time::timeout_at(deadline.into(), incoming.frame())
+                    .await
+                    .map_err(|_| self.timed_out(request))?;
+                match frame {
+                    None => return Ok(None),
+                    Some(Err(e)) => {
+                        return Err(RequestError::other(format!(
+                            "the connection failed while reading the body: {}",
+                            root_cause(&e)
+                        )));
+                    }
+                    Some(Ok(frame)) => {
+                        if let Ok(data) = frame.into_data() {
+                            return Ok(Some(data));
+                        }
+                    }
+                }
+            },
+        }
+    }
+
+    fn timed_out(&self, request: &Prepared) -> RequestError {
+        RequestError::other(format!(
+            "no complete response within the timeout of {}",
+            human(request.timeout)
+        ))
+    }
+
+    /// [`Http::describe`] for hyper's client: its errors and their causes are the ones
+    /// reqwest wraps.
+    fn describe_plain(&self, error: &hyper_util::client::legacy::Error) -> RequestError {
+        if error.is_connect() {
+            RequestError {
+                cause: format!("cannot connect: {}", root_cause(error)),
+                unreachable: true,
+            }
+        } else {
+            RequestError::other(root_cause(error))
+        }
+    }
+
     fn too_large(&self, _request: &Prepared, size: usize) -> RequestError {
         RequestError::other(format!(
             "the response body is larger than the limit of {} bytes (at least {size} bytes)",
@@ -402,10 +529,7 @@ impl Http {
         let cause = if error.is_connect() {
             format!("cannot connect: {}", root_cause(&error))
         } else if error.is_timeout() {
-            format!(
-                "no complete response within the timeout of {}",
-                human(request.timeout)
-            )
+            return self.timed_out(request);
         } else if error.is_body() || error.is_decode() {
             format!(
                 "the connection failed while reading the body: {}",
@@ -427,7 +551,7 @@ fn client(
         // Redirects are followed here (redirect.rs), so that each hop's cookies are kept and
         // sent on, as a browser or `curl -L -b` does.
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("intent/", env!("CARGO_PKG_VERSION")));
+        .user_agent(USER_AGENT);
     if options.no_proxy {
         builder = builder.no_proxy();
     }

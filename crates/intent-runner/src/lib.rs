@@ -18,6 +18,7 @@ mod interpret;
 mod load;
 mod measure;
 mod pii;
+mod plain;
 mod policy;
 mod progress;
 mod reach;

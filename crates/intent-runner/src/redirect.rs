@@ -7,14 +7,18 @@ use crate::http::Prepared;
 
 /// The request a response redirects to: `None` when it is not a redirect, `Some(Err)` when its
 /// `Location` cannot be followed.
-pub fn next(sent: &Prepared, response: &reqwest::Response) -> Option<Result<Prepared, String>> {
-    let status = response.status().as_u16();
+/// `status`, `headers` and `from` are the answer to `sent` and the URL that gave it.
+pub fn next(
+    sent: &Prepared,
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    from: &reqwest::Url,
+) -> Option<Result<Prepared, String>> {
     if !matches!(status, 301 | 302 | 303 | 307 | 308) {
         return None;
     }
-    let location = response.headers().get(reqwest::header::LOCATION)?;
+    let location = headers.get(reqwest::header::LOCATION)?;
     let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
-    let from = response.url();
     let to = match from.join(location.trim()) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => url,
         Ok(url) => {
