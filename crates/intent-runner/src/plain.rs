@@ -46,8 +46,16 @@ impl Plain {
     }
 
     fn new() -> Self {
+        // reqwest's defaults for its own connector, so connections behave alike on both paths:
+        // no delay, TCP keep-alive probes after 15 s idle, every 15 s, 3 of them, and (on
+        // Linux) a connection whose sent data goes unacknowledged for 30 s is dropped.
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
+        connector.set_keepalive(Some(Duration::from_secs(15)));
+        connector.set_keepalive_interval(Some(Duration::from_secs(15)));
+        connector.set_keepalive_retries(Some(3));
+        #[cfg(target_os = "linux")]
+        connector.set_tcp_user_timeout(Some(Duration::from_secs(30)));
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(POOL_IDLE)
