@@ -442,7 +442,6 @@ impl<'s> Case<'s> {
 
     async fn request(&mut self, request: &Request) -> Result<(), Stop> {
         let started = Instant::now();
-        let text = request_text(request);
         if let Some(why) = self.shared.reach.skip(&request.target) {
             self.result.reason = Some(why);
             self.result.unreachable = Some(request.target.clone());
@@ -453,7 +452,7 @@ impl<'s> Case<'s> {
             Err(e) => {
                 self.failed(
                     request.id.clone(),
-                    text,
+                    request_text(request),
                     &request.source,
                     started,
                     e.to_string(),
@@ -524,7 +523,7 @@ impl<'s> Case<'s> {
                     // The check was not made: the request got no response to check.
                     self.push_check(
                         request.id.clone(),
-                        text,
+                        request_text(request),
                         &request.source,
                         started,
                         Status::Errored,

@@ -197,7 +197,7 @@ impl Env<'_> {
     /// Conformance of the latest response body to a declared type, with every violation.
     pub fn conformance(&self, ty: &intent_ir::Type) -> Option<Explanation> {
         let r = self.latest.as_ref()?;
-        let json = match &r.json {
+        let json = match r.json() {
             Ok(j) => j,
             Err(e) => {
                 return Some(Explanation {

@@ -24,11 +24,16 @@ pub struct Response {
     pub method: String,
     pub url: String,
     pub status: u16,
-    /// Header names in lower case, in the order received.
-    pub headers: Vec<(String, String)>,
+    /// The headers as received, kept as hyper parsed them: most answers are checked for a
+    /// status or a field of the body, never a header, so none is copied into a string unless
+    /// read.
+    headers: HeaderMap,
     pub text: String,
-    /// The body parsed as JSON; `Err` holds why it is not JSON. An empty body is `null`.
-    pub json: Result<serde_json::Value, String>,
+    /// The body parsed as JSON, when a check first reads it (a load block checking only the
+    /// status never parses it); see [`Response::json`].
+    json: std::sync::OnceLock<Result<serde_json::Value, String>>,
+    /// Why the body could not be decoded, if it came compressed and corrupt.
+    undecodable: Option<String>,
     pub duration_ms: f64,
     /// The size of the body as the checks read it, decoded.
     pub size: usize,
@@ -37,29 +42,44 @@ pub struct Response {
 }
 
 impl Response {
+    /// The body parsed as JSON; `Err` holds why it is not JSON (or why it could not be
+    /// decoded). An empty body is `null`. Parsed once, when first asked for.
+    pub fn json(&self) -> &Result<serde_json::Value, String> {
+        self.json.get_or_init(|| match &self.undecodable {
+            Some(why) => Err(why.clone()),
+            None if self.text.trim().is_empty() => Ok(serde_json::Value::Null),
+            None => serde_json::from_str(&self.text).map_err(|e| e.to_string()),
+        })
+    }
+
+    /// Every header, names in lower case, values as text, a repeated header once per value.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, std::borrow::Cow<'_, str>)> {
+        self.headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), String::from_utf8_lossy(value.as_bytes())))
+    }
+
     /// A header by case-insensitive name. A header sent several times reads as its values
     /// joined by `, `, the one field value HTTP defines for it (RFC 9110, 5.3).
     pub fn header(&self, name: &str) -> Option<String> {
         let mut values = self
             .headers
+            .get_all(name)
             .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str());
-        let first = values.next()?;
-        Some(values.fold(first.to_string(), |joined, v| joined + ", " + v))
+            .map(|value| String::from_utf8_lossy(value.as_bytes()));
+        let first = values.next()?.into_owned();
+        Some(values.fold(first, |joined, value| joined + ", " + &value))
     }
 
     /// Every header by its lower-case name, repeated ones joined as [`Response::header`] does.
     pub fn header_map(&self) -> serde_json::Map<String, serde_json::Value> {
-        let mut map = serde_json::Map::new();
-        for (name, _) in &self.headers {
-            if !map.contains_key(name)
-                && let Some(value) = self.header(name)
-            {
-                map.insert(name.clone(), serde_json::Value::String(value));
-            }
-        }
-        map
+        self.headers
+            .keys()
+            .filter_map(|name| {
+                let value = self.header(name.as_str())?;
+                Some((name.to_string(), serde_json::Value::String(value)))
+            })
+            .collect()
     }
 }
 
@@ -398,15 +418,6 @@ impl Http {
             url,
             mut body,
         } = head;
-        let headers: Vec<(String, String)> = headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
         let length = match &body {
             Body::Reqwest(response) => response.content_length(),
             Body::Plain(incoming) => hyper::body::Body::size_hint(incoming).exact(),
@@ -426,12 +437,12 @@ impl Http {
         let body = bytes;
         let url = url.to_string();
         let encoding = headers
-            .iter()
-            .find(|(n, _)| n == "content-encoding")
-            .map(|(_, v)| v.as_str());
+            .get(reqwest::header::CONTENT_ENCODING)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()));
         // A body that does not decode is still an answer: its status and headers can be
         // checked, and reading its body says why it cannot be read.
-        let (body, decoded, undecodable) = match decode(encoding, &body, self.body_limit) {
+        let (body, decoded, undecodable) = match decode(encoding.as_deref(), &body, self.body_limit)
+        {
             Ok(None) => (body, None, None),
             Ok(Some((decoded_body, decoded))) => (decoded_body, Some(decoded), None),
             Err(e @ DecodeError::TooLarge { .. }) => {
@@ -442,18 +453,14 @@ impl Http {
         let size = body.len();
         let text = String::from_utf8(body)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        let json = match undecodable {
-            Some(why) => Err(why),
-            None if text.trim().is_empty() => Ok(serde_json::Value::Null),
-            None => serde_json::from_str(&text).map_err(|e| e.to_string()),
-        };
         Ok(Response {
             method: request.method.clone(),
             url,
             status,
             headers,
             text,
-            json,
+            json: std::sync::OnceLock::new(),
+            undecodable,
             duration_ms: started.elapsed().as_secs_f64() * 1000.0,
             size,
             decoded,

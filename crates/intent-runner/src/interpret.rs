@@ -132,7 +132,7 @@ impl<'p> Env<'p> {
                 let r = self.response(name)?;
                 match field {
                     ResponseField::Status => Value::number(f64::from(r.status)),
-                    ResponseField::Body => match &r.json {
+                    ResponseField::Body => match r.json() {
                         Ok(j) => Value::Json(j.clone()),
                         Err(_) => Value::string(r.text.clone()),
                     },
@@ -255,7 +255,7 @@ impl<'p> Env<'p> {
                         _ => return None,
                     },
                 };
-                response.json.as_ref().ok()
+                response.json().as_ref().ok()
             }
             ExprKind::Field { base, field } => self.in_body(base)?.as_object()?.get(field),
             _ => None,
@@ -275,7 +275,7 @@ impl<'p> Env<'p> {
                 } = &base.kind
                 {
                     let r = self.response(name)?;
-                    if let Err(why) = &r.json {
+                    if let Err(why) = r.json() {
                         return Err(EvalError::BodyNotJson {
                             method: r.method.to_string(),
                             url: r.url.to_string(),

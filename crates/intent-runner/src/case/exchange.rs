@@ -49,8 +49,8 @@ impl Case<'_> {
                     "← {} ({:.0} ms, {} bytes{decoded})\n",
                     resp.status, resp.duration_ms, resp.size
                 ));
-                for (name, value) in &resp.headers {
-                    text.push_str(&format!("  {name}: {}\n", r.redact(value)));
+                for (name, value) in resp.headers() {
+                    text.push_str(&format!("  {name}: {}\n", r.redact(&value)));
                 }
                 if !resp.text.is_empty() {
                     text.push_str(&format!("  {}\n", r.preview(&resp.text, SHOWN_BODY)));
