@@ -1905,3 +1905,20 @@ load "A short load" {
     assert_eq!(zero.status, Status::Invalid, "{}", zero.err);
     assert!(zero.err.contains("--threads"), "{}", zero.err);
 }
+
+#[test]
+fn credentials_written_in_a_targets_url_are_sent_as_basic_auth() {
+    // `http://user:password@host` is sent as basic credentials, never as part of the address,
+    // whichever client sends it.
+    let with_credentials = fault_url().replacen("http://", "http://ann:pw@", 1);
+    let run = run_spec(
+        r#"intent "Credentials from the URL" {
+  when GET fault /echo
+  then body.authorization == "Basic YW5uOnB3"
+  and body.target == "/echo"
+}"#,
+        &["--target", &format!("fault={with_credentials}")],
+    );
+    let item = run.item("Credentials from the URL");
+    assert_eq!(item.status, intent_ir::Status::Passed, "{item:#?}");
+}

@@ -4,8 +4,8 @@
 //! (though redirects are followed here, by `redirect.rs`), a second parse of the URL for the
 //! response, boxed futures and a timer of its own: on loopback, a sixth of a load block's CPU
 //! (docs/performance.md). Everything else (TLS, proxies, HTTP/2, a target's own CA or client
-//! certificate, form and multipart bodies) goes through reqwest, and so does a request whose
-//! header cannot be sent, for reqwest's own error. The wire is the same either way: the same
+//! certificate, form and multipart bodies, credentials written in the URL) goes through reqwest,
+//! and so does a request whose header cannot be sent, for reqwest's own error. The wire is the same either way: the same
 //! default `user-agent` and `accept`, headers appended in order, a `content-type` for a JSON
 //! or text body that names none.
 
@@ -69,7 +69,9 @@ impl Plain {
         url: &reqwest::Url,
         cookies: Option<&Cookies>,
     ) -> Option<hyper::Request<Full<Bytes>>> {
-        if url.scheme() != "http" {
+        // reqwest turns a user and password written in the URL into basic credentials; hyper
+        // would drop them, so such a URL goes through reqwest.
+        if url.scheme() != "http" || !url.username().is_empty() || url.password().is_some() {
             return None;
         }
         let (body, content_type) = match &request.body {
@@ -219,6 +221,10 @@ mod tests {
         bad_name.headers = vec![("bad name".into(), "1".into())];
         for (why, request) in [
             ("TLS", prepared("https://127.0.0.1:8443/", None)),
+            (
+                "credentials in the URL",
+                prepared("http://ann:pw@127.0.0.1:8080/", None),
+            ),
             (
                 "a form body",
                 prepared("http://127.0.0.1:8080/", Some(form)),
