@@ -190,8 +190,8 @@ fn read_plan(path: &Path, project: &Project) -> Result<(Plan, SourceMap), String
     Ok((plan, sources))
 }
 
-/// Runs a command's async body on a runtime of `threads` threads (default: [`threads`]); a
-/// runtime that cannot start is exit 3.
+/// Runs a command's async body on a runtime of `threads` threads (default:
+/// [`default_threads`]); a runtime that cannot start is exit 3.
 ///
 /// One thread is a current-thread runtime: every task, hyper's connection tasks among them,
 /// runs on the main thread, so a response wakes its request without a wake-up across threads.
@@ -202,7 +202,7 @@ pub fn block_on<'w, F: std::future::Future<Output = Status>>(
     err: &'w mut dyn Write,
     body: impl FnOnce(&'w mut dyn Write) -> F,
 ) -> Status {
-    let threads = threads.map_or_else(self::threads, usize::from);
+    let threads = threads.map_or_else(default_threads, usize::from);
     let mut builder = if threads <= 1 {
         tokio::runtime::Builder::new_current_thread()
     } else {
@@ -223,7 +223,7 @@ pub fn block_on<'w, F: std::future::Future<Output = Status>>(
 /// A run's own CPU is mostly the kernel's and the HTTP client's; the core left over serves a
 /// system under test on the same machine (as in CI), and the specs' parsing, which goes on in
 /// a thread of its own.
-pub fn threads() -> usize {
+fn default_threads() -> usize {
     std::thread::available_parallelism()
         .map_or(1, |cores| cores.get())
         .saturating_sub(1)

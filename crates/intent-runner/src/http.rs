@@ -416,9 +416,9 @@ impl Http {
             status,
             headers,
             url,
-            mut body,
+            body: mut stream,
         } = head;
-        let length = match &body {
+        let length = match &stream {
             Body::Reqwest(response) => response.content_length(),
             Body::Plain(incoming) => hyper::body::Body::size_hint(incoming).exact(),
         };
@@ -427,14 +427,13 @@ impl Http {
         {
             return Err(self.too_large(request, length as usize));
         }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = self.chunk(request, &mut body, deadline).await? {
-            if bytes.len() + chunk.len() > self.body_limit {
-                return Err(self.too_large(request, bytes.len() + chunk.len()));
+        let mut body = Vec::new();
+        while let Some(chunk) = self.chunk(request, &mut stream, deadline).await? {
+            if body.len() + chunk.len() > self.body_limit {
+                return Err(self.too_large(request, body.len() + chunk.len()));
             }
-            bytes.extend_from_slice(&chunk);
+            body.extend_from_slice(&chunk);
         }
-        let body = bytes;
         let url = url.to_string();
         let encoding = headers
             .get(reqwest::header::CONTENT_ENCODING)
