@@ -698,6 +698,13 @@ fn a_body_that_stalls_half_way_times_out() {
 }
 
 #[test]
+fn a_body_cut_off_half_way_fails_the_check_with_the_cause() {
+    let url = format!("{}/cut-body", fault_url());
+    let (run, _) = run_fault_spec(&fault_spec("GET fault /cut-body"), &[]);
+    assert_fault(&run, &url, "the connection failed while reading the body");
+}
+
+#[test]
 fn text_from_the_target_cannot_break_the_terminal_or_the_reports() {
     // Raw control characters and XML metacharacters in a body that a failed check shows.
     let spec = r#"target fault = "http://127.0.0.1:1"

@@ -329,6 +329,12 @@ async fn serve(mut stream: TcpStream) {
                 while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
             }
         }
+        "/cut-body" => {
+            // The head and part of a 100-byte body, then the connection is closed.
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"x\": ";
+            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.shutdown().await;
+        }
         "/control" => {
             // Text a terminal would obey (clear the screen, bell, carriage return) and XML
             // would choke on.
