@@ -160,8 +160,14 @@ async fn execute(
         let _ = item_lines.send(intent_report::item_line(item, &line_options));
     });
     let attended = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
-    let total = intent_runner::planned_items(&plan, &run_options.selection) as u64;
-    let mut display = Display::new(total, attended && !args.verbose);
+    let drawn = attended && !args.verbose;
+    // Only a drawn bar needs the total; counting lists the whole plan's work.
+    let total = if drawn {
+        intent_runner::planned_items(&plan, &run_options.selection) as u64
+    } else {
+        0
+    };
+    let mut display = Display::new(total, drawn);
     let running = run_options.progress.clone();
     let exchanges: Option<Arc<dyn Fn(String) + Send + Sync>> = args.verbose.then(|| {
         let lines = lines.clone();

@@ -19,7 +19,7 @@ pub mod units;
 
 pub use checks::Declared;
 pub use expr::*;
-pub use ids::{StableId, slug};
+pub use ids::{StableId, normalise, slug};
 pub use items::*;
 pub use results::*;
 pub use types::*;

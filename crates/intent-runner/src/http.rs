@@ -239,10 +239,16 @@ impl std::fmt::Debug for TargetClient {
 }
 
 /// The clients every request of a run goes through.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Http {
-    /// The client of every target without settings of its own.
-    shared: reqwest::Client,
+    /// The client of every target without settings of its own, made when a request first
+    /// needs it: a run whose requests all take the plain path never does, and making it
+    /// (loading the system's trusted certificates) was 3 % of a short run. It is made at once
+    /// when the run trusts CAs of its own (`--cacert`), so that a setting that cannot be used
+    /// is reported before anything is sent. `Err` holds why it could not be made.
+    shared: std::sync::OnceLock<Result<reqwest::Client, String>>,
+    /// The run's settings, for making the shared client.
+    options: ClientOptions,
     /// The clients of targets with TLS or HTTP/2 settings of their own.
     own: HashMap<String, reqwest::Client>,
     /// hyper's client for plain `http://` requests (`plain.rs`), unless a proxy applies.
@@ -266,7 +272,10 @@ enum Body {
 
 impl Http {
     pub fn new(body_limit: usize, options: &ClientOptions) -> Result<Self, reqwest::Error> {
-        let shared = client(options, &TargetClient::default())?;
+        let shared = std::sync::OnceLock::new();
+        if !options.roots.is_empty() {
+            let _ = shared.set(Ok(client(options, &TargetClient::default())?));
+        }
         let own = options
             .targets
             .iter()
@@ -274,15 +283,25 @@ impl Http {
             .collect::<Result<_, reqwest::Error>>()?;
         Ok(Self {
             shared,
+            options: options.clone(),
             own,
             plain: Plain::unless_proxied(options.no_proxy),
             body_limit,
         })
     }
 
-    /// The client requests to `target` go through.
-    fn client(&self, target: &str) -> &reqwest::Client {
-        self.own.get(target).unwrap_or(&self.shared)
+    /// The client requests to `target` go through; `Err` if the shared one cannot be made.
+    fn client(&self, target: &str) -> Result<&reqwest::Client, RequestError> {
+        if let Some(own) = self.own.get(target) {
+            return Ok(own);
+        }
+        self.shared
+            .get_or_init(|| {
+                client(&self.options, &TargetClient::default())
+                    .map_err(|e| format!("the HTTP client cannot be made: {}", root_cause(&e)))
+            })
+            .as_ref()
+            .map_err(|cause| RequestError::other(cause.clone()))
     }
 
     /// Sends a request, follows its redirects and reads the final body. A failure says its
@@ -349,7 +368,7 @@ impl Http {
             });
         }
         let left = deadline.saturating_duration_since(Instant::now());
-        let client = self.client(&request.target);
+        let client = self.client(&request.target)?;
         let mut builder = match &url {
             Ok(url) => client.request(method, url.clone()),
             Err(_) => client.request(method, &request.url),

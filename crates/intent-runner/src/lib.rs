@@ -359,7 +359,7 @@ fn case_of(id: &StableId, title: &str, tags: &[String]) -> ItemResult {
 
 fn placeholder() -> ItemResult {
     ItemResult {
-        id: StableId(String::new()),
+        id: StableId("".into()),
         kind: ItemKind::Intent,
         title: String::new(),
         file: 0,

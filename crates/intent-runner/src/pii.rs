@@ -145,15 +145,6 @@ pub fn detectors_in(plan: &intent_ir::Plan) -> Vec<Detector> {
             false
         });
     };
-    let checks_of = |actions: &[intent_ir::Action]| {
-        actions
-            .iter()
-            .filter_map(|a| match a {
-                intent_ir::Action::Check(check) => Some(check.expr.clone()),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-    };
     for policy in &plan.policies {
         for check in policy.checks.iter().chain(&policy.without_auth) {
             note(&check.expr);
@@ -167,8 +158,10 @@ pub fn detectors_in(plan: &intent_ir::Plan) -> Vec<Detector> {
         .chain(plan.evaluations.iter().map(|e| &e.actions))
         .chain(plan.loads.iter().map(|l| &l.actions))
     {
-        for expr in checks_of(actions) {
-            note(&expr);
+        for action in actions {
+            if let intent_ir::Action::Check(check) = action {
+                note(&check.expr);
+            }
         }
     }
     found

@@ -84,7 +84,7 @@ mod tests {
     #[test]
     fn shards_partition_ids_deterministically() {
         let ids: Vec<StableId> = (0..200)
-            .map(|i| StableId(format!("specs/a::intent-{i}")))
+            .map(|i| StableId(format!("specs/a::intent-{i}").into()))
             .collect();
         let shards: Vec<Shard> = (1..=3).map(|k| Shard { index: k, count: 3 }).collect();
         for id in &ids {

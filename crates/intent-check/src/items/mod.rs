@@ -303,11 +303,19 @@ impl<'c, 'a> ItemLowering<'c, 'a> {
     }
 
     fn child_id(&mut self, text: &str) -> StableId {
-        let normalised: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let n = self.occurrences.entry(normalised.clone()).or_insert(0);
-        let id = self.id.child(&normalised, *n);
-        *n += 1;
-        id
+        let normalised = ir::normalise(text);
+        match self.occurrences.get_mut(&normalised) {
+            Some(n) => {
+                let id = self.id.child_of_normalised(&normalised, *n);
+                *n += 1;
+                id
+            }
+            None => {
+                let id = self.id.child_of_normalised(&normalised, 0);
+                self.occurrences.insert(normalised, 1);
+                id
+            }
+        }
     }
 
     fn source(&self, span: Span) -> ir::Source {

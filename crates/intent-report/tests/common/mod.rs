@@ -135,7 +135,7 @@ pub fn check(item: &ItemResult, text: &str, source: Source, status: Status) -> C
 
 pub fn request(method: &str, path: &str, status: Option<u16>, source: Source) -> RequestRecord {
     RequestRecord {
-        id: StableId(format!("specs/orders::request#{method}{path}")),
+        id: StableId(format!("specs/orders::request#{method}{path}").into()),
         method: method.to_string(),
         url: format!("{URL}{path}"),
         status,
