@@ -172,7 +172,7 @@ impl<'a> Context<'a> {
                     continue;
                 }
                 let returns = def.returns.as_ref().map(|r| self.lower_type(file, r));
-                let id = StableId::item(&self.file_stem(file), &display);
+                let id = StableId::item(self.file_stem(file), &display);
                 self.steps.push(StepSig {
                     id,
                     file,

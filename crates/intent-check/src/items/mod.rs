@@ -252,7 +252,7 @@ struct ItemLowering<'c, 'a> {
 
 impl<'c, 'a> ItemLowering<'c, 'a> {
     fn new(cx: &'c mut Context<'a>, file: FileId, title: &ast::StringLit) -> Self {
-        let id = StableId::item(&cx.file_stem(file), &title.display());
+        let id = StableId::item(cx.file_stem(file), &title.display());
         Self {
             cx,
             file,
