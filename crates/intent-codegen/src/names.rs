@@ -9,74 +9,8 @@
 //! keyword, built-in or primitive type gets `_` after it; a name already taken in its scope
 //! gets `_2`, `_3`, … in the order the document lists things.
 
-use intent_syntax::RESERVED;
+use intent_syntax::{KEYWORDS, RESERVED};
 use std::collections::HashSet;
-
-/// The keywords of the grammar: names where the grammar does not expect them, but a local
-/// called `body` or `json` would be misread after a `when` line, so none is used.
-const KEYWORDS: [&str; 61] = [
-    "use",
-    "spec",
-    "target",
-    "let",
-    "secret",
-    "type",
-    "step",
-    "intent",
-    "dataset",
-    "evaluate",
-    "load",
-    "policy",
-    "monitor",
-    "because",
-    "given",
-    "when",
-    "then",
-    "expect",
-    "examples",
-    "yield",
-    "score",
-    "classify",
-    "against",
-    "arrive",
-    "users",
-    "for",
-    "over",
-    "as",
-    "at",
-    "confidence",
-    "level",
-    "applies",
-    "to",
-    "response",
-    "from",
-    "intents",
-    "tagged",
-    "without",
-    "run",
-    "alert",
-    "after",
-    "exact",
-    "matching",
-    "nonempty",
-    "all",
-    "header",
-    "query",
-    "json",
-    "form",
-    "multipart",
-    "body",
-    "auth",
-    "bearer",
-    "basic",
-    "timeout",
-    "retry",
-    "times",
-    "until",
-    "with",
-    "failures",
-    "failure",
-];
 
 /// Names the checker gives a meaning of its own: response fields, functions, aggregates,
 /// detectors and primitive types (a local may not hide them, and a type may not be one).
@@ -330,6 +264,9 @@ mod tests {
         assert_eq!(scope.claim("token"), "token_2");
         assert_eq!(scope.claim("token"), "token_3");
         assert_eq!(scope.claim("in"), "in_");
+        // Every keyword of the grammar, `file` (a multipart clause's) among them.
+        assert_eq!(scope.claim("file"), "file_");
+        assert_eq!(scope.claim("json"), "json_");
         assert_eq!(scope.claim("status"), "status_");
         assert_eq!(scope.claim("p95"), "p95_");
         assert_eq!(scope.claim("p100"), "p100");

@@ -14,6 +14,75 @@ pub const RESERVED: [&str; 17] = [
     "null", "exists", "absent", "starts", "ends",
 ];
 
+/// The other words of the grammar's keyword rules (`kw_…`), in the grammar's order: names the
+/// grammar does not expect where a keyword goes, but a local called `body` or `json` would be
+/// misread after a `when` line, so the OpenAPI import gives no name one of them. A test below
+/// keeps this list equal to the grammar.
+pub const KEYWORDS: [&str; 62] = [
+    "use",
+    "spec",
+    "target",
+    "let",
+    "secret",
+    "type",
+    "step",
+    "intent",
+    "dataset",
+    "evaluate",
+    "load",
+    "policy",
+    "monitor",
+    "because",
+    "given",
+    "when",
+    "then",
+    "expect",
+    "examples",
+    "yield",
+    "score",
+    "classify",
+    "against",
+    "arrive",
+    "users",
+    "for",
+    "over",
+    "as",
+    "at",
+    "confidence",
+    "level",
+    "applies",
+    "to",
+    "response",
+    "from",
+    "intents",
+    "tagged",
+    "without",
+    "run",
+    "alert",
+    "after",
+    "failures",
+    "failure",
+    "exact",
+    "matching",
+    "nonempty",
+    "all",
+    "header",
+    "query",
+    "json",
+    "form",
+    "multipart",
+    "file",
+    "body",
+    "auth",
+    "bearer",
+    "basic",
+    "timeout",
+    "retry",
+    "times",
+    "until",
+    "with",
+];
+
 /// Keyword rules carry no information beyond their presence, so lowering skips them.
 pub(crate) fn is_keyword(rule: Rule) -> bool {
     use Rule::*;
@@ -124,5 +193,21 @@ mod tests {
     #[test]
     fn the_reserved_words_are_the_grammars() {
         assert_eq!(reserved_in_grammar(), RESERVED);
+    }
+
+    /// The words of the grammar's keyword rules that are not reserved, in order.
+    fn keywords_in_grammar() -> Vec<String> {
+        include_str!("../../../grammar/intent.pest")
+            .lines()
+            .filter(|line| line.starts_with("kw_"))
+            .flat_map(|line| line.split('"').skip(1).step_by(2))
+            .filter(|word| !RESERVED.contains(word))
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_keywords_are_the_grammars() {
+        assert_eq!(keywords_in_grammar(), KEYWORDS);
     }
 }

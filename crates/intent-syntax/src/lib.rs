@@ -14,7 +14,7 @@ mod scan;
 
 pub use ast::SpecFile;
 pub use format::{FormatError, format};
-pub use grammar::RESERVED;
+pub use grammar::{KEYWORDS, RESERVED};
 pub use parse::{
     LeftOut, MAX_FILE_BYTES, Parsed, Reparse, parse, parse_tag_expr, parse_without_intents,
 };
