@@ -183,11 +183,7 @@ mod tests {
         let rule = &rule[..rule
             .find("~ !ident_char")
             .expect("the rule ends at `~ !ident_char`")];
-        rule.split('"')
-            .skip(1)
-            .step_by(2)
-            .map(str::to_string)
-            .collect()
+        literals(rule)
     }
 
     #[test]
@@ -200,14 +196,66 @@ mod tests {
         include_str!("../../../grammar/intent.pest")
             .lines()
             .filter(|line| line.starts_with("kw_"))
-            .flat_map(|line| line.split('"').skip(1).step_by(2))
-            .filter(|word| !RESERVED.contains(word))
-            .map(str::to_string)
+            .flat_map(literals)
+            .filter(|word| !RESERVED.contains(&word.as_str()))
             .collect()
     }
 
     #[test]
     fn the_keywords_are_the_grammars() {
         assert_eq!(keywords_in_grammar(), KEYWORDS);
+    }
+
+    /// The string literals of a line of the grammar, as written (escapes kept), in order.
+    fn literals(line: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            if c != '"' {
+                continue;
+            }
+            let mut literal = String::new();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => {
+                        literal.push(c);
+                        literal.extend(chars.next());
+                    }
+                    _ => literal.push(c),
+                }
+            }
+            out.push(literal);
+        }
+        out
+    }
+
+    /// A rule of literal text names its stop characters twice, as a rule for the first
+    /// character and written out in place for the rest (so that pest scans for them): the two
+    /// must be the same set, or text would end at different characters depending on where.
+    #[test]
+    fn literal_text_stops_at_the_same_characters_throughout() {
+        let grammar = include_str!("../../../grammar/intent.pest");
+        let line = |name: &str| {
+            grammar
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some(name))
+                .unwrap_or_else(|| panic!("the grammar has a `{name}` rule"))
+        };
+        for (text, stop) in [
+            ("string_text", "string_stop"),
+            ("step_text", "step_stop"),
+            ("path_text", "path_stop"),
+        ] {
+            let text_rule = line(text);
+            assert!(
+                text_rule.contains(&format!("!{stop} ~ ANY ~ (!(")),
+                "{text} starts with `!{stop} ~ ANY` and scans for the rest: {text_rule}"
+            );
+            let in_place = &text_rule[text_rule.find("(!(").unwrap_or(0)..];
+            let stops = literals(line(stop));
+            assert!(stops.len() >= 4, "{stop}: {stops:?}");
+            assert_eq!(literals(in_place), stops, "{text} and {stop}");
+        }
     }
 }
