@@ -39,10 +39,20 @@ const RESET: &str = "\x1b[0m";
 
 /// `text` in `colour` when colours are on.
 pub(crate) fn paint(text: &str, colour: &str, options: &TerminalOptions) -> String {
+    let mut painted = String::with_capacity(text.len() + 9);
+    push_painted(&mut painted, text, colour, options);
+    painted
+}
+
+/// Appends `text` to `out` as [`paint`] would draw it, without a string of its own: a line per
+/// item is drawn for each of thousands of fast intents.
+fn push_painted(out: &mut String, text: &str, colour: &str, options: &TerminalOptions) {
     if options.color {
-        format!("{colour}{text}{RESET}")
+        out.push_str(colour);
+        out.push_str(text);
+        out.push_str(RESET);
     } else {
-        text.to_string()
+        out.push_str(text);
     }
 }
 
@@ -71,13 +81,16 @@ pub fn item_line(item: &ItemResult, options: &TerminalOptions) -> String {
         Status::Skipped => format!("(skipped: {})", one_line(&reason(item), MAX_VALUE)),
         _ => format!("({})", format_duration(item.duration_ms)),
     };
-    let mut line = format!(
-        "  {} {}  {} {}",
-        paint(symbol, colour, options),
-        item.kind.as_str(),
-        one_line(&item_title(item), 500),
-        paint(&tail, DIM, options)
-    );
+    let title = one_line(&item_title(item), 500);
+    let mut line = String::with_capacity(title.len() + tail.len() + 32);
+    line.push_str("  ");
+    push_painted(&mut line, symbol, colour, options);
+    line.push(' ');
+    line.push_str(item.kind.as_str());
+    line.push_str("  ");
+    line.push_str(&title);
+    line.push(' ');
+    push_painted(&mut line, &tail, DIM, options);
     if matches!(item.status, Status::Failed | Status::Errored)
         && let Some(because) = because(item)
     {

@@ -211,7 +211,7 @@ impl<'s> Case<'s> {
                     }
                     Err(e) => {
                         let text = format!("given {name}");
-                        self.failed(id.clone(), text, source, started, e.to_string(), None);
+                        self.failed(id.clone(), &text, source, started, e.to_string(), None);
                         Err(Stop)
                     }
                 }
@@ -246,13 +246,13 @@ impl<'s> Case<'s> {
                     Ok(Some(score)) => {
                         self.observed.scores.push((name.clone(), score));
                         let passed = Explanation::default();
-                        self.push_check(id, text, source, started, Status::Passed, passed, None);
+                        self.push_check(id, &text, source, started, Status::Passed, passed, None);
                     }
                     Ok(None) => {
                         let message = "the score is not a number".to_string();
-                        self.failed(id, text, source, started, message, None);
+                        self.failed(id, &text, source, started, message, None);
                     }
-                    Err(e) => self.failed(id, text, source, started, e.to_string(), None),
+                    Err(e) => self.failed(id, &text, source, started, e.to_string(), None),
                 }
                 Ok(())
             }
@@ -291,7 +291,7 @@ impl<'s> Case<'s> {
         let Some(definition) = plan.step(step) else {
             self.failed(
                 id.clone(),
-                format!("step {step}"),
+                &format!("step {step}"),
                 source,
                 started,
                 "the plan has no such step".into(),
@@ -305,7 +305,7 @@ impl<'s> Case<'s> {
             Err(e) => {
                 self.failed(
                     id.clone(),
-                    definition.pattern.clone(),
+                    &definition.pattern,
                     source,
                     started,
                     e.to_string(),
@@ -320,7 +320,7 @@ impl<'s> Case<'s> {
             let message = self.redactor.redact(&why);
             self.failed(
                 id.clone(),
-                definition.pattern.clone(),
+                &definition.pattern,
                 source,
                 started,
                 message,
@@ -353,7 +353,7 @@ impl<'s> Case<'s> {
             (_, Some(Err(e))) => {
                 self.failed(
                     id.clone(),
-                    definition.pattern.clone(),
+                    &definition.pattern,
                     source,
                     started,
                     format!("the step's result: {e}"),
@@ -380,7 +380,7 @@ impl<'s> Case<'s> {
                     let id = check.id.clone();
                     self.failed(
                         id,
-                        check.text.clone(),
+                        &check.text,
                         &check.source,
                         started,
                         message.into(),
@@ -427,7 +427,7 @@ impl<'s> Case<'s> {
         };
         self.push_check(
             check.id.clone(),
-            check.text.clone(),
+            &check.text,
             &check.source,
             started,
             status,
@@ -452,7 +452,7 @@ impl<'s> Case<'s> {
             Err(e) => {
                 self.failed(
                     request.id.clone(),
-                    request_text(request),
+                    &request_text(request),
                     &request.source,
                     started,
                     e.to_string(),
@@ -523,7 +523,7 @@ impl<'s> Case<'s> {
                     // The check was not made: the request got no response to check.
                     self.push_check(
                         request.id.clone(),
-                        request_text(request),
+                        &request_text(request),
                         &request.source,
                         started,
                         Status::Errored,
@@ -606,7 +606,7 @@ impl<'s> Case<'s> {
             };
             self.push_check(
                 retry.id.clone(),
-                "retry until".into(),
+                "retry until",
                 &request.source,
                 started,
                 status,
@@ -623,7 +623,7 @@ impl<'s> Case<'s> {
             };
             self.push_check(
                 id.clone(),
-                format!("-> {}", ty.describe()),
+                &format!("-> {}", ty.describe()),
                 &request.source,
                 started,
                 status,
@@ -638,7 +638,7 @@ impl<'s> Case<'s> {
     fn push_check(
         &mut self,
         id: StableId,
-        text: String,
+        text: &str,
         source: &Source,
         started: Instant,
         status: Status,
@@ -649,7 +649,7 @@ impl<'s> Case<'s> {
         let value = |text: Option<String>| text.map(|t| r.preview(&t, SHOWN_VALUE));
         self.result.checks.push(CheckResult {
             id,
-            text: r.redact(&text),
+            text: r.redact(text),
             status,
             source: source.clone(),
             expected: value(explanation.expected),
@@ -671,7 +671,7 @@ impl<'s> Case<'s> {
     fn failed(
         &mut self,
         id: StableId,
-        text: String,
+        text: &str,
         source: &Source,
         started: Instant,
         message: String,

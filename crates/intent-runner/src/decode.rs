@@ -4,6 +4,7 @@
 //! for the decoded body as well (a small compressed body cannot expand without bound).
 
 use std::io::Read;
+use zstd::zstd_safe;
 
 /// The `accept-encoding` sent when a request does not set its own, as browsers and curl's
 /// `--compressed` do.
@@ -62,10 +63,10 @@ pub fn decode(
     let Some(header) = header else {
         return Ok(None);
     };
-    let encodings: Vec<String> = header
+    let encodings: Vec<&str> = header
         .split(',')
-        .map(|e| e.trim().to_ascii_lowercase())
-        .filter(|e| !e.is_empty() && e != "identity")
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("identity"))
         .collect();
     if encodings.is_empty() || encodings.iter().any(|e| codec(e).is_none()) {
         return Ok(None);
@@ -78,7 +79,7 @@ pub fn decode(
     }
     let decoded = current.unwrap_or_default();
     let how = Decoded {
-        encodings: encodings.join(", "),
+        encodings: encodings.join(", ").to_ascii_lowercase(),
         from: body.len(),
         to: decoded.len(),
     };
@@ -93,13 +94,19 @@ enum Codec {
     Zstd,
 }
 
+/// The codec an encoding names, in any case (`GZIP` is `gzip`).
 fn codec(name: &str) -> Option<Codec> {
-    Some(match name {
-        "gzip" | "x-gzip" => Codec::Gzip,
-        "deflate" => Codec::Deflate,
-        "br" => Codec::Brotli,
-        "zstd" => Codec::Zstd,
-        _ => return None,
+    let named = |known: &str| name.eq_ignore_ascii_case(known);
+    Some(if named("gzip") || named("x-gzip") {
+        Codec::Gzip
+    } else if named("deflate") {
+        Codec::Deflate
+    } else if named("br") {
+        Codec::Brotli
+    } else if named("zstd") {
+        Codec::Zstd
+    } else {
+        return None;
     })
 }
 
@@ -107,13 +114,13 @@ thread_local! {
     /// Each worker thread's zstd context, reused for every zstd body (its session is reset
     /// each time). Making one asks the CPU what it supports, which in a virtual machine costs
     /// more than decoding a small body: a context per response took 11 % of a run's time.
-    static ZSTD_CONTEXT: std::cell::RefCell<Option<zstd::zstd_safe::DCtx<'static>>> =
+    static ZSTD_CONTEXT: std::cell::RefCell<Option<zstd_safe::DCtx<'static>>> =
         const { std::cell::RefCell::new(None) };
 }
 
 fn undo(encoding: &str, body: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
     let corrupt = |cause: std::io::Error| DecodeError::Corrupt {
-        encoding: encoding.to_string(),
+        encoding: encoding.to_ascii_lowercase(),
         cause: cause.to_string(),
     };
     match codec(encoding) {
@@ -132,24 +139,80 @@ fn undo(encoding: &str, body: &[u8], limit: usize) -> Result<Vec<u8>, DecodeErro
             let mut slot = slot.borrow_mut();
             let context = match &mut *slot {
                 Some(context) => context,
-                None => slot.insert(zstd::zstd_safe::DCtx::try_create().ok_or_else(|| {
+                None => slot.insert(zstd_safe::DCtx::try_create().ok_or_else(|| {
                     corrupt(std::io::Error::other("zstd could not make a context"))
                 })?),
             };
-            read_capped(
-                zstd::stream::read::Decoder::with_context(body, context),
-                limit,
-            )
+            unzstd(context, body, limit)
         }),
         None => Ok(body.to_vec()),
     }
     .map_err(|e| match e {
         DecodeError::Corrupt { cause, .. } => DecodeError::Corrupt {
-            encoding: encoding.to_string(),
+            encoding: encoding.to_ascii_lowercase(),
             cause,
         },
         other => other,
     })
+}
+
+/// Decodes a zstd body (one frame, or several one after another) with `context`, refusing
+/// more than `limit` bytes. Written against zstd's streaming call rather than through
+/// `std::io::Read`, which reads a small body to its end in several calls into the decoder and
+/// growing copies: 3,800 instructions a small answer against 2,200 this way.
+fn unzstd(
+    context: &mut zstd_safe::DCtx<'static>,
+    body: &[u8],
+    limit: usize,
+) -> Result<Vec<u8>, DecodeError> {
+    let corrupt = |cause: &str| DecodeError::Corrupt {
+        encoding: String::new(),
+        cause: cause.to_string(),
+    };
+    let failed = |code: usize| corrupt(zstd_safe::get_error_name(code));
+    let incomplete = || corrupt("incomplete frame");
+    context
+        .reset(zstd_safe::ResetDirective::SessionOnly)
+        .map_err(failed)?;
+    let cap = limit.saturating_add(1);
+    let mut out = Vec::with_capacity(body.len().saturating_mul(4).clamp(64, 64 << 10).min(cap));
+    let mut input = zstd_safe::InBuffer::around(body);
+    loop {
+        if out.len() == out.capacity() {
+            if out.len() >= cap {
+                return Err(DecodeError::TooLarge { limit });
+            }
+            out.reserve_exact(out.capacity().max(64).min(cap - out.len()));
+        }
+        let (read, written) = (input.pos(), out.len());
+        let hint = {
+            let mut output = zstd_safe::OutBuffer::around_pos(&mut out, written);
+            context
+                .decompress_stream(&mut output, &mut input)
+                .map_err(failed)?
+        };
+        if out.len() > limit {
+            return Err(DecodeError::TooLarge { limit });
+        }
+        let room_left = out.len() < out.capacity();
+        if input.pos() == body.len() && room_left {
+            // Everything was read and zstd kept nothing back: the body ends here, and it
+            // must end with a frame.
+            return if hint == 0 {
+                Ok(out)
+            } else {
+                Err(incomplete())
+            };
+        }
+        if hint == 0 {
+            // A frame ended and another follows.
+            context
+                .reset(zstd_safe::ResetDirective::SessionOnly)
+                .map_err(failed)?;
+        } else if room_left && input.pos() == read && out.len() == written {
+            return Err(incomplete());
+        }
+    }
 }
 
 /// Reads a decoder to its end, refusing more than `limit` bytes.
@@ -241,6 +304,55 @@ mod tests {
                 .expect("decoded");
             assert_eq!(decoded, text);
         }
+    }
+
+    /// Frames one after another, a body cut short, an empty body, trailing bytes and the size
+    /// cap at its exact edge, as zstd's own reader sees them.
+    #[test]
+    fn zstd_bodies_decode_as_the_zstd_reader_decodes_them() {
+        let text = br#"{"sku":"AB-0001","name":"Tea"}"#.repeat(300);
+        let one = zstd::encode_all(&text[..], 1).expect("compress");
+        let two = [
+            one.clone(),
+            zstd::encode_all(&b"!"[..], 1).expect("compress"),
+        ]
+        .concat();
+        let mut both = text.clone();
+        both.push(b'!');
+        let decoded = |body: &[u8], limit| decode(Some("zstd"), body, limit);
+        assert_eq!(
+            decoded(&two, 1 << 20).expect("decodes").expect("decoded").0,
+            both
+        );
+        assert_eq!(zstd::decode_all(&two[..]).expect("zstd reads it"), both);
+        let limit = text.len();
+        assert_eq!(
+            decoded(&one, limit).expect("fits").expect("decoded").0,
+            text
+        );
+        assert_eq!(
+            decoded(&one, limit - 1),
+            Err(DecodeError::TooLarge { limit: limit - 1 })
+        );
+        let incomplete = DecodeError::Corrupt {
+            encoding: "zstd".into(),
+            cause: "incomplete frame".into(),
+        };
+        for cut in [&[][..], &one[..one.len() - 1], &one[..5]] {
+            assert_eq!(
+                decoded(cut, 1 << 20),
+                Err(incomplete.clone()),
+                "{} bytes",
+                cut.len()
+            );
+            assert!(zstd::decode_all(cut).is_err());
+        }
+        let trailing = [&one[..], b"garbage"].concat();
+        assert!(matches!(
+            decoded(&trailing, 1 << 20),
+            Err(DecodeError::Corrupt { .. })
+        ));
+        assert!(zstd::decode_all(&trailing[..]).is_err());
     }
 
     #[test]

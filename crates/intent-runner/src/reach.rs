@@ -26,6 +26,10 @@ impl Reachability {
             .targets
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Looked up before inserting: every request asks, and a key is made only once.
+        if let Some(state) = targets.get_mut(target) {
+            return f(state);
+        }
         f(targets.entry(target.to_string()).or_default())
     }
 

@@ -54,10 +54,11 @@ pub struct Selection {
 
 impl Selection {
     pub fn selects(&self, id: &StableId, title: &str, tags: &[String]) -> bool {
-        let lower = title.to_lowercase();
         self.tags.as_ref().is_none_or(|t| t.matches(tags))
-            && (self.names.is_empty()
-                || self.names.iter().any(|n| lower.contains(&n.to_lowercase())))
+            && (self.names.is_empty() || {
+                let lower = title.to_lowercase();
+                self.names.iter().any(|n| lower.contains(&n.to_lowercase()))
+            })
             && (self.ids.is_empty() || self.ids.iter().any(|i| i == id.as_str()))
             && self.shard.is_none_or(|s| s.contains(id))
             && (self.selectors.is_empty()
