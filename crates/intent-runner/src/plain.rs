@@ -31,6 +31,11 @@ pub struct Plain {
 /// connections alike.
 const POOL_IDLE: Duration = Duration::from_secs(90);
 
+// The default header values, checked once when compiled rather than on every request.
+const SENT_ENCODINGS: HeaderValue = HeaderValue::from_static(ACCEPT_ENCODING);
+const SENT_USER_AGENT: HeaderValue = HeaderValue::from_static(USER_AGENT);
+const SENT_ACCEPT: HeaderValue = HeaderValue::from_static("*/*");
+
 /// The proxy variables that could send an `http://` request through a proxy. When one is set
 /// (and `--no-proxy` is not given) every request goes through reqwest, which applies them and
 /// `NO_PROXY` as curl does.
@@ -83,16 +88,14 @@ impl Plain {
             Some(PreparedBody::Text(text)) => (Bytes::from(text.clone()), Some(TEXT_CONTENT_TYPE)),
             Some(PreparedBody::Form(_) | PreparedBody::Multipart(_)) => return None,
         };
-        let mut headers = HeaderMap::new();
+        // Room for the request's own headers and the four added below, so the map is made once.
+        let mut headers = HeaderMap::with_capacity(request.headers.len() + 4);
         for (name, value) in &request.headers {
             let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
             headers.append(name, HeaderValue::from_str(value).ok()?);
         }
         if !headers.contains_key(header::ACCEPT_ENCODING) {
-            headers.insert(
-                header::ACCEPT_ENCODING,
-                HeaderValue::from_static(ACCEPT_ENCODING),
-            );
+            headers.insert(header::ACCEPT_ENCODING, SENT_ENCODINGS);
         }
         if let Some(cookie) = cookies.and_then(|jar| jar.header(url)) {
             headers.append(header::COOKIE, HeaderValue::from_str(&cookie).ok()?);
@@ -110,12 +113,8 @@ impl Plain {
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         }
         // reqwest's default headers, added where the request has none of its own.
-        headers
-            .entry(header::USER_AGENT)
-            .or_insert(HeaderValue::from_static(USER_AGENT));
-        headers
-            .entry(header::ACCEPT)
-            .or_insert(HeaderValue::from_static("*/*"));
+        headers.entry(header::USER_AGENT).or_insert(SENT_USER_AGENT);
+        headers.entry(header::ACCEPT).or_insert(SENT_ACCEPT);
         let mut built = hyper::Request::builder()
             .method(request.method.as_str())
             .uri(url.as_str())
