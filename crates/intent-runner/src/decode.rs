@@ -194,22 +194,19 @@ fn unzstd(
         if out.len() > limit {
             return Err(DecodeError::TooLarge { limit });
         }
+        let everything_read = input.pos() == body.len();
         let room_left = out.len() < out.capacity();
-        if input.pos() == body.len() && room_left {
-            // Everything was read and zstd kept nothing back: the body ends here, and it
-            // must end with a frame.
-            return if hint == 0 {
-                Ok(out)
-            } else {
-                Err(incomplete())
-            };
-        }
         if hint == 0 {
-            // A frame ended and another follows.
+            // A frame ended, all of it written out: the body ends here, or another frame
+            // follows.
+            if everything_read {
+                return Ok(out);
+            }
             context
                 .reset(zstd_safe::ResetDirective::SessionOnly)
                 .map_err(failed)?;
-        } else if room_left && input.pos() == read && out.len() == written {
+        } else if room_left && (everything_read || (input.pos() == read && out.len() == written)) {
+            // zstd wants more of a frame than the body holds.
             return Err(incomplete());
         }
     }
@@ -346,6 +343,13 @@ mod tests {
                 cut.len()
             );
             assert!(zstd::decode_all(cut).is_err());
+        }
+        // A body that fills the room given to it exactly, at each size it grows through.
+        for n in 0..1100 {
+            let text = vec![b'a'; n];
+            let body = zstd::encode_all(&text[..], 1).expect("compress");
+            let (decoded, _) = decoded(&body, 1 << 20).expect("decodes").expect("decoded");
+            assert_eq!(decoded.len(), n);
         }
         let trailing = [&one[..], b"garbage"].concat();
         assert!(matches!(
