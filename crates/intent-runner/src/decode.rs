@@ -278,6 +278,17 @@ mod tests {
             .expect("decoded");
         assert_eq!(decoded, text);
         assert_eq!(how.encodings, "gzip, zstd");
+        // Encodings are named in any case, and said in lower case.
+        let (decoded, how) = decode(Some(" GZip , ZSTD"), &twice, 1024)
+            .expect("decode")
+            .expect("decoded");
+        assert_eq!(decoded, text);
+        assert_eq!(how.encodings, "gzip, zstd");
+        let corrupt = decode(Some("X-GZIP"), b"not gzip", 1024);
+        assert!(
+            matches!(&corrupt, Err(DecodeError::Corrupt { encoding, .. }) if encoding == "x-gzip"),
+            "{corrupt:?}"
+        );
     }
 
     /// The thread's zstd context is reused: a body cut off mid-frame, or one refused for its
